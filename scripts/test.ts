@@ -5,6 +5,7 @@ import { spawn } from "bun";
 const checks: ReadonlyArray<{ name: string; cmd: string[] }> = [
   { name: "typecheck", cmd: ["tsc", "--noEmit", "-p", "."] },
   { name: "lint", cmd: ["biome", "check", "."] },
+  { name: "k6 profiles", cmd: ["tsc", "--noEmit", "-p", "bench/k6"] },
 ];
 
 const bin = (name: string) => `${import.meta.dir}/../node_modules/.bin/${name}`;
