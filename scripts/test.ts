@@ -6,6 +6,7 @@ const checks: ReadonlyArray<{ name: string; cmd: string[] }> = [
   { name: "typecheck", cmd: ["tsc", "--noEmit", "-p", "."] },
   { name: "lint", cmd: ["biome", "check", "."] },
   { name: "k6 profiles", cmd: ["tsc", "--noEmit", "-p", "bench/k6"] },
+  { name: "crds", cmd: ["bun", "run", "scripts/gen-crds.ts", "--check"] },
 ];
 
 const bin = (name: string) => `${import.meta.dir}/../node_modules/.bin/${name}`;

@@ -1,6 +1,9 @@
 // The typed model of Agent Sandbox: both API versions of the four kinds, the core Kubernetes types the
 // parts read and write, shared names, NameHash, decoding and conversion.
 export * from "./core/index";
+export { type CustomResourceDefinition, customResourceDefinitions } from "./crd/definitions";
+export { crdFileName, renderCrd, renderCrdFiles } from "./crd/render";
+export { type JSONSchemaProps, toStructural } from "./crd/structural";
 export { DecodeError, formatPath, makeDecoder, makeEncoder } from "./decode";
 export { nameHash } from "./hash";
 export * from "./names";
@@ -10,6 +13,7 @@ export {
   DEFAULT_SHUTDOWN_POLICY,
   DEFAULT_VOLUME_CLAIM_TEMPLATES_POLICY,
 } from "./shared";
+export * as v1alpha1 from "./v1alpha1/index";
 export * as v1beta1 from "./v1beta1/index";
 // The controller works on the storage version only; these are its decoders.
 export {

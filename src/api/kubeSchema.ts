@@ -38,9 +38,3 @@ export const openStruct = <Fields extends Schema.Struct.Fields>(fields: Fields) 
 /** `listType: atomic` array. */
 export const atomicArray = <S extends Schema.Schema.Any>(item: S) =>
   Schema.Array(item).annotations(openApi({ "x-kubernetes-list-type": "atomic" }));
-
-/** `listType: map` array keyed by the given item fields. */
-export const mapArray = <S extends Schema.Schema.Any>(item: S, keys: ReadonlyArray<string>) =>
-  Schema.Array(item).annotations(
-    openApi({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": keys }),
-  );

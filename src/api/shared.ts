@@ -42,7 +42,7 @@ export const ShutdownPolicy = Schema.Literal("Delete", "Retain").annotations({ d
 export type ShutdownPolicy = typeof ShutdownPolicy.Type;
 export const DEFAULT_SHUTDOWN_POLICY: ShutdownPolicy = "Retain";
 
-export const SandboxTemplateRef = Schema.Struct({ name: Schema.String.pipe(Schema.minLength(1)) });
+export const SandboxTemplateRef = Schema.Struct({ name: Schema.String });
 export type SandboxTemplateRef = typeof SandboxTemplateRef.Type;
 
 export const NetworkPolicyManagement = Schema.Literal("Managed", "Unmanaged").annotations({
@@ -89,7 +89,7 @@ export const AdditionalPodMetadata = Schema.Struct({
 export type AdditionalPodMetadata = typeof AdditionalPodMetadata.Type;
 
 export const ClaimEnvVar = Schema.Struct({
-  name: Schema.String.pipe(Schema.minLength(1)),
+  name: Schema.String,
   value: Schema.String,
   containerName: optional(Schema.String),
 });

@@ -51,11 +51,21 @@ export type ConditionStatus = typeof ConditionStatus.Type;
 
 /** metav1.Condition, as our kinds' status.conditions hold them. */
 export const Condition = Schema.Struct({
-  type: Schema.String.pipe(Schema.maxLength(316)),
+  type: Schema.String.pipe(
+    Schema.maxLength(316),
+    Schema.pattern(
+      // RegExp.source renders "/" as "\/", which RE2 (the API server's regexp engine) also accepts.
+      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/,
+    ),
+  ),
   status: ConditionStatus,
   observedGeneration: optional(Int64.pipe(Schema.greaterThanOrEqualTo(0))),
   lastTransitionTime: DateTime,
-  reason: Schema.String.pipe(Schema.maxLength(1024)),
+  reason: Schema.String.pipe(
+    Schema.minLength(1),
+    Schema.maxLength(1024),
+    Schema.pattern(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/),
+  ),
   message: Schema.String.pipe(Schema.maxLength(32768)),
 });
 export type Condition = typeof Condition.Type;

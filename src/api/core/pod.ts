@@ -7,7 +7,6 @@ import {
   Int32,
   Int64,
   IntOrString,
-  mapArray,
   openStruct,
   optional,
   QuantityMap,
@@ -233,7 +232,7 @@ export type PodPhase = typeof PodPhase.Type;
 
 export const PodStatus = openStruct({
   phase: optional(PodPhase),
-  conditions: optional(mapArray(PodCondition, ["type"])),
+  conditions: optional(Schema.Array(PodCondition)),
   message: optional(Schema.String),
   reason: optional(Schema.String),
   hostIP: optional(Schema.String),

@@ -2,7 +2,7 @@
 import { Schema } from "effect";
 import { Condition, ObjectMeta } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
-import { DateTime, mapArray, optional } from "../kubeSchema";
+import { DateTime, optional } from "../kubeSchema";
 import { PodTemplate, ShutdownPolicy, VolumeClaimTemplates, volumeClaimTemplatesImmutable } from "../shared";
 import { SANDBOX_API_VERSION } from "./groupVersion";
 
@@ -23,7 +23,7 @@ export type SandboxSpec = typeof SandboxSpec.Type;
 export const SandboxStatus = Schema.Struct({
   serviceFQDN: optional(Schema.String),
   service: optional(Schema.String),
-  conditions: optional(mapArray(Condition, ["type"])),
+  conditions: optional(Schema.Array(Condition)),
   selector: optional(Schema.String),
   podIPs: optional(Schema.Array(Schema.String)),
   nodeName: optional(Schema.String),

@@ -2,11 +2,11 @@
 import { Schema } from "effect";
 import { Condition, ObjectMeta } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
-import { mapArray, optional } from "../kubeSchema";
+import { optional } from "../kubeSchema";
 import { AdditionalPodMetadata, ClaimEnv, ClaimLifecycle, VolumeClaimTemplates } from "../shared";
 import { EXTENSIONS_API_VERSION } from "./groupVersion";
 
-export const WarmPoolRef = Schema.Struct({ name: Schema.String.pipe(Schema.minLength(1)) });
+export const WarmPoolRef = Schema.Struct({ name: Schema.String });
 export type WarmPoolRef = typeof WarmPoolRef.Type;
 
 export const SandboxClaimSpec = Schema.Struct({
@@ -25,7 +25,7 @@ export const ClaimSandboxStatus = Schema.Struct({
 export type ClaimSandboxStatus = typeof ClaimSandboxStatus.Type;
 
 export const SandboxClaimStatus = Schema.Struct({
-  conditions: optional(mapArray(Condition, ["type"])),
+  conditions: optional(Schema.Array(Condition)),
   sandbox: optional(ClaimSandboxStatus),
 });
 export type SandboxClaimStatus = typeof SandboxClaimStatus.Type;
