@@ -4,8 +4,10 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Either } from "effect";
 import { parse } from "yaml";
 import { chartDir, HelmError, helm } from "../../../deploy/generate";
+import { parseRouterConfig } from "../../../src/router/config";
 import {
   field,
   find,
@@ -142,7 +144,6 @@ describe("helm template with default values", () => {
     });
     expect(routerContainer(objects).env).toEqual([
       { name: "PROXY_TIMEOUT_SECONDS", value: "180" },
-      { name: "ROUTER_AUTH_MODE", value: "none" },
       { name: "ALLOW_UNAUTHENTICATED_ROUTER", value: "true" },
     ]);
   });
@@ -347,6 +348,30 @@ describe("the controller's --router-namespace matches where the chart runs the r
         const router = find(objects, "Deployment", "sandbox-router-deployment");
         expect(router.metadata.namespace).toBe(expected);
       }
+    });
+  }
+});
+
+describe("the router accepts what the chart passes it (its own config parser)", () => {
+  /** The container's env as the kubelet would give it; Secret references resolve to a stand-in value. */
+  const envOf = (container: { env?: Array<{ name: string; value?: string }> }) =>
+    Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? "from-secret"]));
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ["none", {}, "none"],
+    ["token", { auth: { mode: "token", token: "t" } }, "static"],
+    ["tokenreview", { auth: { mode: "tokenreview" } }, "tokenreview"],
+  ];
+  for (const [mode, router, expected] of cases) {
+    test(`auth mode ${mode}`, () => {
+      const container = routerContainer(renderChart({ values: { router } }));
+      const parsed = parseRouterConfig(container.args, envOf(container));
+      expect(Either.isRight(parsed)).toBe(true);
+      if (Either.isLeft(parsed)) return;
+      expect(parsed.right.authzMode).toBe(expected as typeof parsed.right.authzMode);
+      expect(parsed.right.port).toBe(8080);
+      expect(parsed.right.metricsPort).toBe(9090);
+      expect(parsed.right.proxyTimeoutSeconds).toBe(180);
+      expect(parsed.right.allowUnauthenticated).toBe(mode === "none");
     });
   }
 });
