@@ -1,0 +1,57 @@
+// Value checks on a single node that do not recurse: enum, numeric bounds, string length/pattern/format.
+
+import { inBody, invalid, notSupported, tooLong, typeInvalid } from "./causes";
+import { deepEqual } from "./cel";
+import { matchesFormat } from "./formats";
+import type { FieldCause, JSONSchemaProps } from "./types";
+
+const patterns = new Map<string, RegExp | null>();
+
+/** Patterns are compiled once; an invalid one (which checkStructural rejects) matches everything. */
+export const compilePattern = (pattern: string): RegExp | null => {
+  let re = patterns.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, "u");
+    } catch {
+      re = null;
+    }
+    if (patterns.size > 4096) patterns.clear();
+    patterns.set(pattern, re);
+  }
+  return re;
+};
+
+const checkNumber = (s: JSONSchemaProps, v: number, path: string, out: FieldCause[]): void => {
+  if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) {
+    const rel = s.exclusiveMaximum ? "less than" : "less than or equal to";
+    out.push(invalid(path, v, inBody(path, `should be ${rel} ${s.maximum}`)));
+  }
+  if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) {
+    const rel = s.exclusiveMinimum ? "greater than" : "greater than or equal to";
+    out.push(invalid(path, v, inBody(path, `should be ${rel} ${s.minimum}`)));
+  }
+  if (s.multipleOf !== undefined && s.multipleOf > 0 && !Number.isInteger(v / s.multipleOf)) {
+    out.push(invalid(path, v, inBody(path, `should be a multiple of ${s.multipleOf}`)));
+  }
+};
+
+const checkString = (s: JSONSchemaProps, v: string, path: string, out: FieldCause[]): void => {
+  const length = s.maxLength !== undefined || s.minLength !== undefined ? [...v].length : 0;
+  if (s.maxLength !== undefined && length > s.maxLength) out.push(tooLong(path, s.maxLength));
+  if (s.minLength !== undefined && length < s.minLength) {
+    out.push(invalid(path, v, inBody(path, `should be at least ${s.minLength} chars long`)));
+  }
+  if (s.pattern !== undefined && compilePattern(s.pattern)?.test(v) === false) {
+    out.push(invalid(path, v, inBody(path, `should match '${s.pattern}'`)));
+  }
+  if (s.format !== undefined && !matchesFormat(s.format, v)) {
+    out.push(typeInvalid(path, v, inBody(path, `must be of type ${s.format}: ${JSON.stringify(v)}`)));
+  }
+};
+
+export const checkScalar = (s: JSONSchemaProps, v: unknown, path: string, out: FieldCause[]): void => {
+  if (s.enum !== undefined && !s.enum.some((e) => deepEqual(e, v))) out.push(notSupported(path, v, s.enum));
+  if (typeof v === "number") checkNumber(s, v, path, out);
+  else if (typeof v === "string") checkString(s, v, path, out);
+};

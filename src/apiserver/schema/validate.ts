@@ -1,0 +1,165 @@
+// Validation of an object against a structural schema, as kube-apiserver validates custom resources:
+// every cause carries the field path and the message the real server sends.
+
+import { duplicate, inBody, invalid, jsonTypeName, required, tooMany, typeInvalid } from "./causes";
+import { deepEqual } from "./cel";
+import { childPath, indexPath } from "./path";
+import { checkRules, type Old } from "./rules";
+import { checkScalar } from "./scalars";
+import { type FieldCause, isObject, type JSONSchemaProps, type SchemaType } from "./types";
+
+const hasType = (type: SchemaType, v: unknown): boolean => {
+  switch (type) {
+    case "object":
+      return isObject(v);
+    case "array":
+      return Array.isArray(v);
+    case "string":
+      return typeof v === "string";
+    case "integer":
+      return Number.isInteger(v);
+    case "number":
+      return typeof v === "number";
+    case "boolean":
+      return typeof v === "boolean";
+  }
+};
+
+/** The type check; false means the node's other checks are skipped (they would only add noise). */
+const checkType = (s: JSONSchemaProps, v: unknown, path: string, out: FieldCause[]): boolean => {
+  const expected = s["x-kubernetes-int-or-string"] ? "integer,string" : s.type;
+  if (expected === undefined) return true;
+  const ok = s["x-kubernetes-int-or-string"]
+    ? Number.isInteger(v) || typeof v === "string"
+    : hasType(s.type!, v);
+  if (ok) return true;
+  const actual = jsonTypeName(v);
+  out.push(typeInvalid(path, actual, inBody(path, `must be of type ${expected}: ${JSON.stringify(actual)}`)));
+  return false;
+};
+
+const mapKey = (item: unknown, keys: ReadonlyArray<string>): Record<string, unknown> =>
+  Object.fromEntries(keys.map((k) => [k, isObject(item) ? item[k] : undefined]));
+
+/** The old item a map-list item correlates with (same key values); other lists do not correlate. */
+const correlateItem = (s: JSONSchemaProps, item: unknown, old: Old): Old => {
+  const keys = s["x-kubernetes-list-map-keys"];
+  if (s["x-kubernetes-list-type"] !== "map" || !keys || !Array.isArray(old?.v)) return undefined;
+  const key = mapKey(item, keys);
+  const match = old.v.find((o) => deepEqual(mapKey(o, keys), key));
+  return match === undefined ? undefined : { v: match };
+};
+
+const correlateKey = (old: Old, key: string): Old =>
+  isObject(old?.v) && key in old.v ? { v: old.v[key] } : undefined;
+
+const checkArray = (s: JSONSchemaProps, v: unknown[], old: Old, path: string, out: FieldCause[]): void => {
+  if (s.maxItems !== undefined && v.length > s.maxItems) out.push(tooMany(path, v.length, s.maxItems));
+  if (s.minItems !== undefined && v.length < s.minItems) {
+    out.push(invalid(path, v.length, inBody(path, `should have at least ${s.minItems} items`)));
+  }
+  if (s.uniqueItems && v.some((x, i) => v.findIndex((y) => deepEqual(x, y)) !== i)) {
+    out.push(invalid(path, v, inBody(path, "shouldn't contain duplicates")));
+  }
+  const listType = s["x-kubernetes-list-type"];
+  const keys = s["x-kubernetes-list-map-keys"];
+  if (listType === "set" || (listType === "map" && keys)) {
+    const identity = (x: unknown) => (listType === "set" ? x : mapKey(x, keys!));
+    v.forEach((x, i) => {
+      const id = identity(x);
+      if (v.findIndex((y) => deepEqual(identity(y), id)) !== i) out.push(duplicate(indexPath(path, i), id));
+    });
+  }
+  if (s.items) {
+    const items = s.items;
+    v.forEach((x, i) => {
+      walk(items, x, correlateItem(s, x, old), indexPath(path, i), out);
+    });
+  }
+};
+
+const checkObject = (
+  s: JSONSchemaProps,
+  v: Record<string, unknown>,
+  old: Old,
+  path: string,
+  out: FieldCause[],
+): void => {
+  const n = Object.keys(v).length;
+  if (s.maxProperties !== undefined && n > s.maxProperties) out.push(tooMany(path, n, s.maxProperties));
+  if (s.minProperties !== undefined && n < s.minProperties) {
+    out.push(invalid(path, n, inBody(path, `should have at least ${s.minProperties} properties`)));
+  }
+  const additional = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
+  for (const [key, value] of Object.entries(v)) {
+    const prop = s.properties?.[key] ?? additional;
+    if (prop) walk(prop, value, correlateKey(old, key), childPath(path, key), out);
+  }
+  for (const key of s.required ?? []) if (!(key in v)) out.push(required(childPath(path, key)));
+  if (s["x-kubernetes-embedded-resource"]) {
+    for (const key of ["apiVersion", "kind"]) {
+      if (typeof v[key] !== "string" || v[key] === "")
+        out.push(required(childPath(path, key), "must not be empty"));
+    }
+  }
+};
+
+/** allOf/anyOf/oneOf/not: value validations in structural schemas, reported as kube-openapi does. */
+const checkCombinators = (s: JSONSchemaProps, v: unknown, path: string, out: FieldCause[]): void => {
+  for (const sub of s.allOf ?? []) walk(sub, v, undefined, path, out);
+  const passes = (sub: JSONSchemaProps) => validateAt(sub, v, path).length === 0;
+  if (s.anyOf && !s.anyOf.some(passes)) {
+    out.push(invalid(path, "", `${JSON.stringify(path)} must validate at least one schema (anyOf)`));
+  }
+  if (s.oneOf) {
+    const n = s.oneOf.filter(passes).length;
+    if (n !== 1) {
+      const found = n === 0 ? "Found none valid" : `Found ${n} valid alternatives`;
+      out.push(
+        invalid(path, "", `${JSON.stringify(path)} must validate one and only one schema (oneOf). ${found}`),
+      );
+    }
+  }
+  if (s.not && passes(s.not))
+    out.push(invalid(path, "", `${JSON.stringify(path)} must not validate the schema (not)`));
+};
+
+const walk = (s: JSONSchemaProps, v: unknown, old: Old, path: string, out: FieldCause[]): void => {
+  if (v === null || v === undefined) {
+    if (!s.nullable && s.type !== undefined) {
+      out.push(typeInvalid(path, "null", inBody(path, `must be of type ${s.type}: "null"`)));
+    }
+    return;
+  }
+  if (!checkType(s, v, path, out)) return;
+  checkScalar(s, v, path, out);
+  if (Array.isArray(v)) checkArray(s, v, old, path, out);
+  else if (isObject(v)) checkObject(s, v, old, path, out);
+  checkCombinators(s, v, path, out);
+  checkRules(s, v, old, path, out);
+};
+
+const validateAt = (s: JSONSchemaProps, v: unknown, path: string): FieldCause[] => {
+  const out: FieldCause[] = [];
+  walk(s, v, undefined, path, out);
+  return out;
+};
+
+/**
+ * Checks `obj` against `schema` (an openAPIV3Schema), CEL rules included except transition rules.
+ * `basePath` prefixes every field path (empty for a whole resource).
+ */
+export const validate = (schema: JSONSchemaProps, obj: unknown, basePath = ""): FieldCause[] =>
+  validateAt(schema, obj, basePath);
+
+/** As `validate`, and also evaluates transition rules (those reading `oldSelf`) against `oldObj`. */
+export const validateUpdate = (
+  schema: JSONSchemaProps,
+  newObj: unknown,
+  oldObj: unknown,
+  basePath = "",
+): FieldCause[] => {
+  const out: FieldCause[] = [];
+  walk(schema, newObj, { v: oldObj }, basePath, out);
+  return out;
+};
