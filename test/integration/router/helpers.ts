@@ -1,0 +1,241 @@
+// Real servers for router tests: a Bun backend standing in for a sandbox runtime, a raw TCP backend that
+// records request bytes exactly, raw-socket clients, and the router itself (in-process or as a child process).
+import net from "node:net";
+import type { Server, ServerWebSocket } from "bun";
+import { type RouterHandle, type RouterOptions, startRouter } from "../../../src/router/index";
+
+/** Backends bind inside the local pod range the test routers allow; 127.0.0.1 stays forbidden. */
+export const POD_IP = "127.1.0.1";
+export const POD_CIDR = "127.1.0.0/16";
+
+export interface EchoRecord {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+}
+
+type WsData = { protocol: string | null };
+
+/** Lets the /sse route send its next event: the test releases it only after receiving the previous one. */
+const sseWaiters: (() => void)[] = [];
+export function releaseSseEvent(): void {
+  sseWaiters.shift()?.();
+}
+
+/** A sandbox stand-in. Routes: /echo (default), /slow?ms=, /sse, /bytes?n=, /status?code=, /ws*. */
+export function startBackend(hostname = POD_IP): Server<WsData> {
+  return Bun.serve<WsData, never>({
+    hostname,
+    port: 0,
+    idleTimeout: 0,
+    async fetch(req, server) {
+      const url = new URL(req.url);
+      if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+        if (url.pathname === "/ws-reject") return new Response("no", { status: 403 });
+        const offered = (req.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
+        const protocol = offered.includes("chat.v2") ? "chat.v2" : null;
+        const ok = server.upgrade(req, {
+          data: { protocol },
+          ...(protocol ? { headers: { "Sec-WebSocket-Protocol": protocol } } : {}),
+        });
+        return ok ? undefined : new Response("upgrade failed", { status: 400 });
+      }
+      if (url.pathname === "/slow") {
+        await Bun.sleep(Number(url.searchParams.get("ms") ?? "1000"));
+        return new Response("slow done");
+      }
+      if (url.pathname === "/sse") {
+        const stream = new ReadableStream({
+          async pull(controller) {
+            for (let i = 0; i < 3; i++) {
+              controller.enqueue(new TextEncoder().encode(`data: event-${i}\n\n`));
+              // The next event waits until the client has received this one through the router.
+              if (i < 2) await new Promise<void>((resolve) => sseWaiters.push(resolve));
+            }
+            controller.close();
+          },
+        });
+        return new Response(stream, { headers: { "content-type": "text/event-stream" } });
+      }
+      if (url.pathname === "/bytes") {
+        let left = Number(url.searchParams.get("n") ?? "0");
+        const chunk = new Uint8Array(1 << 20).fill(97);
+        return new Response(
+          new ReadableStream({
+            pull(controller) {
+              if (left <= 0) return controller.close();
+              const n = Math.min(left, chunk.length);
+              controller.enqueue(n === chunk.length ? chunk : chunk.subarray(0, n));
+              left -= n;
+            },
+          }),
+        );
+      }
+      if (url.pathname === "/status") {
+        const code = Number(url.searchParams.get("code") ?? "200");
+        return new Response(null, {
+          status: code,
+          headers: { connection: "x-secret", "x-secret": "1", "x-kept": "1" },
+        });
+      }
+      let bodyBytes = 0;
+      if (req.body) for await (const chunk of req.body) bodyBytes += chunk.byteLength;
+      const record: EchoRecord = {
+        method: req.method,
+        path: url.pathname + url.search,
+        headers: Object.fromEntries(req.headers),
+        bodyBytes,
+      };
+      return Response.json(record);
+    },
+    websocket: {
+      message(ws: ServerWebSocket<WsData>, message) {
+        const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+        if (text.startsWith("close:")) {
+          const code = Number(text.slice(6));
+          ws.close(code, `backend closed ${code}`);
+          return;
+        }
+        if (text.startsWith("big:")) {
+          ws.send("x".repeat(Number(text.slice(4))));
+          return;
+        }
+        ws.send(message);
+      },
+      open(ws) {
+        ws.send(`hello protocol=${ws.data.protocol ?? ""}`);
+      },
+    },
+  });
+}
+
+/** A TCP backend answering every request with its raw request line; records the full raw head. */
+export async function startRawBackend(hostname = POD_IP) {
+  const heads: string[] = [];
+  const server = net.createServer((socket) => {
+    let buf = "";
+    socket.on("data", (d) => {
+      buf += d.toString("latin1");
+      let end = buf.indexOf("\r\n\r\n");
+      while (end !== -1) {
+        const head = buf.slice(0, end);
+        buf = buf.slice(end + 4);
+        heads.push(head);
+        const line = head.split("\r\n")[0]!;
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(line, "latin1")}\r\n\r\n`,
+        );
+        socket.write(line, "latin1");
+        end = buf.indexOf("\r\n\r\n");
+      }
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, hostname, resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    heads,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Sends raw bytes over a fresh TCP connection and returns everything until the server closes it. */
+export function rawExchange(port: number, request: string, host = "127.0.0.1"): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host, () => socket.write(request, "latin1"));
+    let out = "";
+    socket.on("data", (d) => {
+      out += d.toString("latin1");
+    });
+    socket.on("end", () => resolve(out));
+    socket.on("error", reject);
+  });
+}
+
+export function routedHeaders(
+  backendPort: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    "x-sandbox-id": "sb-1",
+    "x-sandbox-pod-ip": POD_IP,
+    "x-sandbox-port": String(backendPort),
+    ...extra,
+  };
+}
+
+export function startTestRouter(overrides: Partial<RouterOptions> = {}): Promise<RouterHandle> {
+  return startRouter({
+    hostname: "127.0.0.1",
+    port: 0,
+    metricsPort: 0,
+    auth: { mode: "none" },
+    allowUnauthenticated: true,
+    localPodCidrs: [POD_CIDR],
+    retry: { maxRetries: 1, initialDelayMs: 10, maxDelayMs: 20 },
+    ...overrides,
+  });
+}
+
+export interface RouterProcess {
+  readonly url: string;
+  readonly metricsUrl: string;
+  readonly proc: ReturnType<typeof Bun.spawn>;
+  /** Peak resident set size (VmHWM) in bytes. */
+  peakRss(): number;
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+function statusField(pid: number, field: string): number {
+  const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** The router CLI (src/router/main.ts) as a child process, unauthenticated, allowing the test pod range. */
+export async function spawnRouter(
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<RouterProcess> {
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      "src/router/main.ts",
+      "--http-bind-address",
+      "127.0.0.1:0",
+      "--metrics-bind-address",
+      "127.0.0.1:0",
+      "--local-pod-cidr",
+      POD_CIDR,
+      ...args,
+    ],
+    {
+      cwd: `${import.meta.dir}/../../..`,
+      env: { ...process.env, ALLOW_UNAUTHENTICATED_ROUTER: "true", ...env },
+      stdout: "pipe",
+      stderr: "inherit",
+    },
+  );
+  const reader = proc.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`router exited before listening: ${text}`);
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const line = JSON.parse(text.split("\n")[0]!) as { url: string; metricsUrl: string };
+  return {
+    url: line.url,
+    metricsUrl: line.metricsUrl,
+    proc,
+    peakRss: () => statusField(proc.pid, "VmHWM"),
+    rss: () => statusField(proc.pid, "VmRSS"),
+    async stop() {
+      if (proc.exitCode === null) proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}
