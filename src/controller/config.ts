@@ -1,0 +1,25 @@
+// Controller settings (flags of §2.1 that the planners use), with upstream's defaults.
+import { DEFAULT_ALLOWED_LABEL_DOMAIN, DEFAULT_CLUSTER_DOMAIN, SECURE_DEFAULT_NAMESERVERS } from "../api";
+
+export interface ControllerConfig {
+  readonly clusterDomain: string;
+  /** Namespace of the router pods the default NetworkPolicy admits; "" = the template's namespace. */
+  readonly routerNamespace: string;
+  readonly dnsNameservers: ReadonlyArray<string>;
+  readonly allowedLabelDomains: ReadonlyArray<string>;
+  readonly warmPoolMaxBatchSize: number;
+  readonly warmPoolReadinessGraceMs: number;
+  readonly warmPoolUnschedulableRecheckMs: number;
+  readonly enableWarmPoolEviction: boolean;
+}
+
+export const defaultControllerConfig: ControllerConfig = {
+  clusterDomain: DEFAULT_CLUSTER_DOMAIN,
+  routerNamespace: "",
+  dnsNameservers: SECURE_DEFAULT_NAMESERVERS,
+  allowedLabelDomains: [DEFAULT_ALLOWED_LABEL_DOMAIN],
+  warmPoolMaxBatchSize: 300,
+  warmPoolReadinessGraceMs: 5 * 60_000,
+  warmPoolUnschedulableRecheckMs: 60_000,
+  enableWarmPoolEviction: true,
+};

@@ -1,0 +1,219 @@
+// Model-based test of the four reconcilers: random interleavings of user actions, pod lifecycle, lagging
+// caches, injected 409s, lost responses and controller restarts, with safety invariants after every step
+// and liveness invariants once the system is left alone. Named upstream bugs each map to an assertion.
+import { expect, test } from "bun:test";
+import fc from "fast-check";
+import { NS, type Step, World } from "./world";
+
+// biome-ignore lint/suspicious/noExplicitAny: simulated objects are arbitrary JSON, read field by field
+type Obj = Record<string, any>;
+
+const claimSpec = fc.record({
+  policy: fc.constantFrom("Delete" as const, "DeleteForeground" as const, "Retain" as const),
+  shutdownInS: fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }),
+  ttlS: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
+  env: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  badMetadata: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+});
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: claimSpec.map((spec) => ({ t: "createClaim" as const, spec })) },
+  { weight: 1, arbitrary: fc.nat(20).map((i) => ({ t: "deleteClaim" as const, i })) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 0, max: 4 }).map((replicas) => ({ t: "resizePool" as const, replicas })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom("image" as const, "metadata" as const)
+      .map((what) => ({ t: "changeTemplate" as const, what })),
+  },
+  { weight: 1, arbitrary: fc.boolean().map((recreate) => ({ t: "strategy" as const, recreate })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({
+        i: fc.nat(20),
+        to: fc.constantFrom(
+          "ready" as const,
+          "ready" as const,
+          "failed" as const,
+          "succeeded" as const,
+          "deleted" as const,
+        ),
+      })
+      .map((p) => ({ t: "pod" as const, ...p })),
+  },
+  { weight: 1, arbitrary: fc.boolean().map((suspended) => ({ t: "suspendSolo" as const, suspended })) },
+  {
+    weight: 12,
+    arbitrary: fc.record({ kind: fc.nat(3), i: fc.nat(20) }).map((r) => ({ t: "reconcile" as const, ...r })),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({ kind: fc.nat(6), fraction: fc.double({ min: 0, max: 1, noNaN: true }) })
+      .map((r) => ({ t: "cache" as const, ...r })),
+  },
+  { weight: 1, arbitrary: fc.constant({ t: "restart" as const }) },
+  { weight: 3, arbitrary: fc.constant({ t: "claimBurst" as const }) },
+  { weight: 3, arbitrary: fc.constant({ t: "podsStart" as const }) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 90_000 }).map((ms) => ({ t: "tick" as const, ms })) },
+  { weight: 2, arbitrary: fc.constant({ t: "gc" as const }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ conflict: fc.constantFrom(0, 0.1, 0.3), lost: fc.constantFrom(0, 0.05, 0.2) })
+      .map((f) => ({ t: "faults" as const, ...f })),
+  },
+);
+
+const controllerUid = (o: Obj): string | undefined =>
+  o.metadata.ownerReferences?.find((r: Obj) => r.controller)?.uid;
+const condition = (o: Obj | undefined, type: string): Obj | undefined =>
+  o?.status?.conditions?.find((c: Obj) => c.type === type);
+
+/** Safety: must hold in every reachable state, whatever the caches and faults did. */
+const checkSafety = (w: World, boundTo: Map<string, string>): void => {
+  const claims = w.cluster.all("SandboxClaim");
+  const claimUids = new Set(claims.map((c) => c.metadata.uid));
+  const sandboxes = w.cluster.all("Sandbox");
+  // A sandbox a claim holds is never handed to another claim, not even for a moment.
+  expect(w.cluster.handovers).toEqual([]);
+  for (const s of sandboxes) {
+    expect((s.metadata.ownerReferences ?? []).filter((r: Obj) => r.controller).length).toBeLessThanOrEqual(1);
+    // Once a claim holds a sandbox, no other claim ever takes it over.
+    const owner = controllerUid(s);
+    if (owner === undefined || !claimUids.has(owner)) continue;
+    const first = boundTo.get(s.metadata.uid) ?? owner;
+    expect(owner).toBe(first);
+    boundTo.set(s.metadata.uid, owner);
+  }
+  for (const claim of claims) {
+    // #478: one claim never holds two sandboxes (even after lost status writes and stale caches).
+    const held = sandboxes.filter((s) => controllerUid(s) === claim.metadata.uid);
+    expect(held.map((s) => s.metadata.name).length).toBeLessThanOrEqual(1);
+  }
+  // No sandbox reported as bound by two claims.
+  const named = claims.map((c) => c.status?.sandbox?.name).filter((n): n is string => n !== undefined);
+  expect(new Set(named).size).toBe(named.length);
+};
+
+/** Liveness: once left alone, everything converges to what the specs ask for. */
+const checkQuiescent = (w: World): void => {
+  const c = w.cluster;
+  // #271 / #1367: nothing keeps failing or looping.
+  expect(w.failures).toEqual([]);
+  const uids = new Set(c.all().map((o) => o.metadata.uid));
+  // No orphans: every pod, Service and PVC has a live controller.
+  for (const kind of ["Pod", "Service", "PersistentVolumeClaim"])
+    for (const o of c.all(kind)) expect(uids.has(controllerUid(o))).toBe(true);
+
+  const pool = c.get("SandboxWarmPool", NS, "pool")!;
+  const template = c.get("SandboxTemplate", NS, "tpl")!;
+  const members = c.all("Sandbox").filter((s) => controllerUid(s) === pool.metadata.uid);
+  expect(members.length).toBe(pool.spec.replicas);
+  expect(pool.status?.replicas).toBe(pool.spec.replicas);
+  expect(pool.status?.readyReplicas).toBe(pool.spec.replicas);
+  if (pool.spec.updateStrategy?.type === "Recreate")
+    for (const m of members)
+      expect(m.spec.podTemplate.spec.containers[0].image).toBe(
+        template.spec.podTemplate.spec.containers[0].image,
+      );
+
+  for (const s of c.all("Sandbox")) {
+    const pod = c.get("Pod", NS, s.metadata.name);
+    const expired = condition(s, "Ready")?.reason === "SandboxExpired";
+    if (s.spec.operatingMode === "Suspended") {
+      // Suspended: no pod, PVCs kept.
+      expect(pod).toBeUndefined();
+      for (const vct of s.spec.volumeClaimTemplates ?? [])
+        expect(c.get("PersistentVolumeClaim", NS, `${vct.metadata.name}-${s.metadata.name}`)).toBeDefined();
+      continue;
+    }
+    if (expired) continue;
+    expect(pod).toBeDefined();
+    // #729: a failed pod is replaced (restartPolicy Always), so only a Succeeded pod may be terminal.
+    expect(pod!.status.phase === "Running" || pod!.status.phase === "Succeeded").toBe(true);
+    if (pod!.status.phase === "Running") {
+      expect(condition(s, "Ready")?.status).toBe("True");
+      expect(s.status.podIPs).toEqual([pod!.status.podIP]);
+    }
+  }
+
+  for (const claim of c.all("SandboxClaim")) {
+    const ready = condition(claim, "Ready");
+    const held = c.all("Sandbox").filter((s) => controllerUid(s) === claim.metadata.uid);
+    const policy = claim.spec.lifecycle?.shutdownPolicy ?? "Retain";
+    if (ready?.reason === "ClaimExpired") {
+      // Expired claims clean up per policy: Delete* removes the claim, Retain keeps it without a sandbox.
+      expect(policy).toBe("Retain");
+      expect(held).toEqual([]);
+      continue;
+    }
+    if (claim.spec.additionalPodMetadata) {
+      // #271: an invalid claim reaches a terminal reason instead of reconciling forever.
+      expect(ready?.reason).toBe("InvalidMetadata");
+      continue;
+    }
+    expect(held.length).toBe(1);
+    const sandbox = held[0]!;
+    expect(claim.status.sandbox.name).toBe(sandbox.metadata.name);
+    const pod = c.get("Pod", NS, sandbox.metadata.name);
+    if (pod?.status.phase !== "Running") continue;
+    // #274: the claim becomes Ready when its sandbox is, warm or cold.
+    expect(ready?.status).toBe("True");
+    // #683 / #800 / #1239: a Ready claim always has a route: pod IPs, and the Service the template asks for.
+    expect(claim.status.sandbox.podIPs?.length).toBeGreaterThan(0);
+    expect(claim.status.sandbox.podIPs).toEqual(sandbox.status.podIPs);
+    expect(c.get("Service", NS, sandbox.metadata.name)).toBeDefined();
+    expect(sandbox.status.serviceFQDN).toBe(`${sandbox.metadata.name}.${NS}.svc.cluster.local`);
+  }
+  for (const claim of c.all("SandboxClaim")) expect(claim.metadata.deletionTimestamp).toBeUndefined();
+};
+
+const adoptions = { warm: 0, cold: 0 };
+
+test("reconcilers keep their invariants under random interleavings, lag, conflicts and restarts", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 2 ** 30 }),
+      fc.array(step, { minLength: 20, maxLength: 150 }),
+      (seed, steps) => {
+        const w = new World(seed);
+        const boundTo = new Map<string, string>();
+        for (const s of steps) {
+          w.run(s);
+          checkSafety(w, boundTo);
+        }
+        expect(w.quiesce()).toBe(true);
+        checkSafety(w, boundTo);
+        checkQuiescent(w);
+        adoptions.warm += w.cluster.events.filter((e) => e.reason === "SandboxAdopted").length;
+        adoptions.cold += w.cluster.events.filter((e) => e.reason === "SandboxProvisioned").length;
+      },
+    ),
+    { numRuns: 100, seed: 20260101 },
+  );
+  // The runs must exercise both paths, or the invariants above prove little.
+  expect(adoptions.warm).toBeGreaterThan(50);
+  expect(adoptions.cold).toBeGreaterThan(50);
+}, 120_000);
+
+test("claims reconciled from the same stale view never take the same warm sandbox", () => {
+  const w = new World(7);
+  expect(w.quiesce()).toBe(true);
+  for (let i = 0; i < 3; i++)
+    w.run({ t: "createClaim", spec: { policy: "Retain", env: false, badMetadata: false } });
+  // Caches frozen: every claim sees the same two free warm sandboxes.
+  w.run({ t: "restart" });
+  w.run({ t: "claimBurst" });
+  w.run({ t: "claimBurst" });
+  expect(w.cluster.handovers).toEqual([]);
+  const adopted = w.cluster.events.filter((e) => e.reason === "SandboxAdopted").map((e) => e.name);
+  expect(adopted).toEqual(["claim-1"]);
+  expect(w.quiesce()).toBe(true);
+  checkQuiescent(w);
+  expect(w.cluster.handovers).toEqual([]);
+});
