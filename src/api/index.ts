@@ -1,5 +1,15 @@
 // The typed model of Agent Sandbox: both API versions of the four kinds, the core Kubernetes types the
 // parts read and write, shared names, NameHash, decoding and conversion.
+export {
+  ConversionError,
+  convertObject,
+  isSpecificPool,
+  poolOfV1alpha1Claim,
+} from "./conversion/index";
+export { sandboxToV1alpha1, sandboxToV1beta1 } from "./conversion/sandbox";
+export { sandboxClaimToV1alpha1, sandboxClaimToV1beta1 } from "./conversion/sandboxClaim";
+export { sandboxTemplateToV1alpha1, sandboxTemplateToV1beta1 } from "./conversion/sandboxTemplate";
+export { sandboxWarmPoolToV1alpha1, sandboxWarmPoolToV1beta1 } from "./conversion/sandboxWarmPool";
 export * from "./core/index";
 export { type CustomResourceDefinition, customResourceDefinitions } from "./crd/definitions";
 export { crdFileName, renderCrd, renderCrdFiles } from "./crd/render";

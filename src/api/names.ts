@@ -169,7 +169,12 @@ export const MESSAGE_CLAIM_EXPIRED = "Claim expired. Sandbox cleanup initiated."
 export const networkPolicyName = (templateName: string): string => `${templateName}-network-policy`;
 export const pvcName = (claimTemplateName: string, sandboxName: string): string =>
   `${claimTemplateName}-${sandboxName}`;
-export const shadowPoolName = (templateName: string): string => `shadow-pool-${templateName}`;
+/** v1beta1 pool name given to v1alpha1 claims that name only a template. */
+export const SHADOW_POOL_PREFIX = "shadow-pool-";
+export const shadowPoolName = (templateName: string): string => `${SHADOW_POOL_PREFIX}${templateName}`;
+/** The template a shadow pool name stands for (v1alpha1 claims converted to v1beta1), if it is one. */
+export const templateOfShadowPool = (poolName: string): string | undefined =>
+  poolName.startsWith(SHADOW_POOL_PREFIX) ? poolName.slice(SHADOW_POOL_PREFIX.length) : undefined;
 export const serviceFQDN = (service: string, namespace: string, clusterDomain: string): string =>
   `${service}.${namespace}.svc.${clusterDomain}`;
 

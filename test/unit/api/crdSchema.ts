@@ -1,0 +1,10 @@
+// Looks up the CRD schema an object of ours is validated against (its kind and apiVersion).
+import { customResourceDefinitions, type JSONSchemaProps } from "../../../src/api";
+
+export const versionOf = (object: Record<string, unknown>): string =>
+  String(object.apiVersion).split("/")[1]!;
+
+export const crdSchemaFor = (object: Record<string, unknown>): JSONSchemaProps => {
+  const crd = customResourceDefinitions().find((c) => c.spec.names.kind === object.kind)!;
+  return crd.spec.versions.find((v) => v.name === versionOf(object))!.schema.openAPIV3Schema;
+};
