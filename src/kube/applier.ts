@@ -1,0 +1,55 @@
+import { Cause, type Duration, Effect, Option } from "effect";
+import type { WorkQueue } from "./workqueue";
+
+/** What a reconcile asks for next: nothing, or another run after a delay (expiry timers, polling). */
+export interface ReconcileResult {
+  readonly requeueAfter?: Duration.DurationInput;
+}
+
+export interface ControllerOptions {
+  /** Workers, i.e. keys reconciled at once. Upstream: sandbox 100, claim 50, warm pool 1, template 1. */
+  readonly concurrency: number;
+  /** For logs. */
+  readonly name: string;
+}
+
+/**
+ * Runs `reconcile` for queued keys with `concurrency` workers until the queue shuts down. A failure (or defect)
+ * requeues the key with its backoff; success resets the backoff and honours `requeueAfter`.
+ */
+export const runController = <E, R>(
+  queue: WorkQueue,
+  reconcile: (key: string) => Effect.Effect<ReconcileResult | undefined, E, R>,
+  options: ControllerOptions,
+): Effect.Effect<void, never, R> => {
+  const processOne = (key: string) =>
+    reconcile(key).pipe(
+      Effect.matchCauseEffect({
+        onSuccess: (result) =>
+          Effect.zipRight(
+            queue.forget(key),
+            result?.requeueAfter === undefined ? Effect.void : queue.addAfter(key, result.requeueAfter),
+          ),
+        onFailure: (cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.failCause(cause)
+            : Effect.logWarning("reconcile failed; retrying with backoff", cause).pipe(
+                Effect.annotateLogs({ controller: options.name, key, attempt: queue.failures(key) + 1 }),
+                Effect.zipRight(queue.addRateLimited(key)),
+              ),
+      }),
+      Effect.ensuring(queue.done(key)),
+    );
+
+  const worker: Effect.Effect<void, never, R> = Effect.flatMap(queue.take, (next) =>
+    Option.isNone(next) ? Effect.void : Effect.zipRight(Effect.orDie(processOne(next.value)), worker),
+  );
+
+  return Effect.all(
+    Array.from({ length: Math.max(1, options.concurrency) }, () => worker),
+    {
+      concurrency: "unbounded",
+      discard: true,
+    },
+  );
+};

@@ -1,0 +1,179 @@
+import { Clock, Deferred, Effect, Either, Queue, type Scope } from "effect";
+import { KubeClient } from "./client";
+import type { KubeObject } from "./object";
+import { refs, typedRef } from "./resources";
+
+export type EventType = "Normal" | "Warning";
+
+export interface CoreEvent extends KubeObject {
+  involvedObject?: {
+    apiVersion?: string;
+    kind?: string;
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
+  reason?: string;
+  message?: string;
+  type?: string;
+  count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  source?: { component?: string; host?: string };
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+export interface EventRecorder {
+  /** Queues an Event about `involved`; never fails and never waits for the API server. */
+  readonly record: (
+    involved: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ) => Effect.Effect<void>;
+  /** Waits until everything recorded so far was written (or given up on). */
+  readonly flush: Effect.Effect<void>;
+}
+
+export interface EventRecorderOptions {
+  /** `source.component` and `reportingComponent`, e.g. "sandbox-controller". */
+  readonly component: string;
+  /** `source.host` and `reportingInstance`. */
+  readonly instance?: string;
+  /** Distinct events remembered for aggregation (client-go: 4096). */
+  readonly cacheSize?: number;
+  /** Events waiting to be written; beyond this new ones are dropped rather than slow the caller. */
+  readonly queueSize?: number;
+}
+
+const eventRef = typedRef<CoreEvent>(refs.event);
+
+type Item =
+  | {
+      readonly kind: "event";
+      readonly involved: KubeObject;
+      readonly type: EventType;
+      readonly reason: string;
+      readonly message: string;
+    }
+  | { readonly kind: "flush"; readonly done: Deferred.Deferred<void> };
+
+interface Seen {
+  readonly name: string;
+  readonly namespace: string;
+  count: number;
+}
+
+/**
+ * Writes core/v1 Events in the background. A repeat of an identical event (same object, type, reason and
+ * message) bumps `count` and `lastTimestamp` of the existing Event instead of creating another, as kube's
+ * recorder does; the memory of past events is a bounded LRU.
+ */
+export const makeEventRecorder = (
+  options: EventRecorderOptions,
+): Effect.Effect<EventRecorder, never, KubeClient | Scope.Scope> =>
+  Effect.gen(function* () {
+    const client = yield* KubeClient;
+    const cacheSize = options.cacheSize ?? 4096;
+    const queue = yield* Effect.acquireRelease(
+      Queue.dropping<Item>(options.queueSize ?? 1000),
+      Queue.shutdown,
+    );
+    const seen = new Map<string, Seen>(); // insertion order doubles as recency order
+    let sequence = 0;
+
+    const remember = (key: string, entry: Seen) => {
+      seen.delete(key);
+      seen.set(key, entry);
+      if (seen.size > cacheSize) {
+        const oldest = seen.keys().next();
+        if (!oldest.done) seen.delete(oldest.value);
+      }
+    };
+
+    const write = (item: Extract<Item, { kind: "event" }>) =>
+      Effect.gen(function* () {
+        const meta = item.involved.metadata ?? {};
+        const namespace = meta.namespace ?? "default";
+        const key = [
+          item.involved.kind,
+          namespace,
+          meta.name,
+          meta.uid,
+          item.type,
+          item.reason,
+          item.message,
+        ].join("\u0000");
+        const now = new Date(yield* Clock.currentTimeMillis).toISOString().replace(/\.\d+Z$/, "Z");
+        const previous = seen.get(key);
+        if (previous) {
+          const patched = yield* Effect.either(
+            client.patch(
+              eventRef,
+              previous.name,
+              { type: "merge", body: { count: previous.count + 1, lastTimestamp: now } },
+              { namespace: previous.namespace },
+            ),
+          );
+          if (Either.isRight(patched)) {
+            previous.count++;
+            remember(key, previous);
+            return;
+          }
+          if (patched.left._tag !== "NotFound") return yield* Effect.fail(patched.left);
+        }
+        // client-go names events <object>.<hex nanoseconds>; a sequence keeps same-millisecond ones apart.
+        const name = `${meta.name ?? "unknown"}.${(Date.now() * 1_000_000 + (sequence++ % 1_000_000)).toString(16)}`;
+        yield* client.create(eventRef, {
+          apiVersion: "v1",
+          kind: "Event",
+          metadata: { name, namespace },
+          involvedObject: {
+            ...(item.involved.apiVersion ? { apiVersion: item.involved.apiVersion } : {}),
+            ...(item.involved.kind ? { kind: item.involved.kind } : {}),
+            ...(meta.name ? { name: meta.name } : {}),
+            ...(meta.namespace ? { namespace: meta.namespace } : {}),
+            ...(meta.uid ? { uid: meta.uid } : {}),
+            ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
+          },
+          reason: item.reason,
+          message: item.message,
+          type: item.type,
+          count: 1,
+          firstTimestamp: now,
+          lastTimestamp: now,
+          source: { component: options.component, ...(options.instance ? { host: options.instance } : {}) },
+          reportingComponent: options.component,
+          reportingInstance: options.instance ?? "",
+        });
+        remember(key, { name, namespace, count: 1 });
+      }).pipe(
+        Effect.catchAll((e) =>
+          Effect.logWarning("could not write event", e).pipe(Effect.annotateLogs({ reason: item.reason })),
+        ),
+      );
+
+    yield* Queue.take(queue).pipe(
+      Effect.flatMap(
+        (item): Effect.Effect<unknown> =>
+          item.kind === "flush" ? Deferred.succeed(item.done, undefined) : write(item),
+      ),
+      Effect.forever,
+      Effect.forkScoped,
+    );
+
+    const flush = Effect.gen(function* () {
+      const done = yield* Deferred.make<void>();
+      if (yield* Queue.offer(queue, { kind: "flush", done })) yield* Deferred.await(done);
+    });
+    // Give queued events a moment to reach the API server on shutdown.
+    yield* Effect.addFinalizer(() => flush.pipe(Effect.timeout("2 seconds"), Effect.ignore));
+
+    return {
+      record: (involved, type, reason, message) =>
+        Queue.offer(queue, { kind: "event", involved, type, reason, message }).pipe(Effect.asVoid),
+      flush,
+    };
+  });

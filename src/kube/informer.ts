@@ -1,0 +1,73 @@
+import { Deferred, Effect, PubSub, type Scope, Stream } from "effect";
+import type { KubeClient } from "./client";
+import type { KubeObject } from "./object";
+import type { ResourceRef } from "./resources";
+import type { Selector } from "./selector";
+import { type CacheEvent, Store } from "./store";
+import { type WatcherOptions, watcher } from "./watcher";
+
+export interface InformerOptions extends WatcherOptions {
+  /** Label keys to index; default every key. */
+  readonly indexedLabels?: ReadonlyArray<string>;
+}
+
+/**
+ * A shared, always-current cache of one resource (watcher -> reflector). Reads are synchronous; a controller
+ * that restarts rebuilds its whole view from `list`/`stream` without asking the API server.
+ */
+export interface Informer<T extends KubeObject> {
+  readonly ref: ResourceRef<T>;
+  readonly get: (name: string, namespace?: string) => T | undefined;
+  readonly getByKey: (key: string) => T | undefined;
+  readonly list: (namespace?: string, selector?: Selector) => T[];
+  readonly byLabel: (key: string, value: string) => T[];
+  readonly keys: () => IterableIterator<string>;
+  readonly hasSynced: () => boolean;
+  /** Completes once the first list is in the cache. */
+  readonly waitForSync: Effect.Effect<void>;
+  /** Changes from now on. */
+  readonly changes: Stream.Stream<CacheEvent<T>>;
+  /** `Added` for everything cached now, then changes: what an event handler registered late needs. */
+  readonly stream: Stream.Stream<CacheEvent<T>>;
+}
+
+/** Starts the watch in the current scope; it stops when the scope closes. */
+export const makeInformer = <T extends KubeObject>(
+  ref: ResourceRef<T>,
+  options: InformerOptions = {},
+): Effect.Effect<Informer<T>, never, KubeClient | Scope.Scope> =>
+  Effect.gen(function* () {
+    const store = new Store<T>(options.indexedLabels);
+    const hub = yield* Effect.acquireRelease(PubSub.unbounded<CacheEvent<T>>(), PubSub.shutdown);
+    const synced = yield* Deferred.make<void>();
+    yield* watcher(ref, options).pipe(
+      Stream.runForEach((event) =>
+        Effect.gen(function* () {
+          const changes = store.apply(event);
+          if (event._tag === "Synced") yield* Deferred.succeed(synced, undefined);
+          if (changes.length > 0) yield* PubSub.publishAll(hub, changes);
+        }),
+      ),
+      Effect.forkScoped,
+    );
+    const changes = Stream.fromPubSub(hub);
+    return {
+      ref,
+      get: (name, namespace) => store.get(name, namespace),
+      getByKey: (key) => store.getByKey(key),
+      list: (namespace, selector) => store.list(namespace, selector),
+      byLabel: (key, value) => store.byLabel(key, value),
+      keys: () => store.keys(),
+      hasSynced: () => store.hasSynced(),
+      waitForSync: Deferred.await(synced),
+      changes,
+      stream: Stream.unwrapScoped(
+        Effect.gen(function* () {
+          // Subscribe before taking the snapshot so nothing falls between them (duplicates are harmless).
+          const live = yield* PubSub.subscribe(hub);
+          const now = store.list().map((object): CacheEvent<T> => ({ _tag: "Added", object }));
+          return Stream.concat(Stream.fromIterable(now), Stream.fromQueue(live));
+        }),
+      ),
+    };
+  });

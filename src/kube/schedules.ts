@@ -1,0 +1,28 @@
+import { type Duration, Schedule } from "effect";
+
+/** Exponential from `base`, jittered (x0.8-1.2), each wait capped at `cap`. Runs forever; bound it where used. */
+export const cappedBackoff = (
+  base: Duration.DurationInput,
+  cap: Duration.DurationInput,
+): Schedule.Schedule<Duration.Duration> =>
+  Schedule.exponential(base).pipe(
+    Schedule.jittered,
+    Schedule.union(Schedule.spaced(cap)),
+    Schedule.map(([d]) => d),
+  );
+
+/** Retrying one request after Unavailable/Timeout: 100 ms doubling to 5 s, at most 6 retries. */
+export const requestRetrySchedule = cappedBackoff("100 millis", "5 seconds").pipe(
+  Schedule.intersect(Schedule.recurs(6)),
+  Schedule.map(([d]) => d),
+);
+
+/** Reconnecting a broken watch or failed list: 200 ms doubling to 30 s, forever (reset after a good watch). */
+export const watchReconnectSchedule = cappedBackoff("200 millis", "30 seconds");
+
+/** Per-key reconcile backoff after a failure: 5 ms doubling to 5 min (controller-runtime starts at 5 ms too). */
+export const reconcileBackoffSchedule = cappedBackoff("5 millis", "5 minutes");
+
+/** Leader election retries: every `retryPeriod`, jittered like client-go's wait.JitterUntil (up to +20%). */
+export const leaseRetrySchedule = (retryPeriod: Duration.DurationInput): Schedule.Schedule<number> =>
+  Schedule.spaced(retryPeriod).pipe(Schedule.jittered);

@@ -1,0 +1,159 @@
+import { Clock, Data, Duration, Effect, Either, Queue, Random, Schedule, Stream } from "effect";
+import { KubeClient, type RawWatchEvent } from "./client";
+import { Gone, type KubeFailure } from "./errors";
+import type { KubeObject } from "./object";
+import type { ResourceRef } from "./resources";
+import { watchReconnectSchedule } from "./schedules";
+import { failureFromStatus } from "./status";
+
+/**
+ * What a watcher emits. `Synced` carries a full snapshot after every (re)list, so a consumer that keeps a cache
+ * replaces it wholesale and thereby sees deletions that happened while no watch was open.
+ */
+export type WatcherEvent<T extends KubeObject = KubeObject> =
+  | { readonly _tag: "Added" | "Modified" | "Deleted"; readonly object: T }
+  | { readonly _tag: "Synced"; readonly objects: ReadonlyArray<T>; readonly resourceVersion: string };
+
+export interface WatcherOptions {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** List page size. Default 500. */
+  readonly pageSize?: number;
+  /** Each watch asks the server to end it after a random time in this range (seconds). Default [300, 600]. */
+  readonly watchTimeoutSeconds?: readonly [number, number];
+  /** Restart a watch that delivered nothing (not even a bookmark) for this long. Default 3 minutes. */
+  readonly idleTimeout?: Duration.DurationInput;
+  /** Relist this often even when the watch looks healthy. Default 30 minutes. */
+  readonly relistInterval?: Duration.DurationInput;
+  /** Waits between failed lists / broken watches; reset by a healthy watch. */
+  readonly reconnect?: Schedule.Schedule<unknown, unknown>;
+}
+
+/** Watch ended because nothing arrived within `idleTimeout`. */
+export class WatchIdle extends Data.TaggedError("WatchIdle")<{ readonly idleFor: Duration.Duration }> {}
+
+const EVENT_TAGS: Record<string, "Added" | "Modified" | "Deleted" | undefined> = {
+  ADDED: "Added",
+  MODIFIED: "Modified",
+  DELETED: "Deleted",
+};
+
+/** Why one watch request ended. */
+type WatchEnd = "ended" | "relist";
+
+/** A watch that ended by itself this quickly without delivering anything counts as a failure (no hot loop). */
+const MIN_HEALTHY_WATCH_MS = 1_000;
+
+/**
+ * List, then watch from the list's resourceVersion, forever: resumes from the last version seen (events and
+ * bookmarks), relists on 410 and periodically, reconnects with jittered backoff, and restarts silent streams.
+ * Never fails: errors are logged and retried, as kube-rs and client-go do.
+ */
+export const watcher = <T extends KubeObject>(
+  ref: ResourceRef<T>,
+  options: WatcherOptions = {},
+): Stream.Stream<WatcherEvent<T>, never, KubeClient> =>
+  Stream.unwrapScoped(
+    Effect.gen(function* () {
+      const client = yield* KubeClient;
+      const out = yield* Queue.bounded<WatcherEvent<T>>(256);
+      const [minTimeout, maxTimeout] = options.watchTimeoutSeconds ?? [300, 600];
+      const idleTimeout = Duration.decode(options.idleTimeout ?? "3 minutes");
+      const relistMillis = Duration.toMillis(options.relistInterval ?? "30 minutes");
+      const backoff = yield* Schedule.driver(options.reconnect ?? watchReconnectSchedule);
+      const selectors = {
+        ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+        ...(options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector }),
+        ...(options.fieldSelector === undefined ? {} : { fieldSelector: options.fieldSelector }),
+      };
+      const log = (message: string, cause: unknown) =>
+        Effect.logWarning(message, cause).pipe(Effect.annotateLogs({ resource: ref.plural, ...selectors }));
+
+      let resourceVersion: string | undefined;
+      let listedAt = 0;
+
+      const relist = Effect.gen(function* () {
+        const listed = yield* Effect.either(
+          client.listAll(ref, { ...selectors, limit: options.pageSize ?? 500 }),
+        );
+        if (Either.isLeft(listed)) {
+          yield* log("list failed; retrying", listed.left);
+          yield* backoff.next(listed.left).pipe(Effect.ignore);
+          return;
+        }
+        resourceVersion = listed.right.resourceVersion;
+        listedAt = yield* Clock.currentTimeMillis;
+        yield* Queue.offer(out, {
+          _tag: "Synced",
+          objects: listed.right.items,
+          resourceVersion: listed.right.resourceVersion,
+        });
+      });
+
+      const handle = (event: RawWatchEvent<T>): Effect.Effect<void, KubeFailure> => {
+        if (event.type === "ERROR") {
+          const status = event.object;
+          return Effect.fail(failureFromStatus(status.code ?? 500, status));
+        }
+        const rv = event.object.metadata?.resourceVersion;
+        if (rv) resourceVersion = rv;
+        const tag = EVENT_TAGS[event.type];
+        return tag === undefined ? Effect.void : Queue.offer(out, { _tag: tag, object: event.object });
+      };
+
+      const watchOnce = (from: string): Effect.Effect<WatchEnd, KubeFailure | WatchIdle> =>
+        Effect.gen(function* () {
+          const timeoutSeconds = yield* Random.nextIntBetween(minTimeout, maxTimeout + 1);
+          const now = yield* Clock.currentTimeMillis;
+          const relistIn = Math.max(0, listedAt + relistMillis - now);
+          let delivered = 0;
+          const ended = yield* client
+            .watch(ref, { ...selectors, resourceVersion: from, allowWatchBookmarks: true, timeoutSeconds })
+            .pipe(
+              Stream.timeoutFail(() => new WatchIdle({ idleFor: idleTimeout }), idleTimeout),
+              Stream.runForEach((event) => {
+                delivered++;
+                return handle(event);
+              }),
+              Effect.as<WatchEnd>("ended"),
+              Effect.raceFirst(Effect.as(Effect.sleep(relistIn), "relist" as const)),
+            );
+          if (
+            ended === "ended" &&
+            delivered === 0 &&
+            (yield* Clock.currentTimeMillis) - now < MIN_HEALTHY_WATCH_MS
+          ) {
+            yield* backoff.next("empty watch").pipe(Effect.ignore);
+          } else {
+            yield* backoff.reset;
+          }
+          return ended;
+        });
+
+      const step = Effect.gen(function* () {
+        if (resourceVersion === undefined) return yield* relist;
+        const result = yield* Effect.either(watchOnce(resourceVersion));
+        if (Either.isRight(result)) {
+          if (result.right === "relist") resourceVersion = undefined;
+          return;
+        }
+        const failure = result.left;
+        if (failure instanceof Gone) {
+          yield* Effect.logDebug("watch expired (410); relisting").pipe(
+            Effect.annotateLogs({ resource: ref.plural }),
+          );
+          resourceVersion = undefined;
+          return;
+        }
+        yield* log(
+          failure._tag === "WatchIdle" ? "watch went silent; restarting" : "watch broke; reconnecting",
+          failure,
+        );
+        yield* backoff.next(failure).pipe(Effect.ignore);
+      });
+
+      yield* Effect.forkScoped(Effect.forever(step));
+      return Stream.fromQueue(out);
+    }),
+  );
