@@ -29,6 +29,7 @@ export function startBackend(hostname = POD_IP): Server<WsData> {
     hostname,
     port: 0,
     idleTimeout: 0,
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     async fetch(req, server) {
       const url = new URL(req.url);
       if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
@@ -113,7 +114,10 @@ export function startBackend(hostname = POD_IP): Server<WsData> {
 /** A TCP backend answering every request with its raw request line; records the full raw head. */
 export async function startRawBackend(hostname = POD_IP) {
   const heads: string[] = [];
+  const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
     let buf = "";
     socket.on("data", (d) => {
       buf += d.toString("latin1");
@@ -136,7 +140,11 @@ export async function startRawBackend(hostname = POD_IP) {
   return {
     port: (server.address() as net.AddressInfo).port,
     heads,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }
 
