@@ -1,0 +1,50 @@
+// Request bodies: the 3 MiB limit kube-apiserver enforces, and JSON or YAML decoding.
+import YAML from "yaml";
+import { badRequest, tooLarge, unsupportedMediaType } from "../status";
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export const readBodyText = async (req: Request): Promise<string> => {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
+  if (!req.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+};
+
+const OBJECT_TYPES = ["application/json", "application/yaml"];
+
+/** Decodes a create/update body; an empty Content-Type is taken as JSON, as clients often omit it. */
+export const decodeObjectBody = (contentType: string, text: string): unknown => {
+  const media = contentType.split(";")[0]!.trim().toLowerCase();
+  const yaml = media === "application/yaml" || media === "application/x-yaml" || media === "text/yaml";
+  if (!yaml && media !== "" && media !== "application/json" && media !== "*/*") {
+    throw unsupportedMediaType(media, OBJECT_TYPES);
+  }
+  if (text.trim() === "") throw badRequest("the request body is empty; an object was expected");
+  try {
+    return yaml ? YAML.parse(text) : JSON.parse(text);
+  } catch (err) {
+    throw badRequest(
+      `the request body could not be decoded: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+};
+
+/** DeleteOptions may arrive as a body (often empty) on DELETE. */
+export const decodeOptionalBody = (text: string): unknown => {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(
+      `the request body could not be decoded: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+};

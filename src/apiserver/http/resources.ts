@@ -1,0 +1,226 @@
+// REST verbs on resource paths: maps method, path and query onto the engine.
+import type { DeleteOptions, Engine, Target } from "../engine";
+import { listObjects } from "../list";
+import { applyPatch, parsePatchBody, patchTypeOf } from "../patch";
+import { isPlainObject } from "../patch/merge";
+import { bindPod, type PodLogSource, podLog } from "../pods";
+import type { Registry } from "../resources/registry";
+import { toScale, updateScale } from "../scale";
+import { ApiError, badRequest, methodNotAllowed, notFound, pathNotFound } from "../status";
+import { openWatch, type WatchLimits } from "../watch/stream";
+import { decodeObjectBody, decodeOptionalBody, readBodyText } from "./body";
+import type { ResourcePath } from "./paths";
+import { boolParam, defined, intParam, stringParam } from "./query";
+
+export interface ResourceContext {
+  readonly engine: Engine;
+  readonly registry: Registry;
+  readonly watch: WatchLimits;
+  readonly podLogs: () => PodLogSource | undefined;
+  /** Renders a list or object as a meta.k8s.io Table when the client asks for one. */
+  readonly table?: (t: Target, body: unknown, req: Request) => unknown;
+}
+
+const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+const wantsTable = (req: Request): boolean => (req.headers.get("accept") ?? "").includes("as=Table");
+
+const PROPAGATION = new Set(["Background", "Foreground", "Orphan"]);
+
+const deleteOptions = (q: URLSearchParams, body: unknown): DeleteOptions => {
+  const b = isPlainObject(body) ? body : {};
+  const grace =
+    intParam(q, "gracePeriodSeconds") ??
+    (typeof b.gracePeriodSeconds === "number" ? b.gracePeriodSeconds : undefined);
+  let policy =
+    stringParam(q, "propagationPolicy") ??
+    (typeof b.propagationPolicy === "string" ? b.propagationPolicy : undefined);
+  const orphan =
+    boolParam(q, "orphanDependents") ??
+    (typeof b.orphanDependents === "boolean" ? b.orphanDependents : undefined);
+  if (policy === undefined && orphan !== undefined) policy = orphan ? "Orphan" : "Background";
+  if (policy !== undefined && !PROPAGATION.has(policy)) {
+    throw badRequest(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
+  }
+  const pre = isPlainObject(b.preconditions) ? b.preconditions : undefined;
+  return defined({
+    gracePeriodSeconds: grace,
+    propagationPolicy: policy as DeleteOptions["propagationPolicy"],
+    preconditions: pre
+      ? defined({
+          uid: typeof pre.uid === "string" ? pre.uid : undefined,
+          resourceVersion: typeof pre.resourceVersion === "string" ? pre.resourceVersion : undefined,
+        })
+      : undefined,
+    dryRun: dryRun(q, b) || undefined,
+  });
+};
+
+const dryRun = (q: URLSearchParams, body?: Record<string, unknown>): boolean =>
+  q.getAll("dryRun").includes("All") || (Array.isArray(body?.dryRun) && body.dryRun.includes("All"));
+
+export const handleResource = async (
+  ctx: ResourceContext,
+  p: ResourcePath,
+  req: Request,
+  url: URL,
+): Promise<Response> => {
+  const def = ctx.registry.lookup(p.group, p.version, p.plural);
+  if (!def) throw pathNotFound();
+  if (p.namespace !== undefined && !def.namespaced) throw pathNotFound();
+  if (def.namespaced && p.namespace === undefined && p.name !== undefined) throw pathNotFound();
+  const t: Target = { def, version: p.version, namespace: p.namespace ?? "" };
+  const q = url.searchParams;
+  const sub = p.subresource ?? "";
+  const known =
+    sub === "" ||
+    (sub === "status" && def.statusSubresource) ||
+    (sub === "scale" && def.scale !== undefined) ||
+    (def.group === "" && def.kind === "Pod" && (sub === "log" || sub === "binding"));
+  if (!known) throw notFound(def, p.name ?? "");
+  const method = req.method;
+  const respond = (body: unknown, status = 200) =>
+    json(ctx.table && wantsTable(req) && status === 200 ? ctx.table(t, body, req) : body, status);
+
+  if (p.name === undefined) {
+    if (method === "GET") {
+      const watching = p.watchPrefix || boolParam(q, "watch") === true;
+      const selectors = defined({
+        labelSelector: stringParam(q, "labelSelector"),
+        fieldSelector: stringParam(q, "fieldSelector"),
+      });
+      if (watching) {
+        const stream = openWatch(
+          ctx.engine,
+          t,
+          defined({
+            ...selectors,
+            resourceVersion: stringParam(q, "resourceVersion"),
+            allowWatchBookmarks: boolParam(q, "allowWatchBookmarks"),
+            sendInitialEvents: boolParam(q, "sendInitialEvents"),
+            timeoutSeconds: intParam(q, "timeoutSeconds"),
+          }),
+          ctx.watch,
+        );
+        return new Response(stream, {
+          headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+        });
+      }
+      return respond(
+        listObjects(
+          ctx.engine,
+          t,
+          defined({ ...selectors, limit: intParam(q, "limit"), continue: stringParam(q, "continue") }),
+        ),
+      );
+    }
+    if (method === "POST") {
+      const body = decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req));
+      return respond(ctx.engine.create(t, body, { dryRun: dryRun(q) }), 201);
+    }
+    if (method === "DELETE") {
+      const opts = deleteOptions(q, decodeOptionalBody(await readBodyText(req)));
+      const list = listObjects(
+        ctx.engine,
+        t,
+        defined({
+          labelSelector: stringParam(q, "labelSelector"),
+          fieldSelector: stringParam(q, "fieldSelector"),
+        }),
+      );
+      const items: unknown[] = [];
+      for (const item of list.items) {
+        try {
+          items.push(
+            ctx.engine.delete(
+              { ...t, namespace: String(item.metadata?.namespace ?? t.namespace) },
+              String(item.metadata?.name),
+              opts,
+            ),
+          );
+        } catch (err) {
+          if (!(err instanceof ApiError && err.code === 404)) throw err;
+        }
+      }
+      return json({ ...list, items });
+    }
+    throw methodNotAllowed();
+  }
+
+  const name = p.name;
+  switch (sub) {
+    case "log": {
+      if (method !== "GET") throw methodNotAllowed();
+      const out = await podLog(
+        ctx.engine,
+        t,
+        name,
+        defined({
+          container: stringParam(q, "container"),
+          follow: boolParam(q, "follow"),
+          tailLines: intParam(q, "tailLines"),
+          limitBytes: intParam(q, "limitBytes"),
+        }),
+        ctx.podLogs(),
+        req.signal,
+      );
+      return new Response(out, { headers: { "content-type": "text/plain" } });
+    }
+    case "binding": {
+      if (method !== "POST") throw methodNotAllowed();
+      const body = decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req));
+      return json(bindPod(ctx.engine, t, name, body), 201);
+    }
+    case "scale": {
+      const scale = def.scale!;
+      if (method === "GET") return json(toScale(scale, ctx.engine.get(t, name)));
+      if (method === "PUT") {
+        const body = decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req));
+        return json(updateScale(ctx.engine, t, name, body));
+      }
+      if (method === "PATCH") {
+        const type = patchTypeOf({ ...def, builtin: false }, req.headers.get("content-type") ?? "");
+        if (type instanceof ApiError) throw type;
+        const current = toScale(scale, ctx.engine.get(t, name));
+        const patched = applyPatch(def, type, current, parsePatchBody(type, await readBodyText(req)));
+        return json(updateScale(ctx.engine, t, name, patched));
+      }
+      throw methodNotAllowed();
+    }
+  }
+  const target = sub === "status" ? "status" : "";
+  switch (method) {
+    case "GET":
+      return respond(ctx.engine.get(t, name));
+    case "PUT": {
+      const body = decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req));
+      return respond(ctx.engine.update(t, name, body, target, { dryRun: dryRun(q) }));
+    }
+    case "PATCH": {
+      const type = patchTypeOf(def, req.headers.get("content-type") ?? "");
+      if (type instanceof ApiError) throw type;
+      const patch = parsePatchBody(type, await readBodyText(req));
+      const existing = ctx.engine.stored(def, t.namespace, name);
+      if (!existing) {
+        if (type !== "apply") throw notFound(def, name);
+        // Server-side apply creates what does not exist yet.
+        const body = isPlainObject(patch)
+          ? { ...patch, metadata: { ...(isPlainObject(patch.metadata) ? patch.metadata : {}), name } }
+          : patch;
+        return respond(ctx.engine.create(t, body, { dryRun: dryRun(q) }), 201);
+      }
+      const current = ctx.engine.get(t, name);
+      const patched = applyPatch(def, type, current, patch);
+      return respond(ctx.engine.update(t, name, patched, target, { dryRun: dryRun(q) }));
+    }
+    case "DELETE": {
+      const opts = deleteOptions(q, decodeOptionalBody(await readBodyText(req)));
+      return json(ctx.engine.delete(t, name, opts));
+    }
+    default:
+      throw methodNotAllowed();
+  }
+};

@@ -1,0 +1,79 @@
+// The Bun HTTP(S) server: authentication, routing to resources and discovery, Status bodies for failures.
+import type { Server } from "bun";
+import type { Registry } from "../resources/registry";
+import { ApiError, internalError, pathNotFound, unauthorized } from "../status";
+import { parsePath } from "./paths";
+import { handleResource, type ResourceContext } from "./resources";
+
+export interface TlsMaterial {
+  readonly cert: string;
+  readonly key: string;
+}
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly tls?: TlsMaterial;
+  readonly token: string;
+}
+
+/** Non-resource paths (discovery, OpenAPI); undefined when the path is not theirs. */
+export type NonResourceHandler = (path: string, req: Request, url: URL) => Response | undefined;
+
+export interface ServerContext extends ResourceContext {
+  readonly registry: Registry;
+  readonly nonResource: NonResourceHandler;
+}
+
+const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+/** What a kube-apiserver lets anyone read (system:public-info-viewer). */
+const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
+
+export const VERSION_INFO = {
+  major: "1",
+  minor: "32",
+  gitVersion: "v1.32.0-agent-sandbox",
+  gitCommit: "0000000000000000000000000000000000000000",
+  gitTreeState: "clean",
+  buildDate: "2026-01-01T00:00:00Z",
+  goVersion: "go1.23.0",
+  compiler: "gc",
+  platform: "linux/amd64",
+};
+
+const authenticated = (req: Request, token: string): boolean => {
+  const header = req.headers.get("authorization") ?? "";
+  return header.startsWith("Bearer ") && header.slice(7).trim() === token;
+};
+
+export const startHttpServer = (ctx: ServerContext, cfg: ServerConfig): Server<undefined> =>
+  Bun.serve({
+    hostname: cfg.host,
+    port: cfg.port,
+    // Watches stay open for minutes without traffic; Bun's default idle timeout would cut them.
+    idleTimeout: 0,
+    // Bodies above the 3 MiB API limit are answered with a Status by our own check, not cut by Bun.
+    maxRequestBodySize: 16 * 1024 * 1024,
+    ...(cfg.tls ? { tls: { cert: cfg.tls.cert, key: cfg.tls.key } } : {}),
+    async fetch(req) {
+      const url = new URL(req.url);
+      try {
+        if (PUBLIC.has(url.pathname)) {
+          return url.pathname === "/version" ? json(VERSION_INFO) : new Response("ok");
+        }
+        if (!authenticated(req, cfg.token)) throw unauthorized();
+        const p = parsePath(url.pathname, ctx.registry);
+        if (p.kind === "resource") return await handleResource(ctx, p, req, url);
+        const other = ctx.nonResource(url.pathname, req, url);
+        if (other) return other;
+        throw pathNotFound();
+      } catch (err) {
+        if (err instanceof ApiError) return json(err.status, err.code);
+        console.error(`apiserver: ${req.method} ${url.pathname}:`, err);
+        const e = internalError(err instanceof Error ? err.message : String(err));
+        return json(e.status, e.code);
+      }
+    },
+  });

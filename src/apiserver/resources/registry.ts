@@ -1,0 +1,59 @@
+// Which resources are served right now: the built-ins plus one entry per established CRD.
+import { BUILTIN_RESOURCES } from "./builtin";
+import { crdToResource } from "./crd";
+import { type KObject, type ResourceDef, resourceId } from "./types";
+
+export class Registry {
+  private readonly crds = new Map<string, ResourceDef>();
+  private readonly index = new Map<string, ResourceDef>();
+  private readonly ids = new Map<string, ResourceDef>();
+
+  constructor() {
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    this.index.clear();
+    this.ids.clear();
+    for (const def of [...BUILTIN_RESOURCES, ...this.crds.values()]) {
+      this.ids.set(resourceId(def), def);
+      for (const v of def.versions) this.index.set(`${def.group}/${v}/${def.plural}`, def);
+    }
+  }
+
+  lookup(group: string, version: string, plural: string): ResourceDef | undefined {
+    return this.index.get(`${group}/${version}/${plural}`);
+  }
+
+  /** Every served resource by its storage identity (`resourceId`). */
+  byId(): ReadonlyMap<string, ResourceDef> {
+    return this.ids;
+  }
+
+  hasGroupVersion(group: string, version: string): boolean {
+    return this.all().some((d) => d.group === group && d.versions.includes(version));
+  }
+
+  all(): ResourceDef[] {
+    return [...BUILTIN_RESOURCES, ...this.crds.values()];
+  }
+
+  /** Serves (or re-serves, after an update) the kinds of a stored CRD. */
+  putCrd(crd: KObject): ResourceDef {
+    const def = crdToResource(crd);
+    this.crds.set(def.crd!.name, def);
+    this.rebuild();
+    return def;
+  }
+
+  removeCrd(name: string): ResourceDef | undefined {
+    const def = this.crds.get(name);
+    this.crds.delete(name);
+    this.rebuild();
+    return def;
+  }
+
+  crd(name: string): ResourceDef | undefined {
+    return this.crds.get(name);
+  }
+}

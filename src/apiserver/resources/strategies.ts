@@ -1,0 +1,155 @@
+// Per-kind rules kube-apiserver applies on create and update (its "strategies"), limited to the kinds and
+// fields local mode relies on: status resets, defaults clients read back, and CRD status.
+import { isPlainObject } from "../patch/merge";
+import type { StatusCause } from "../status";
+import { crdStatus, validateCrd } from "./crd";
+import type { KObject, ResourceDef } from "./types";
+
+const kindKey = (def: ResourceDef): string => `${def.group}/${def.kind}`;
+
+const imagePullPolicy = (image: unknown): string => {
+  const s = typeof image === "string" ? image : "";
+  const tag = s.includes("@") ? "digest" : (s.split("/").pop() ?? "").split(":")[1];
+  return tag === undefined || tag === "latest" ? "Always" : "IfNotPresent";
+};
+
+const defaultContainers = (list: unknown): unknown =>
+  Array.isArray(list)
+    ? list.map((c) =>
+        isPlainObject(c)
+          ? {
+              terminationMessagePath: "/dev/termination-log",
+              terminationMessagePolicy: "File",
+              imagePullPolicy: imagePullPolicy(c.image),
+              ...c,
+              ...(Array.isArray(c.ports)
+                ? { ports: c.ports.map((p) => (isPlainObject(p) ? { protocol: "TCP", ...p } : p)) }
+                : {}),
+            }
+          : c,
+      )
+    : list;
+
+const defaultPodSpec = (spec: unknown): unknown => {
+  if (!isPlainObject(spec)) return spec;
+  return {
+    restartPolicy: "Always",
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: "ClusterFirst",
+    schedulerName: "default-scheduler",
+    securityContext: {},
+    enableServiceLinks: true,
+    ...spec,
+    containers: defaultContainers(spec.containers),
+    ...(spec.initContainers ? { initContainers: defaultContainers(spec.initContainers) } : {}),
+  };
+};
+
+let nextClusterIp = 1;
+const allocateClusterIp = (): string => {
+  const n = nextClusterIp++;
+  return `10.96.${(n >> 8) & 255}.${n & 255}`;
+};
+
+const defaultService = (spec: unknown, previous: unknown): unknown => {
+  if (!isPlainObject(spec)) return spec;
+  const prev = isPlainObject(previous) ? previous : {};
+  const clusterIP = spec.clusterIP ?? prev.clusterIP ?? allocateClusterIp();
+  return {
+    type: "ClusterIP",
+    sessionAffinity: "None",
+    ...spec,
+    clusterIP,
+    clusterIPs: spec.clusterIPs ?? prev.clusterIPs ?? [clusterIP],
+    ...(Array.isArray(spec.ports)
+      ? {
+          ports: spec.ports.map((p) =>
+            isPlainObject(p) ? { protocol: "TCP", ...p, targetPort: p.targetPort ?? p.port } : p,
+          ),
+        }
+      : {}),
+  };
+};
+
+/** Secrets fold `stringData` into base64 `data`, as the API server does. */
+const foldStringData = (obj: KObject): KObject => {
+  if (!isPlainObject(obj.stringData)) return { type: "Opaque", ...obj };
+  const { stringData, ...rest } = obj;
+  const data: Record<string, unknown> = isPlainObject(rest.data) ? { ...rest.data } : {};
+  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString("base64");
+  return { type: "Opaque", ...rest, data };
+};
+
+export interface Prepared {
+  readonly object: KObject;
+  readonly causes: ReadonlyArray<StatusCause>;
+}
+
+export const prepareCreate = (def: ResourceDef, obj: KObject, at: string): Prepared => {
+  switch (kindKey(def)) {
+    case "/Namespace":
+      return {
+        object: {
+          ...obj,
+          spec: { finalizers: ["kubernetes"] },
+          status: { phase: "Active" },
+        },
+        causes: [],
+      };
+    case "/Pod":
+      return { object: { ...obj, spec: defaultPodSpec(obj.spec), status: { phase: "Pending" } }, causes: [] };
+    case "/Service":
+      return {
+        object: { ...obj, spec: defaultService(obj.spec ?? {}, undefined), status: { loadBalancer: {} } },
+        causes: [],
+      };
+    case "/PersistentVolumeClaim":
+      return {
+        object: {
+          ...obj,
+          spec: isPlainObject(obj.spec) ? { volumeMode: "Filesystem", ...obj.spec } : obj.spec,
+          status: { phase: "Pending" },
+        },
+        causes: [],
+      };
+    case "/Secret":
+      return { object: foldStringData(obj), causes: [] };
+    case "apiextensions.k8s.io/CustomResourceDefinition": {
+      const causes = validateCrd(obj);
+      return { object: causes.length ? obj : { ...obj, status: crdStatus(obj, at) }, causes };
+    }
+    default:
+      return { object: obj, causes: [] };
+  }
+};
+
+/** Keeps condition times stable across CRD updates so a no-op update stays a no-op. */
+const establishedAt = (crd: KObject): string | undefined => {
+  const conditions = isPlainObject(crd.status) ? crd.status.conditions : undefined;
+  const first = Array.isArray(conditions) ? conditions[0] : undefined;
+  return isPlainObject(first) && typeof first.lastTransitionTime === "string"
+    ? first.lastTransitionTime
+    : undefined;
+};
+
+export const prepareUpdate = (def: ResourceDef, prev: KObject, next: KObject, at: string): Prepared => {
+  switch (kindKey(def)) {
+    case "/Namespace":
+      return { object: { ...next, spec: prev.spec }, causes: [] };
+    case "/Service":
+      return { object: { ...next, spec: defaultService(next.spec ?? {}, prev.spec) }, causes: [] };
+    case "/Secret":
+      return { object: foldStringData(next), causes: [] };
+    case "apiextensions.k8s.io/CustomResourceDefinition": {
+      const causes = validateCrd(next);
+      return {
+        object: causes.length
+          ? next
+          : { ...next, status: crdStatus({ ...next, status: prev.status }, establishedAt(prev) ?? at) },
+        causes,
+      };
+    }
+    default:
+      return { object: next, causes: [] };
+  }
+};

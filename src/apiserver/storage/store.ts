@@ -1,0 +1,203 @@
+// Durable object store on bun:sqlite with an in-memory index for reads.
+// Every commit is one SQLite transaction: objects, the watch-event log and the resourceVersion counter move
+// together, so a crash never leaves half a write and the version sequence resumes after a restart.
+import { Database } from "bun:sqlite";
+import type { KObject } from "../resources/types";
+
+export type EventType = "ADDED" | "MODIFIED" | "DELETED";
+
+export interface StoredEvent {
+  readonly rv: number;
+  readonly type: EventType;
+  /** Storage identity of the resource, see `resourceId`. */
+  readonly rid: string;
+  readonly namespace: string;
+  readonly object: KObject;
+  /** The object before this change, when known (not kept across restarts); lets filtered watches see exits. */
+  readonly previous?: KObject;
+}
+
+export interface Change {
+  readonly type: EventType;
+  readonly rid: string;
+  readonly object: KObject;
+}
+
+const nsOf = (o: KObject): string => (o.metadata?.namespace as string | undefined) ?? "";
+const nameOf = (o: KObject): string => (o.metadata?.name as string | undefined) ?? "";
+const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
+
+export class Store {
+  private readonly db: Database;
+  private readonly objects = new Map<string, Map<string, KObject>>();
+  private readonly window: StoredEvent[] = [];
+  private rv = 0;
+  private readonly insertObject;
+  private readonly deleteObject;
+  private readonly insertEvent;
+  private readonly pruneEvents;
+  private readonly saveRv;
+
+  /** `windowSize`: how many past events a watch can resume from before it gets 410 Gone. */
+  constructor(
+    path: string,
+    private readonly windowSize = 10_000,
+  ) {
+    this.db = new Database(path, { create: true, strict: true });
+    if (path !== ":memory:") this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS objects (
+        rid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (rid, ns, name));
+      CREATE TABLE IF NOT EXISTS events (
+        rv INTEGER PRIMARY KEY, type TEXT NOT NULL, rid TEXT NOT NULL, ns TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);`);
+    this.insertObject = this.db.prepare(
+      "INSERT OR REPLACE INTO objects (rid, ns, name, rv, data) VALUES ($rid, $ns, $name, $rv, $data)",
+    );
+    this.deleteObject = this.db.prepare("DELETE FROM objects WHERE rid = $rid AND ns = $ns AND name = $name");
+    this.insertEvent = this.db.prepare(
+      "INSERT INTO events (rv, type, rid, ns, data) VALUES ($rv, $type, $rid, $ns, $data)",
+    );
+    this.pruneEvents = this.db.prepare("DELETE FROM events WHERE rv <= $rv");
+    this.saveRv = this.db.prepare("INSERT OR REPLACE INTO meta (k, v) VALUES ('rv', $v)");
+    this.load();
+  }
+
+  private load(): void {
+    const row = this.db.query("SELECT v FROM meta WHERE k = 'rv'").get() as { v: string } | null;
+    this.rv = row ? Number(row.v) : 0;
+    for (const r of this.db.query("SELECT rid, ns, name, data FROM objects").all() as Array<{
+      rid: string;
+      ns: string;
+      name: string;
+      data: string;
+    }>) {
+      this.bucket(r.rid).set(keyOf(r.ns, r.name), JSON.parse(r.data) as KObject);
+    }
+    const events = this.db
+      .query("SELECT rv, type, rid, ns, data FROM events ORDER BY rv DESC LIMIT $n")
+      .all({ n: this.windowSize }) as Array<{
+      rv: number;
+      type: EventType;
+      rid: string;
+      ns: string;
+      data: string;
+    }>;
+    for (const e of events.reverse()) {
+      this.window.push({ rv: e.rv, type: e.type, rid: e.rid, namespace: e.ns, object: JSON.parse(e.data) });
+    }
+  }
+
+  private bucket(rid: string): Map<string, KObject> {
+    let b = this.objects.get(rid);
+    if (!b) {
+      b = new Map();
+      this.objects.set(rid, b);
+    }
+    return b;
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** The oldest resourceVersion a watch may start from and still receive every later event. */
+  get oldestResumable(): number {
+    const first = this.window[0];
+    return first ? first.rv - 1 : this.rv;
+  }
+
+  get(rid: string, namespace: string, name: string): KObject | undefined {
+    return this.objects.get(rid)?.get(keyOf(namespace, name));
+  }
+
+  /** Objects of one resource (in one namespace when given), sorted by namespace then name. */
+  list(rid: string, namespace?: string): KObject[] {
+    const b = this.objects.get(rid);
+    if (!b) return [];
+    const out: KObject[] = [];
+    for (const [k, o] of b) if (namespace === undefined || k.startsWith(`${namespace}/`)) out.push(o);
+    return out.sort((a, c) => {
+      const ka = keyOf(nsOf(a), nameOf(a));
+      const kc = keyOf(nsOf(c), nameOf(c));
+      return ka < kc ? -1 : ka > kc ? 1 : 0;
+    });
+  }
+
+  /** Every stored resource id with its objects; used by garbage collection and namespace cleanup. */
+  *all(): Iterable<[string, KObject]> {
+    for (const [rid, b] of this.objects) for (const o of b.values()) yield [rid, o];
+  }
+
+  /** Events after `rv` still in the window; callers check `oldestResumable` first. */
+  eventsSince(rv: number): StoredEvent[] {
+    let lo = 0;
+    let hi = this.window.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.window[mid]!.rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.window.slice(lo);
+  }
+
+  /**
+   * Applies the changes in one transaction, stamping each with the next resourceVersion.
+   * The objects passed in are owned by the store afterwards and must not be mutated.
+   */
+  commit(changes: ReadonlyArray<Change>): StoredEvent[] {
+    const events: StoredEvent[] = [];
+    let rv = this.rv;
+    const txn = this.db.transaction(() => {
+      for (const c of changes) {
+        rv += 1;
+        const meta = { ...(c.object.metadata ?? {}), resourceVersion: String(rv) };
+        const object = { ...c.object, metadata: meta };
+        const ns = nsOf(object);
+        const name = nameOf(object);
+        const data = JSON.stringify(object);
+        if (c.type === "DELETED") this.deleteObject.run({ rid: c.rid, ns, name });
+        else this.insertObject.run({ rid: c.rid, ns, name, rv, data });
+        this.insertEvent.run({ rv, type: c.type, rid: c.rid, ns, data });
+        const previous = this.objects.get(c.rid)?.get(keyOf(ns, name));
+        events.push({
+          rv,
+          type: c.type,
+          rid: c.rid,
+          namespace: ns,
+          object,
+          ...(previous ? { previous } : {}),
+        });
+      }
+      this.saveRv.run({ v: String(rv) });
+      if (Math.floor(rv / 512) !== Math.floor(this.rv / 512))
+        this.pruneEvents.run({ rv: rv - this.windowSize });
+    });
+    txn();
+    // Only after the transaction committed does memory follow.
+    this.rv = rv;
+    for (const e of events) {
+      const b = this.bucket(e.rid);
+      const k = keyOf(e.namespace, nameOf(e.object));
+      if (e.type === "DELETED") b.delete(k);
+      else b.set(k, e.object);
+      this.window.push(e);
+    }
+    if (this.window.length > this.windowSize) this.window.splice(0, this.window.length - this.windowSize);
+    return events;
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.query("SELECT v FROM meta WHERE k = $k").get({ k: key }) as { v: string } | null;
+    return row?.v;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.query("INSERT OR REPLACE INTO meta (k, v) VALUES ($k, $v)").run({ k: key, v: value });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
