@@ -1,0 +1,21 @@
+// The TypeScript SDK: claims as scoped resources (Effect face) and `await using` sessions (Promise face).
+export type { ClaimProgress } from "./claim-status";
+export type { ExecEvent, ExecOptions, ExecutionResult, RunOptions } from "./commands";
+export type { ConnectionConfig } from "./connection";
+export {
+  type ClaimError,
+  ClaimFailed,
+  ClaimTimeout,
+  ConnectionConfigError,
+  InvalidPath,
+  LifecycleTimeout,
+  type RequestError,
+  RequestTimeout,
+  SandboxRequestError,
+  SandboxUnreachable,
+  TemplateNotFound,
+  WarmPoolNotFound,
+} from "./errors";
+export type { FileEntry, FileOptions } from "./files";
+export { type CallOptions, type CreateOptions, SandboxClient, SandboxSession } from "./promise";
+export { type ClaimOptions, type LifecycleOptions, Sandbox } from "./sandbox";
