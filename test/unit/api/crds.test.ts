@@ -3,7 +3,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { customResourceDefinitions, RESOURCES, renderCrdFiles } from "../../../src/api";
-import { checkStructural } from "../../../src/apiserver/schema";
+import { checkStructural, validateUpdate } from "../../../src/apiserver/schema";
+import { loadFixture } from "../../fixtures";
+import { crdSchemaFor } from "./crdSchema";
 
 const CRD_DIR = join(import.meta.dir, "../../../crds");
 
@@ -109,5 +111,33 @@ describe("generated CRDs", () => {
     expect(claim.spec.versions[1].schema.openAPIV3Schema.properties.spec.properties.warmpool.default).toBe(
       "default",
     );
+  });
+});
+
+describe("volumeClaimTemplates immutability (CEL transition rule on v1beta1 Sandbox spec)", () => {
+  const sandbox = loadFixture("v1beta1/sandbox.yaml");
+  const schema = crdSchemaFor(sandbox);
+  const withTemplates = (templates: unknown) => ({
+    ...sandbox,
+    spec: { ...(sandbox.spec as object), volumeClaimTemplates: templates },
+  });
+  const workspace = [
+    { metadata: { name: "workspace" }, spec: { resources: { requests: { storage: "1Gi" } } } },
+  ];
+
+  test("unchanged templates and other spec edits are allowed", () => {
+    expect(validateUpdate(schema, withTemplates(workspace), withTemplates(workspace))).toEqual([]);
+    const suspended = { ...sandbox, spec: { ...(sandbox.spec as object), operatingMode: "Suspended" } };
+    expect(validateUpdate(schema, suspended, sandbox)).toEqual([]);
+  });
+
+  test.each([
+    ["added", withTemplates(workspace), sandbox],
+    ["removed", sandbox, withTemplates(workspace)],
+    ["changed", withTemplates([{ ...workspace[0], metadata: { name: "other" } }]), withTemplates(workspace)],
+  ])("templates %s after creation are rejected", (_, updated, old) => {
+    const causes = validateUpdate(schema, updated, old);
+    expect(causes.map((c) => c.field)).toEqual(["spec"]);
+    expect(causes[0]?.message).toContain("volumeClaimTemplates is immutable");
   });
 });
