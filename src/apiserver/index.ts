@@ -7,6 +7,7 @@ import { Conversions } from "./conversion";
 import { serveStoredCrds } from "./crd-lifecycle";
 import { Engine } from "./engine";
 import { GarbageCollector } from "./gc";
+import { discoveryRoutes } from "./http/discovery-routes";
 import { startHttpServer } from "./http/server";
 import { renderKubeconfig } from "./kubeconfig";
 import type { PodLogSource } from "./pods";
@@ -35,6 +36,12 @@ export interface ApiServerOptions {
   readonly watchWindow?: number;
   /** Where pod container logs are read from (the node agent provides this). */
   readonly podLogs?: PodLogSource;
+  /**
+   * Serve requests without credentials. Defaults to true only for plain HTTP on a loopback address, like
+   * kube-apiserver's old localhost insecure port: kubectl never sends a bearer token over plain HTTP.
+   * A request with a wrong token is refused either way.
+   */
+  readonly anonymous?: boolean;
   /** Interval of watch bookmarks, for watches that allow them (default 5 s). */
   readonly bookmarkIntervalMs?: number;
 }
@@ -52,6 +59,8 @@ export interface ApiServerHandle {
   setPodLogSource(source: PodLogSource): void;
   stop(): Promise<void>;
 }
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 const BOOT_NAMESPACES = ["default", "kube-system", "agent-sandbox-system"];
 
@@ -104,9 +113,15 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
         registry,
         watch: { maxQueuedEvents: 1000, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000 },
         podLogs: () => podLogs,
-        nonResource: () => undefined,
+        nonResource: discoveryRoutes(registry),
       },
-      { host, port: options.port ?? 0, token, ...(tls ? { tls } : {}) },
+      {
+        host,
+        port: options.port ?? 0,
+        token,
+        anonymous: options.anonymous ?? (!tls && LOOPBACK.test(host)),
+        ...(tls ? { tls } : {}),
+      },
     );
     const urlHost =
       host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;

@@ -1,5 +1,6 @@
 // The Bun HTTP(S) server: authentication, routing to resources and discovery, Status bodies for failures.
 import type { Server } from "bun";
+import { versionInfo } from "../discovery/legacy";
 import type { Registry } from "../resources/registry";
 import { ApiError, internalError, pathNotFound, unauthorized } from "../status";
 import { parsePath } from "./paths";
@@ -15,6 +16,8 @@ export interface ServerConfig {
   readonly port: number;
   readonly tls?: TlsMaterial;
   readonly token: string;
+  /** Serve requests that carry no credentials (a wrong token is still refused). */
+  readonly anonymous: boolean;
 }
 
 /** Non-resource paths (discovery, OpenAPI); undefined when the path is not theirs. */
@@ -31,21 +34,10 @@ const json = (body: unknown, status = 200): Response =>
 /** What a kube-apiserver lets anyone read (system:public-info-viewer). */
 const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
-export const VERSION_INFO = {
-  major: "1",
-  minor: "32",
-  gitVersion: "v1.32.0-agent-sandbox",
-  gitCommit: "0000000000000000000000000000000000000000",
-  gitTreeState: "clean",
-  buildDate: "2026-01-01T00:00:00Z",
-  goVersion: "go1.23.0",
-  compiler: "gc",
-  platform: "linux/amd64",
-};
-
-const authenticated = (req: Request, token: string): boolean => {
-  const header = req.headers.get("authorization") ?? "";
-  return header.startsWith("Bearer ") && header.slice(7).trim() === token;
+const authenticated = (req: Request, cfg: ServerConfig): boolean => {
+  const header = req.headers.get("authorization");
+  if (header === null) return cfg.anonymous;
+  return header.startsWith("Bearer ") && header.slice(7).trim() === cfg.token;
 };
 
 export const startHttpServer = (ctx: ServerContext, cfg: ServerConfig): Server<undefined> =>
@@ -61,9 +53,9 @@ export const startHttpServer = (ctx: ServerContext, cfg: ServerConfig): Server<u
       const url = new URL(req.url);
       try {
         if (PUBLIC.has(url.pathname)) {
-          return url.pathname === "/version" ? json(VERSION_INFO) : new Response("ok");
+          return url.pathname === "/version" ? json(versionInfo()) : new Response("ok");
         }
-        if (!authenticated(req, cfg.token)) throw unauthorized();
+        if (!authenticated(req, cfg)) throw unauthorized();
         const p = parsePath(url.pathname, ctx.registry);
         if (p.kind === "resource") return await handleResource(ctx, p, req, url);
         const other = ctx.nonResource(url.pathname, req, url);

@@ -7,12 +7,15 @@ export class Registry {
   private readonly crds = new Map<string, ResourceDef>();
   private readonly index = new Map<string, ResourceDef>();
   private readonly ids = new Map<string, ResourceDef>();
+  /** Bumped whenever the served set changes, so derived documents know to rebuild. */
+  generation = 0;
 
   constructor() {
     this.rebuild();
   }
 
   private rebuild(): void {
+    this.generation++;
     this.index.clear();
     this.ids.clear();
     for (const def of [...BUILTIN_RESOURCES, ...this.crds.values()]) {
@@ -53,7 +56,8 @@ export class Registry {
     return def;
   }
 
-  crd(name: string): ResourceDef | undefined {
-    return this.crds.get(name);
+  /** The stored CustomResourceDefinition objects being served. */
+  crdObjects(): KObject[] {
+    return [...this.crds.values()].map((d) => d.crd!.object);
   }
 }
