@@ -1,0 +1,18 @@
+-- Spreads requests over many X-Sandbox-ID values (env SANDBOX_IDS, default 1000) and prints a JSON summary.
+local count = tonumber(os.getenv("SANDBOX_IDS") or "1000")
+local port = os.getenv("SANDBOX_PORT") or "8888"
+local ids = {}
+for i = 0, count - 1 do ids[i + 1] = "sandbox-" .. i end
+wrk.headers["X-Sandbox-Port"] = port
+
+request = function()
+  wrk.headers["X-Sandbox-ID"] = ids[math.random(count)]
+  return wrk.format("GET", "/")
+end
+
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout
+  io.write(string.format(
+    'WRK_JSON {"requests":%d,"duration_us":%d,"errors":%d,"p50_us":%d,"p99_us":%d}\n',
+    summary.requests, summary.duration, errors, latency:percentile(50), latency:percentile(99)))
+end

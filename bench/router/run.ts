@@ -1,0 +1,292 @@
+// npm run bench:router — one run comparing, on the same workload and CPU budget:
+//   direct: wrk -> backend;  router: wrk -> our router -> backend;  nginx: wrk -> nginx (header-routed map,
+//   keepalive upstream) -> backend.
+// Router and nginx each get CPU 0 (nginx with one worker); wrk and the backend share CPU 1.
+// Prints req/s, p50/p99 and ratios, writes bench/results/router.{json,md}, and ends with one summary line.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import profiles from "../profiles.json";
+
+const root = join(import.meta.dir, "../..");
+const profile = profiles.routerThroughput;
+const durationSeconds = Number(process.env.BENCH_DURATION ?? "10");
+const warmupSeconds = 2;
+const connections = profile.connections;
+const sandboxIds = profile.sandboxIds;
+const indexedSandboxes = 10_000;
+const PROXY_CPU = "0";
+const LOAD_CPU = "1";
+
+interface WrkResult {
+  rps: number;
+  /** CPU time the proxy processes (router, or nginx master + worker) spent per request; noise-robust. */
+  cpuUsPerRequest?: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  requests: number;
+}
+
+const children: ReturnType<typeof Bun.spawn>[] = [];
+const work = mkdtempSync(join(tmpdir(), "bench-router-"));
+
+function cleanup(): void {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+}
+process.on("exit", cleanup);
+process.on("SIGINT", () => process.exit(130));
+
+/** Spawns a pinned child and returns its first stdout line parsed as JSON. */
+async function spawnJson<T>(
+  cpu: string,
+  cmd: string[],
+): Promise<{ proc: ReturnType<typeof Bun.spawn>; info: T }> {
+  const proc = Bun.spawn(["taskset", "-c", cpu, ...cmd], { cwd: root, stdout: "pipe", stderr: "inherit" });
+  children.push(proc);
+  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${cmd.join(" ")} exited early: ${text}`);
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return { proc, info: JSON.parse(text.split("\n")[0]!) as T };
+}
+
+async function wrk(url: string, backendPort: number, seconds: number): Promise<WrkResult> {
+  const proc = Bun.spawn(
+    [
+      "taskset",
+      "-c",
+      LOAD_CPU,
+      "wrk",
+      "-t1",
+      `-c${connections}`,
+      `-d${seconds}s`,
+      "-s",
+      join(import.meta.dir, "ids.lua"),
+      url,
+    ],
+    {
+      env: { ...process.env, SANDBOX_IDS: String(sandboxIds), SANDBOX_PORT: String(backendPort) },
+      stdout: "pipe",
+      stderr: "inherit",
+    },
+  );
+  const out = await new Response(proc.stdout).text();
+  await proc.exited;
+  const line = out.split("\n").find((l) => l.startsWith("WRK_JSON "));
+  if (!line) throw new Error(`wrk printed no summary:\n${out}`);
+  const r = JSON.parse(line.slice(9)) as {
+    requests: number;
+    duration_us: number;
+    errors: number;
+    p50_us: number;
+    p99_us: number;
+  };
+  return {
+    rps: r.requests / (r.duration_us / 1e6),
+    p50Ms: r.p50_us / 1000,
+    p99Ms: r.p99_us / 1000,
+    errors: r.errors,
+    requests: r.requests,
+  };
+}
+
+/** utime + stime in seconds of a process and its direct children (nginx's worker). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const ticks = 100;
+  const own = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks };
+    } catch {
+      return undefined;
+    }
+  };
+  let total = own(pid)?.cpu ?? 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    const s = own(Number(entry));
+    if (s?.ppid === pid) total += s.cpu;
+  }
+  return total;
+}
+
+async function measure(
+  name: string,
+  url: string,
+  backendPort: number,
+  proxyPid?: number,
+): Promise<WrkResult> {
+  await wrk(url, backendPort, warmupSeconds);
+  const cpuBefore = cpuSeconds(proxyPid);
+  const result = await wrk(url, backendPort, durationSeconds);
+  if (proxyPid !== undefined)
+    result.cpuUsPerRequest = ((cpuSeconds(proxyPid) - cpuBefore) / result.requests) * 1e6;
+  const cpu =
+    result.cpuUsPerRequest === undefined ? "" : `  proxy CPU ${result.cpuUsPerRequest.toFixed(1)} us/req`;
+  console.log(
+    `${name.padEnd(7)} ${result.rps.toFixed(0).padStart(8)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}${cpu}`,
+  );
+  if (result.errors > 0)
+    console.log(`  warning: ${name} had ${result.errors} errors (non-2xx or socket errors)`);
+  return result;
+}
+
+function nginxConfig(backendPort: number, listenPort: number): string {
+  const map = Array.from({ length: indexedSandboxes }, (_, i) => `    sandbox-${i} sandbox_backend;`).join(
+    "\n",
+  );
+  return `worker_processes 1;
+daemon off;
+pid ${work}/nginx.pid;
+error_log ${work}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${work}/client_body;
+  proxy_temp_path ${work}/proxy;
+  fastcgi_temp_path ${work}/fastcgi;
+  uwsgi_temp_path ${work}/uwsgi;
+  scgi_temp_path ${work}/scgi;
+  map_hash_max_size 65536;
+  map_hash_bucket_size 128;
+  map $http_x_sandbox_id $sandbox_upstream {
+    default "";
+${map}
+  }
+  upstream sandbox_backend {
+    server 127.0.0.1:${backendPort};
+    keepalive 256;
+  }
+  server {
+    listen 127.0.0.1:${listenPort};
+    location / {
+      if ($sandbox_upstream = "") { return 400 '{"detail":"Invalid sandbox ID format."}'; }
+      proxy_pass http://$sandbox_upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Sandbox-ID "";
+      proxy_set_header X-Sandbox-Namespace "";
+      proxy_set_header X-Sandbox-Port "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Forwarded-Proto $scheme;
+    }
+  }
+}
+`;
+}
+
+function freePort(): number {
+  const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  return port;
+}
+
+function rssOf(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+const bun = process.execPath;
+const backend = await spawnJson<{ port: number }>(LOAD_CPU, [bun, "bench/router/backend.ts"]);
+const backendPort = backend.info.port;
+console.log(
+  `router bench: ${connections} connections, ${durationSeconds}s per target (+${warmupSeconds}s warm-up), ` +
+    `${sandboxIds} sandbox IDs in requests, ${indexedSandboxes} in the router index and the nginx map`,
+);
+
+const direct = await measure("direct", `http://127.0.0.1:${backendPort}/`, backendPort);
+
+const router = await spawnJson<{ port: number; sandboxes: number; indexRssBytes: number }>(PROXY_CPU, [
+  bun,
+  "bench/router/router-entry.ts",
+  String(indexedSandboxes),
+]);
+const routerResult = await measure(
+  "router",
+  `http://127.0.0.1:${router.info.port}/`,
+  backendPort,
+  router.proc.pid,
+);
+const routerRss = rssOf(router.proc.pid);
+router.proc.kill("SIGTERM");
+await router.proc.exited;
+
+const nginxPort = freePort();
+writeFileSync(join(work, "nginx.conf"), nginxConfig(backendPort, nginxPort));
+const nginx = Bun.spawn(["taskset", "-c", PROXY_CPU, "nginx", "-p", work, "-c", join(work, "nginx.conf")], {
+  stdout: "inherit",
+  stderr: "inherit",
+});
+children.push(nginx);
+for (let i = 0; i < 200; i++) {
+  const up = await fetch(`http://127.0.0.1:${nginxPort}/`, { headers: { "x-sandbox-id": "sandbox-0" } }).then(
+    () => true,
+    () => false,
+  );
+  if (up) break;
+  await Bun.sleep(25);
+}
+const nginxResult = await measure("nginx", `http://127.0.0.1:${nginxPort}/`, backendPort, nginx.pid);
+nginx.kill("SIGQUIT");
+await nginx.exited;
+backend.proc.kill("SIGTERM");
+
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const routerVsNginx = routerResult.rps / nginxResult.rps;
+const routerVsDirect = routerResult.rps / direct.rps;
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpus: navigator.hardwareConcurrency, bun: Bun.version },
+  workload: { connections, durationSeconds, sandboxIds, indexedSandboxes, path: profile.path },
+  direct,
+  router: { ...routerResult, rssBytes: routerRss, indexRssBytesFor10k: router.info.indexRssBytes },
+  nginx: nginxResult,
+  ratios: { routerVsNginx: round(routerVsNginx, 3), routerVsDirect: round(routerVsDirect, 3) },
+};
+const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+console.log(`router/nginx ${routerVsNginx.toFixed(3)}  router/direct ${routerVsDirect.toFixed(3)}`);
+console.log(
+  `router memory: RSS ${mib(routerRss)} MiB after the run; the ${indexedSandboxes}-sandbox index took ${mib(router.info.indexRssBytes)} MiB`,
+);
+
+writeFileSync(join(root, "bench/results/router.json"), `${JSON.stringify(results, null, 2)}\n`);
+const row = (name: string, r: WrkResult) =>
+  `| ${name} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerRequest?.toFixed(1) ?? "-"} |`;
+writeFileSync(
+  join(root, "bench/results/router.md"),
+  `# Router benchmark (${results.date})
+
+wrk, ${connections} keepalive connections, ${durationSeconds} s per target after a ${warmupSeconds} s warm-up, GET ${profile.path}
+with \`X-Sandbox-ID\` spread over ${sandboxIds} IDs. Router and nginx (1 worker) pinned to CPU ${PROXY_CPU}; wrk and the
+backend (a Bun server standing in for the runtime) pinned to CPU ${LOAD_CPU}. Bun ${Bun.version}, ${results.machine.cpus} CPUs.
+The machine is shared; compare ratios from the same run.
+
+| target | req/s | p50 ms | p99 ms | errors | proxy CPU us/req |
+|---|---|---|---|---|---|
+${row("direct", direct)}
+${row("router", routerResult)}
+${row("nginx", nginxResult)}
+
+router/nginx = ${routerVsNginx.toFixed(3)}, router/direct = ${routerVsDirect.toFixed(3)}. Proxy CPU per request (user + system
+time of the proxy processes over the measured run, divided by requests) is the figure least affected by other load.
+
+Router memory with ${indexedSandboxes} sandboxes in the index: RSS ${mib(routerRss)} MiB after the run; filling the index
+took ${mib(router.info.indexRssBytes)} MiB.
+`,
+);
+console.log(
+  `router_rps=${routerResult.rps.toFixed(0)} nginx_rps=${nginxResult.rps.toFixed(0)} direct_rps=${direct.rps.toFixed(0)} ` +
+    `router/nginx=${routerVsNginx.toFixed(3)} router/direct=${routerVsDirect.toFixed(3)} ` +
+    `router_p99_ms=${routerResult.p99Ms.toFixed(2)} nginx_p99_ms=${nginxResult.p99Ms.toFixed(2)}`,
+);
