@@ -49,7 +49,7 @@ import {
 import type { Action, JsonObject, ObjectKey, Plan } from "../common/actions";
 import { applySecureDefaults, blueprintHash, sameBlueprint } from "../common/blueprint";
 import { jsonEqual } from "../common/canonical";
-import { type ConditionInput, findCondition, setCondition } from "../common/conditions";
+import { type ConditionInput, findCondition, metaTime, setCondition } from "../common/conditions";
 import { controllerOf, controllerRef, groupOf, isControlledBy, isDeleting, mapPatch } from "../common/meta";
 import { json } from "../sandbox/children";
 import { injectEnv, mergeVolumeClaimTemplates } from "./injection";
@@ -125,7 +125,7 @@ class ClaimPlanner {
   constructor(readonly o: ClaimObserved) {
     this.claim = o.claim;
     this.name = o.claim.metadata.name ?? "";
-    this.now = o.now.toISOString();
+    this.now = metaTime(o.now);
     if (o.claim.metadata.annotations?.[ANNOTATION_CONTROLLER_FIRST_OBSERVED_AT] === undefined)
       this.claimAnnotations[ANNOTATION_CONTROLLER_FIRST_OBSERVED_AT] = this.now;
   }

@@ -30,3 +30,6 @@ export const removeCondition = (
 
 export const isConditionTrue = (conditions: ReadonlyArray<Condition> | undefined, type: string): boolean =>
   findCondition(conditions, type)?.status === "True";
+
+/** metav1.Time: RFC 3339 with second precision, as the API server and kubectl show it. */
+export const metaTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -33,7 +33,13 @@ import {
 } from "../../api";
 import type { Action, Json, JsonObject, ObjectKey, Plan } from "../common/actions";
 import { jsonEqual } from "../common/canonical";
-import { type ConditionInput, findCondition, removeCondition, setCondition } from "../common/conditions";
+import {
+  type ConditionInput,
+  findCondition,
+  metaTime,
+  removeCondition,
+  setCondition,
+} from "../common/conditions";
 import { controllerOf, controllerRef, isControlledBy, isDeleting, mapPatch, splitKeys } from "../common/meta";
 import { buildPod, buildPvc, buildService, desiredPodMetadata, serviceSelector } from "./children";
 import { servicePorts } from "./ports";
@@ -58,7 +64,7 @@ const MIN_EXPIRY_REQUEUE_MS = 2000;
 export const planSandbox = (o: SandboxObserved): Plan => {
   const { sandbox } = o;
   if (isDeleting(sandbox.metadata)) return { actions: [] };
-  const now = o.now.toISOString();
+  const now = metaTime(o.now);
   const shutdown =
     sandbox.spec.shutdownTime === undefined ? undefined : Date.parse(sandbox.spec.shutdownTime);
   if (shutdown !== undefined && o.now.getTime() >= shutdown) return planExpired(o, now);

@@ -1,0 +1,48 @@
+// The controller's CacheView: one informer per kind, label-indexed, shared by every reconciler.
+import { Effect, type Scope } from "effect";
+import { LABEL_SANDBOX_NAME_HASH, LABEL_WARM_POOL_SANDBOX } from "../api";
+import { type Informer, type KubeClient, type KubeObject, makeInformer } from "../kube";
+import { refFor } from "./apply";
+import type { ChildKind } from "./common/actions";
+import type { CacheView, KindTypes } from "./common/view";
+
+export type Informers = { readonly [K in ChildKind]: Informer<KubeObject> };
+
+const KINDS = Object.keys(refFor) as ChildKind[];
+
+/** Only the labels the reconcilers look objects up by are indexed (memory stays flat with many objects). */
+const INDEXED = [LABEL_SANDBOX_NAME_HASH, LABEL_WARM_POOL_SANDBOX];
+
+export const makeInformers = (options: {
+  namespace?: string;
+}): Effect.Effect<Informers, never, KubeClient | Scope.Scope> =>
+  Effect.gen(function* () {
+    const entries = yield* Effect.forEach(KINDS, (kind) =>
+      makeInformer(refFor[kind], {
+        ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+        indexedLabels: INDEXED,
+      }).pipe(Effect.map((informer) => [kind, informer] as const)),
+    );
+    return Object.fromEntries(entries) as unknown as Informers;
+  });
+
+export const waitForSync = (informers: Informers): Effect.Effect<void> =>
+  Effect.forEach(Object.values(informers), (i) => i.waitForSync, { discard: true, concurrency: "unbounded" });
+
+/** Objects come from the API server as JSON in the v1beta1 shape; the view hands them out typed, unchanged. */
+export const informerView = (informers: Informers): CacheView => ({
+  get: <K extends ChildKind>(kind: K, namespace: string, name: string) =>
+    informers[kind].get(name, namespace) as KindTypes[K] | undefined,
+  list: <K extends ChildKind>(
+    kind: K,
+    namespace: string,
+    label?: { readonly key: string; readonly value: string },
+  ) => {
+    const informer = informers[kind];
+    const objects =
+      label === undefined
+        ? informer.list(namespace)
+        : informer.byLabel(label.key, label.value).filter((o) => o.metadata?.namespace === namespace);
+    return objects as unknown as ReadonlyArray<KindTypes[K]>;
+  },
+});

@@ -1,0 +1,198 @@
+// The controller process: informers for the four kinds and their children, one work queue per kind with
+// bounded workers, change events mapped to the keys they concern, optional leader election, metrics and
+// probes. Everything lives in the caller's scope and stops with it.
+import { Duration, Effect, Ref, type Scope, Stream } from "effect";
+import type { v1beta1 } from "../api";
+import { CONDITION_READY } from "../api";
+import {
+  type KubeClient,
+  type KubeObject,
+  makeEventRecorder,
+  makeWorkQueue,
+  parseKey,
+  runController as runWorkers,
+  type WorkQueue,
+  withLeaderElection,
+} from "../kube";
+import { applyPlan } from "./apply";
+import { type Informers, informerView, makeInformers, waitForSync } from "./caches";
+import type { Action, ChildKind, Plan } from "./common/actions";
+import type { CacheView } from "./common/view";
+import { type ControllerConfig, defaultControllerConfig } from "./config";
+import { type Address, metricsRoutes, probeRoutes, serveRoutes } from "./http";
+import { keysFor } from "./mapping";
+import { ControllerMetrics } from "./metrics";
+import { CONTROLLER_KINDS, type ControllerKind, ControllerState, planStep } from "./step";
+
+export interface Concurrency {
+  readonly sandbox: number;
+  readonly claim: number;
+  readonly warmPool: number;
+  readonly template: number;
+}
+
+/** Upstream HEAD's worker counts. */
+export const defaultConcurrency: Concurrency = { sandbox: 100, claim: 50, warmPool: 1, template: 1 };
+
+export interface ControllerOptions {
+  readonly config?: ControllerConfig;
+  readonly concurrency?: Concurrency;
+  /** Run the SandboxTemplate/WarmPool/Claim controllers too (upstream's `--extensions`). Default true. */
+  readonly extensions?: boolean;
+  /** Watch one namespace only; default all. */
+  readonly namespace?: string;
+  readonly leaderElection?: { readonly namespace: string; readonly identity: string; readonly name?: string };
+  readonly metricsAddress?: Address;
+  readonly probeAddress?: Address;
+  /** Shared with the caller (tests and benches read it); a fresh one by default. */
+  readonly metrics?: ControllerMetrics;
+  /** Called once the caches are synced and the workers run. */
+  readonly onReady?: () => void;
+}
+
+const concurrencyOf = (kind: ControllerKind, c: Concurrency): number =>
+  kind === "Sandbox"
+    ? c.sandbox
+    : kind === "SandboxClaim"
+      ? c.claim
+      : kind === "SandboxWarmPool"
+        ? c.warmPool
+        : c.template;
+
+const becameReady = (
+  plan: Plan,
+  previous: { status?: { conditions?: ReadonlyArray<{ type: string; status: string }> } } | undefined,
+): boolean => {
+  const write = plan.actions.find(
+    (a): a is Extract<Action, { _tag: "PatchStatus" }> => a._tag === "PatchStatus",
+  );
+  const conditions = write?.status.conditions as ReadonlyArray<{ type: string; status: string }> | undefined;
+  const now = conditions?.find((c) => c.type === CONDITION_READY)?.status === "True";
+  const before = previous?.status?.conditions?.find((c) => c.type === CONDITION_READY)?.status === "True";
+  return now && !before;
+};
+
+export const runController = (
+  options: ControllerOptions = {},
+): Effect.Effect<never, never, Scope.Scope | KubeClient> =>
+  Effect.gen(function* () {
+    const config = options.config ?? defaultControllerConfig;
+    const concurrency = options.concurrency ?? defaultConcurrency;
+    const kinds = options.extensions === false ? (["Sandbox"] as const) : CONTROLLER_KINDS;
+    const metrics = options.metrics ?? new ControllerMetrics();
+    const ready = yield* Ref.make(false);
+    const informers = yield* makeInformers(
+      options.namespace !== undefined ? { namespace: options.namespace } : {},
+    );
+    const view = informerView(informers);
+
+    if (options.probeAddress)
+      yield* serveRoutes(
+        options.probeAddress,
+        probeRoutes(() => Effect.runSync(Ref.get(ready))),
+      );
+    if (options.metricsAddress)
+      yield* serveRoutes(
+        options.metricsAddress,
+        metricsRoutes(() => metrics.expose(informers.Sandbox.list() as unknown as v1beta1.Sandbox[])),
+      );
+
+    yield* waitForSync(informers);
+    const work = runReconcilers(kinds, view, informers, config, concurrency, metrics).pipe(
+      Effect.tap(() => Ref.set(ready, true)),
+      Effect.tap(() => Effect.sync(() => options.onReady?.())),
+      Effect.zipRight(Effect.never),
+    );
+    return yield* options.leaderElection === undefined
+      ? Effect.scoped(work)
+      : withLeaderElection(options.leaderElection, Effect.scoped(work));
+  }).pipe(Effect.orDie) as Effect.Effect<never, never, Scope.Scope | KubeClient>;
+
+/** Starts the queues, the event mapping and the workers in the current scope. */
+const runReconcilers = (
+  kinds: ReadonlyArray<ControllerKind>,
+  view: CacheView,
+  informers: Informers,
+  config: ControllerConfig,
+  concurrency: Concurrency,
+  metrics: ControllerMetrics,
+): Effect.Effect<void, never, Scope.Scope | KubeClient> =>
+  Effect.gen(function* () {
+    const recorder = yield* makeEventRecorder({ component: "agent-sandbox-controller" });
+    const state = new ControllerState();
+    const queues = new Map<ControllerKind, WorkQueue>();
+    for (const kind of kinds) {
+      const queue = yield* makeWorkQueue();
+      yield* Effect.addFinalizer(() => queue.shutdown);
+      queues.set(kind, queue);
+    }
+
+    // Every change in any cache enqueues the keys it concerns; `stream` replays the cache first, so every
+    // existing object is reconciled once at start.
+    for (const kind of Object.keys(informers) as ChildKind[]) {
+      yield* informers[kind].stream.pipe(
+        Stream.runForEach((event) =>
+          event._tag === "Synced"
+            ? Effect.void
+            : Effect.forEach(
+                keysFor(kind, event.object as KubeObject, view),
+                (k) => queues.get(k.kind)?.add(`${k.namespace}/${k.name}`) ?? Effect.void,
+                { discard: true },
+              ),
+        ),
+        Effect.forkScoped,
+      );
+    }
+
+    const reconcile = (kind: ControllerKind) => (key: string) =>
+      Effect.gen(function* () {
+        const { namespace = "", name } = parseKey(key);
+        const now = new Date();
+        const step = planStep(kind, namespace, name, view, state, config, now);
+        if (step === undefined) return undefined;
+        const written = { created: [] as string[], deleted: [] as string[] };
+        const result = yield* applyPlan(step.plan, recorder, config.warmPoolMaxBatchSize, written).pipe(
+          Effect.ensuring(Effect.sync(() => step.done(written))),
+        );
+        recordMetrics(kind, namespace, name, step.plan, view, metrics, now.getTime());
+        return result.requeueAfterMs === undefined
+          ? undefined
+          : { requeueAfter: Duration.millis(result.requeueAfterMs) };
+      });
+
+    yield* Effect.forEach(
+      kinds,
+      (kind) =>
+        runWorkers(queues.get(kind)!, reconcile(kind), {
+          concurrency: concurrencyOf(kind, concurrency),
+          name: kind,
+        }).pipe(Effect.forkScoped),
+      { discard: true },
+    );
+  });
+
+const recordMetrics = (
+  kind: ControllerKind,
+  namespace: string,
+  name: string,
+  plan: Plan,
+  view: CacheView,
+  metrics: ControllerMetrics,
+  now: number,
+): void => {
+  if (kind === "SandboxClaim") {
+    const claim = view.get("SandboxClaim", namespace, name);
+    if (claim && becameReady(plan, claim)) {
+      const sandboxName = (
+        plan.actions.find((a) => a._tag === "PatchStatus") as
+          | { status: { sandbox?: { name?: string } } }
+          | undefined
+      )?.status.sandbox?.name;
+      metrics.claimReady(claim, sandboxName ? view.get("Sandbox", namespace, sandboxName) : undefined, now);
+    }
+  }
+  if (kind === "Sandbox") {
+    const sandbox = view.get("Sandbox", namespace, name);
+    if (sandbox && becameReady(plan, sandbox)) metrics.sandboxSeen(sandbox, true, now);
+  }
+};

@@ -1,0 +1,81 @@
+// Which reconcile keys a changed object concerns (controller-runtime's Owns/Watches mappings).
+import type { v1beta1 } from "../api";
+import {
+  LABEL_WARM_POOL_SANDBOX,
+  nameHash,
+  SANDBOX,
+  SANDBOX_CLAIM,
+  SANDBOX_TEMPLATE,
+  SANDBOX_WARM_POOL,
+} from "../api";
+import type { KubeObject } from "../kube";
+import type { ChildKind } from "./common/actions";
+import { controllerOf, groupOf } from "./common/meta";
+import type { CacheView } from "./common/view";
+import type { ControllerKind } from "./step";
+
+export interface QueueKey {
+  readonly kind: ControllerKind;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+const ownedBy = (o: KubeObject, descriptor: { group: string; kind: string }): string | undefined => {
+  const owner = controllerOf((o.metadata ?? {}) as v1beta1.Sandbox["metadata"]);
+  return owner && owner.kind === descriptor.kind && groupOf(owner.apiVersion) === descriptor.group
+    ? owner.name
+    : undefined;
+};
+
+/** Claims of a pool that have no Sandbox yet: a pool change may be what they wait for. */
+const waitingClaims = (view: CacheView, namespace: string, pool: string): QueueKey[] =>
+  view
+    .list("SandboxClaim", namespace)
+    .filter((c) => c.spec.warmPoolRef.name === pool && !c.status?.sandbox?.name)
+    .map((c) => ({ kind: "SandboxClaim", namespace, name: c.metadata.name ?? "" }));
+
+export const keysFor = (kind: ChildKind, o: KubeObject, view: CacheView): QueueKey[] => {
+  const namespace = o.metadata?.namespace ?? "";
+  const name = o.metadata?.name ?? "";
+  const key = (k: ControllerKind, n: string | undefined): QueueKey[] =>
+    n ? [{ kind: k, namespace, name: n }] : [];
+  switch (kind) {
+    case "SandboxClaim":
+      return key("SandboxClaim", name);
+    case "Sandbox": {
+      const out = [...key("Sandbox", name), ...key("SandboxClaim", ownedBy(o, SANDBOX_CLAIM))];
+      const pool = ownedBy(o, SANDBOX_WARM_POOL);
+      if (pool) out.push(...key("SandboxWarmPool", pool), ...waitingClaims(view, namespace, pool));
+      else if (o.metadata?.labels?.[LABEL_WARM_POOL_SANDBOX]) {
+        // An orphan member (pool deleted and recreated, say): find its pool by the label's hash.
+        const hash = o.metadata.labels[LABEL_WARM_POOL_SANDBOX];
+        for (const p of view.list("SandboxWarmPool", namespace))
+          if (nameHash(p.metadata.name ?? "") === hash) out.push(...key("SandboxWarmPool", p.metadata.name));
+      }
+      return out;
+    }
+    case "SandboxWarmPool":
+      return [...key("SandboxWarmPool", name), ...waitingClaims(view, namespace, name)];
+    case "SandboxTemplate": {
+      const pools = view
+        .list("SandboxWarmPool", namespace)
+        .filter((p) => p.spec.sandboxTemplateRef.name === name);
+      return [
+        ...key("SandboxTemplate", name),
+        ...pools.flatMap((p) => [
+          ...key("SandboxWarmPool", p.metadata.name),
+          ...waitingClaims(view, namespace, p.metadata.name ?? ""),
+        ]),
+      ];
+    }
+    case "Pod":
+    case "Service":
+    case "PersistentVolumeClaim": {
+      const owner = ownedBy(o, SANDBOX);
+      // An unowned pod named like a Sandbox may be adoptable by it.
+      return key("Sandbox", owner ?? (view.get("Sandbox", namespace, name) ? name : undefined));
+    }
+    case "NetworkPolicy":
+      return key("SandboxTemplate", ownedBy(o, SANDBOX_TEMPLATE));
+  }
+};
