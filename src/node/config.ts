@@ -1,0 +1,19 @@
+import type { ImageHost } from "./images";
+import type { HostRootEntry, Isolation } from "./launch";
+
+/** Settings every part of the agent reads, resolved once at start. */
+export interface AgentConfig {
+  readonly nodeName: string;
+  /** Pods live in `<stateDir>/pods`, PVC directories in `<stateDir>/volumes`. */
+  readonly stateDir: string;
+  /** The node's address (`status.hostIP`); pods share the host network. */
+  readonly hostIP: string;
+  readonly isolation: Isolation;
+  readonly hostRoot: readonly HostRootEntry[];
+  readonly bwrap: string;
+  readonly images: ImageHost;
+  /** Crash-loop backoff between container restarts (kubelet: 10 s doubling to 5 min). */
+  readonly restartBackoff: { readonly baseMs: number; readonly capMs: number };
+  /** Upper bound on any termination grace period, so stopping the agent never hangs for long. */
+  readonly maxGracePeriodSeconds: number;
+}
