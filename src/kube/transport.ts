@@ -64,7 +64,8 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
           headers,
           ...(body === undefined ? {} : { body }),
           signal: outer ? AbortSignal.any([signal, outer]) : signal,
-          tls: creds.tls,
+          ...(creds.tls ? { tls: creds.tls } : {}),
+          ...(conn.proxy ? { proxy: conn.proxy } : {}),
         });
       },
       catch: (cause) => failureFromThrown(cause, what),

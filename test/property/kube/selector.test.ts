@@ -1,4 +1,4 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { Either } from "effect";
 import fc from "fast-check";
 import {
@@ -9,6 +9,9 @@ import {
   parseSelector,
   type Requirement,
 } from "../../../src/kube/selector";
+
+// Real servers on a shared, noisy machine: generous bounds (never asserted as durations).
+setDefaultTimeout(60_000);
 
 const name = fc.stringMatching(/^[a-z0-9]([-a-z0-9_.]{0,10}[a-z0-9])?$/);
 const labelKey = fc.oneof(

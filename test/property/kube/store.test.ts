@@ -1,7 +1,10 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import fc from "fast-check";
 import { type KubeObject, objectKey } from "../../../src/kube/object";
 import { type CacheEvent, Store } from "../../../src/kube/store";
+
+// Real servers on a shared, noisy machine: generous bounds (never asserted as durations).
+setDefaultTimeout(60_000);
 
 // The API server's truth for a handful of objects; each mutation is either watched or missed (a gap).
 type Op =
