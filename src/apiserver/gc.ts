@@ -17,6 +17,18 @@ interface Location {
   readonly name: string;
 }
 
+/** Sets a metadata list, dropping the key when it becomes empty (as Kubernetes omits empty lists). */
+const withList = (
+  meta: Record<string, unknown>,
+  key: string,
+  list: ReadonlyArray<unknown>,
+): Record<string, unknown> => {
+  const out = { ...meta };
+  if (list.length === 0) delete out[key];
+  else out[key] = list;
+  return out;
+};
+
 type Work =
   | `owner-gone:${string}`
   | `foreground:${string}`
@@ -175,10 +187,13 @@ export class GarbageCollector {
       return;
     }
     const keep = new Set(live.map((r) => r.uid));
-    this.engine.editStored(found.def, found.obj, (meta) => ({
-      ...meta,
-      ownerReferences: ownerRefsOf(found.obj).filter((r) => keep.has(r.uid)),
-    }));
+    this.engine.editStored(found.def, found.obj, (meta) =>
+      withList(
+        meta,
+        "ownerReferences",
+        ownerRefsOf(found.obj).filter((r) => keep.has(r.uid)),
+      ),
+    );
   }
 
   private foreground(ownerUid: string): void {
@@ -195,10 +210,13 @@ export class GarbageCollector {
         this.engine.deleteStored(dep.def, dep.obj, "Foreground");
     }
     if (blocking > 0) return;
-    this.engine.editStored(owner.def, owner.obj, (meta) => ({
-      ...meta,
-      finalizers: finalizersOf(owner.obj).filter((f) => f !== "foregroundDeletion"),
-    }));
+    this.engine.editStored(owner.def, owner.obj, (meta) =>
+      withList(
+        meta,
+        "finalizers",
+        finalizersOf(owner.obj).filter((f) => f !== "foregroundDeletion"),
+      ),
+    );
   }
 
   private orphan(ownerUid: string): void {
@@ -207,17 +225,23 @@ export class GarbageCollector {
     for (const depUid of [...(this.dependents.get(ownerUid) ?? [])]) {
       const dep = this.lookup(depUid);
       if (!dep) continue;
-      this.engine.editStored(dep.def, dep.obj, (meta) => ({
-        ...meta,
-        ownerReferences: ownerRefsOf(dep.obj).filter((r) => r.uid !== ownerUid),
-      }));
+      this.engine.editStored(dep.def, dep.obj, (meta) =>
+        withList(
+          meta,
+          "ownerReferences",
+          ownerRefsOf(dep.obj).filter((r) => r.uid !== ownerUid),
+        ),
+      );
     }
     const current = this.lookup(ownerUid);
     if (!current) return;
-    this.engine.editStored(current.def, current.obj, (meta) => ({
-      ...meta,
-      finalizers: finalizersOf(current.obj).filter((f) => f !== "orphan"),
-    }));
+    this.engine.editStored(current.def, current.obj, (meta) =>
+      withList(
+        meta,
+        "finalizers",
+        finalizersOf(current.obj).filter((f) => f !== "orphan"),
+      ),
+    );
   }
 
   private cleanNamespace(name: string): void {

@@ -7,8 +7,9 @@ import { Conversions } from "./conversion";
 import { serveStoredCrds } from "./crd-lifecycle";
 import { Engine } from "./engine";
 import { GarbageCollector } from "./gc";
-import { discoveryRoutes } from "./http/discovery-routes";
+import { discoveryRoutes, servedResources } from "./http/discovery-routes";
 import { startHttpServer } from "./http/server";
+import { tableRenderer } from "./http/tables";
 import { renderKubeconfig } from "./kubeconfig";
 import type { PodLogSource } from "./pods";
 import { BUILTIN_RESOURCES } from "./resources/builtin";
@@ -107,13 +108,16 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
     } else if (options.tls) tls = { cert: options.tls.cert, key: options.tls.key };
 
     let podLogs = options.podLogs;
+    const resources = servedResources(registry);
     const server = startHttpServer(
       {
         engine,
         registry,
         watch: { maxQueuedEvents: 1000, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000 },
         podLogs: () => podLogs,
-        nonResource: discoveryRoutes(registry),
+        token,
+        nonResource: discoveryRoutes(resources),
+        table: tableRenderer(resources),
       },
       {
         host,

@@ -14,7 +14,7 @@ const json = (body: unknown, contentType = "application/json"): Response =>
   new Response(JSON.stringify(body), { headers: { "content-type": contentType } });
 
 /** Discovery documents are rebuilt only when the set of CRDs changes. */
-const servedResources = (registry: Registry): (() => ReadonlyArray<ResourceInfo>) => {
+export const servedResources = (registry: Registry): (() => ReadonlyArray<ResourceInfo>) => {
   let generation = -1;
   let cached: ReadonlyArray<ResourceInfo> = [];
   return () => {
@@ -26,8 +26,7 @@ const servedResources = (registry: Registry): (() => ReadonlyArray<ResourceInfo>
   };
 };
 
-export const discoveryRoutes = (registry: Registry): NonResourceHandler => {
-  const resources = servedResources(registry);
+export const discoveryRoutes = (resources: () => ReadonlyArray<ResourceInfo>): NonResourceHandler => {
   return (path, req, url) => {
     if (req.method !== "GET") return undefined;
     const seg = path.split("/").filter((s) => s.length > 0);

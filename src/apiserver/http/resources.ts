@@ -7,6 +7,7 @@ import { bindPod, type PodLogSource, podLog } from "../pods";
 import type { Registry } from "../resources/registry";
 import { toScale, updateScale } from "../scale";
 import { ApiError, badRequest, methodNotAllowed, notFound, pathNotFound } from "../status";
+import { reviewToken } from "../token-review";
 import { openWatch, type WatchLimits } from "../watch/stream";
 import { decodeObjectBody, decodeOptionalBody, readBodyText } from "./body";
 import type { ResourcePath } from "./paths";
@@ -17,14 +18,18 @@ export interface ResourceContext {
   readonly registry: Registry;
   readonly watch: WatchLimits;
   readonly podLogs: () => PodLogSource | undefined;
+  readonly token: string;
   /** Renders a list or object as a meta.k8s.io Table when the client asks for one. */
-  readonly table?: (t: Target, body: unknown, req: Request) => unknown;
+  readonly table: TableRenderer;
 }
 
 const json = (body: unknown, status = 200): Response =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 const wantsTable = (req: Request): boolean => (req.headers.get("accept") ?? "").includes("as=Table");
+
+/** For a target and query, a function rendering objects or lists as Tables (undefined: not available). */
+export type TableRenderer = (t: Target, q: URLSearchParams) => ((body: unknown) => unknown) | undefined;
 
 const PROPAGATION = new Set(["Background", "Foreground", "Orphan"]);
 
@@ -82,8 +87,19 @@ export const handleResource = async (
     (def.group === "" && def.kind === "Pod" && (sub === "log" || sub === "binding"));
   if (!known) throw notFound(def, p.name ?? "");
   const method = req.method;
+  if (def.virtual) {
+    if (method !== "POST" || p.name !== undefined) throw methodNotAllowed();
+    return json(
+      reviewToken(
+        decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req)),
+        ctx.token,
+      ),
+      201,
+    );
+  }
+  const asTable = wantsTable(req) ? ctx.table(t, q) : undefined;
   const respond = (body: unknown, status = 200) =>
-    json(ctx.table && wantsTable(req) && status === 200 ? ctx.table(t, body, req) : body, status);
+    json(asTable && status === 200 ? asTable(body) : body, status);
 
   if (p.name === undefined) {
     if (method === "GET") {
@@ -104,6 +120,7 @@ export const handleResource = async (
             timeoutSeconds: intParam(q, "timeoutSeconds"),
           }),
           ctx.watch,
+          asTable,
         );
         return new Response(stream, {
           headers: { "content-type": "application/json", "transfer-encoding": "chunked" },

@@ -14,6 +14,7 @@ interface BuiltinSpec {
   readonly nameRule?: ResourceDef["nameRule"];
   readonly returnDeletedObject?: boolean;
   readonly scale?: ResourceDef["scale"];
+  readonly virtual?: boolean;
 }
 
 const builtin = (s: BuiltinSpec): ResourceDef => ({
@@ -33,6 +34,7 @@ const builtin = (s: BuiltinSpec): ResourceDef => ({
   builtin: true,
   fieldLabels: s.fieldLabels ?? [],
   returnDeletedObject: s.returnDeletedObject ?? true,
+  ...(s.virtual ? { virtual: true } : {}),
 });
 
 const EVENT_FIELDS = [

@@ -33,6 +33,8 @@ export interface ResourceDef {
   readonly fieldLabels: ReadonlyArray<string>;
   /** Deletes answer with the deleted object (true) or a Success Status (false). */
   readonly returnDeletedObject: boolean;
+  /** Review kinds (TokenReview): created and answered, never stored. */
+  readonly virtual?: boolean;
   /** Set for kinds served from a CustomResourceDefinition. */
   readonly crd?: CrdInfo;
 }

@@ -52,6 +52,8 @@ export const openWatch = (
   t: Target,
   q: WatchQuery,
   limits: WatchLimits,
+  /** Renders each object sent (e.g. as a Table row); bookmarks and errors pass unchanged. */
+  render: (obj: KObject) => unknown = (obj) => obj,
 ): ReadableStream<Uint8Array> => {
   const filter = makeFilter(t, q);
   const from = parseRv(q.resourceVersion);
@@ -94,7 +96,7 @@ export const openWatch = (
         };
         const send = (type: WireType, object: KObject): boolean => {
           if (closed) return false;
-          controller.enqueue(line(type, object));
+          controller.enqueue(line(type, type === "BOOKMARK" ? object : render(object)));
           if ((controller.desiredSize ?? 0) < -budget) {
             close();
             return false;
@@ -114,7 +116,7 @@ export const openWatch = (
         if (initial) {
           for (const o of engine.store.list(rid, namespace)) {
             if (!matches(filter, o)) continue;
-            controller.enqueue(line("ADDED", engine.toVersion(t.def, o, t.version)));
+            controller.enqueue(line("ADDED", render(engine.toVersion(t.def, o, t.version))));
             backlog++;
           }
           if (q.sendInitialEvents && q.allowWatchBookmarks) {
@@ -125,7 +127,7 @@ export const openWatch = (
             if (e.rid !== rid || (namespace !== undefined && e.namespace !== namespace)) continue;
             const type = visibleType(filter, e);
             if (type === undefined) continue;
-            controller.enqueue(line(type, engine.toVersion(t.def, e.object, t.version)));
+            controller.enqueue(line(type, render(engine.toVersion(t.def, e.object, t.version))));
             backlog++;
           }
         }
