@@ -16,6 +16,10 @@ export interface RouterCliConfig {
   readonly tokenReviewCacheSize: number;
   readonly tokenReviewAudiences: readonly string[];
   readonly kubeconfig: string | undefined;
+  /** Watch Sandboxes and SandboxClaims into the resolution index (needs a kubeconfig or in-cluster config). */
+  readonly cacheEnabled: boolean;
+  /** Namespace the index watches; all namespaces when undefined. */
+  readonly cacheNamespace: string | undefined;
   readonly localPodCidrs: readonly string[];
   readonly upstreamMaxRetries: number;
   readonly wsIdleTimeoutMs: number;
@@ -90,6 +94,8 @@ export const USAGE = `Usage: router [flags]
   --authz-mode <none|static|tokenreview>  (static is implied by ROUTER_AUTH_TOKEN)
   --authz-tokenreview-ttl <duration>  --authz-tokenreview-cache-size <n>  --authz-tokenreview-audiences <a,b>
   --kubeconfig <path>                 (env KUBECONFIG; in-cluster config when absent)
+  --cache-enabled                     watch Sandboxes/SandboxClaims into the resolution index
+  --cache-namespace <ns>              watch one namespace only (default: all)
   --local-pod-cidr <cidr[,cidr]>      loopback pod range X-Sandbox-Pod-IP may target (local mode)
   --upstream-max-retries <n>          dial retries (default 3)
   --shutdown-timeout <duration>       drain bound on SIGTERM (default 30s)
@@ -117,6 +123,8 @@ export function parseRouterConfig(
         "authz-tokenreview-cache-size": { type: "string" },
         "authz-tokenreview-audiences": { type: "string" },
         kubeconfig: { type: "string" },
+        "cache-enabled": { type: "boolean" },
+        "cache-namespace": { type: "string" },
         "local-pod-cidr": { type: "string" },
         "upstream-max-retries": { type: "string" },
         "shutdown-timeout": { type: "string" },
@@ -178,6 +186,8 @@ export function parseRouterConfig(
         .split(",")
         .filter((a) => a.trim() !== ""),
       kubeconfig: str("kubeconfig") ?? env.KUBECONFIG,
+      cacheEnabled: values["cache-enabled"] === true,
+      cacheNamespace: str("cache-namespace") || undefined,
       localPodCidrs: (str("local-pod-cidr") ?? env.LOCAL_POD_CIDR ?? "")
         .split(",")
         .filter((c) => c.trim() !== ""),

@@ -184,7 +184,8 @@ function serveOps(
 }
 
 export { makeHandler } from "./handler";
+export { feedSandboxIndex, kubeTokenReviewClient } from "./kubeFeed";
 export { makeResolver } from "./resolver";
 export { SandboxIndex } from "./sandboxIndex";
 export type { TokenReviewClient } from "./tokenReview";
-export { httpTokenReviewClient, tokenReviewClientFromKubeconfig } from "./tokenReview";
+export { httpTokenReviewClient } from "./tokenReview";

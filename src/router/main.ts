@@ -2,16 +2,18 @@
 // drains and stops the router.
 import { BunRuntime } from "@effect/platform-bun";
 import { Console, Effect, Either } from "effect";
+import { KubeClient, type KubeClientApi } from "../kube";
 import { ConfigError, parseRouterConfig, type RouterCliConfig, USAGE } from "./config";
 import { type AuthOptions, type RouterOptions, routerScoped } from "./index";
-import { tokenReviewClientFromKubeconfig } from "./tokenReview";
+import { feedSandboxIndex, kubeTokenReviewClient } from "./kubeFeed";
+import { SandboxIndex } from "./sandboxIndex";
 
-function authOptions(config: RouterCliConfig): AuthOptions {
+function authOptions(config: RouterCliConfig, kube: KubeClientApi | undefined): AuthOptions {
   if (config.authzMode === "static") return { mode: "static", token: config.authToken ?? "" };
-  if (config.authzMode === "tokenreview") {
+  if (config.authzMode === "tokenreview" && kube !== undefined) {
     return {
       mode: "tokenreview",
-      client: tokenReviewClientFromKubeconfig(config.kubeconfig, config.tokenReviewAudiences),
+      client: kubeTokenReviewClient(kube, config.tokenReviewAudiences),
       ttlMs: config.tokenReviewTtlMs,
       cacheSize: config.tokenReviewCacheSize,
     };
@@ -19,7 +21,11 @@ function authOptions(config: RouterCliConfig): AuthOptions {
   return { mode: "none" };
 }
 
-export function routerOptions(config: RouterCliConfig): RouterOptions {
+export function routerOptions(
+  config: RouterCliConfig,
+  kube?: KubeClientApi,
+  index?: SandboxIndex,
+): RouterOptions {
   return {
     hostname: config.hostname,
     port: config.port,
@@ -27,8 +33,9 @@ export function routerOptions(config: RouterCliConfig): RouterOptions {
     clusterDomain: config.clusterDomain,
     proxyTimeoutSeconds: config.proxyTimeoutSeconds,
     localPodCidrs: config.localPodCidrs,
-    auth: authOptions(config),
+    auth: authOptions(config, kube),
     allowUnauthenticated: config.allowUnauthenticated,
+    ...(index !== undefined ? { index } : {}),
     retry: { maxRetries: config.upstreamMaxRetries },
     websocket: {
       idleTimeoutMs: config.wsIdleTimeoutMs,
@@ -41,6 +48,32 @@ export function routerOptions(config: RouterCliConfig): RouterOptions {
   };
 }
 
+const serve = (config: RouterCliConfig, kube: KubeClientApi | undefined) =>
+  Effect.gen(function* () {
+    let index: SandboxIndex | undefined;
+    if (config.cacheEnabled && kube !== undefined) {
+      index = new SandboxIndex();
+      const feed = feedSandboxIndex(
+        index,
+        config.cacheNamespace === undefined ? {} : { namespace: config.cacheNamespace },
+      );
+      yield* Effect.provideService(feed, KubeClient, kube);
+    }
+    const router = yield* routerScoped(routerOptions(config, kube, index));
+    yield* Console.log(
+      JSON.stringify({
+        msg: "sandbox router listening",
+        url: router.url,
+        metricsUrl: router.metricsUrl,
+        authzMode: config.authzMode,
+        cacheEnabled: config.cacheEnabled,
+        proxyTimeoutSeconds: config.proxyTimeoutSeconds,
+        clusterDomain: config.clusterDomain,
+      }),
+    );
+    return yield* Effect.never;
+  });
+
 const program = Effect.gen(function* () {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
@@ -51,29 +84,22 @@ const program = Effect.gen(function* () {
     onLeft: (e) => Effect.fail(e),
     onRight: (c) => Effect.succeed(c),
   });
-  const options = yield* Effect.try({
-    try: () => routerOptions(config),
-    catch: (e) => new ConfigError(String(e)),
-  });
-  const router = yield* routerScoped(options);
-  yield* Console.log(
-    JSON.stringify({
-      msg: "sandbox router listening",
-      url: router.url,
-      metricsUrl: router.metricsUrl,
-      authzMode: config.authzMode,
-      proxyTimeoutSeconds: config.proxyTimeoutSeconds,
-      clusterDomain: config.clusterDomain,
-    }),
-  );
-  return yield* Effect.never;
+  if (!config.cacheEnabled && config.authzMode !== "tokenreview") return yield* serve(config, undefined);
+  const layer = config.kubeconfig ? KubeClient.layer(config.kubeconfig) : KubeClient.layerDefault();
+  return yield* Effect.flatMap(KubeClient, (kube) => serve(config, kube)).pipe(Effect.provide(layer));
 }).pipe(
   Effect.scoped,
   Effect.catchAll((e) =>
-    Console.error(`router: ${e instanceof Error || e instanceof ConfigError ? e.message : String(e)}`).pipe(
-      Effect.zipRight(Effect.sync(() => process.exit(2))),
-    ),
+    Console.error(
+      `router: ${e instanceof Error || e instanceof ConfigError ? e.message : messageOf(e)}`,
+    ).pipe(Effect.zipRight(Effect.sync(() => process.exit(2)))),
   ),
 );
+
+function messageOf(e: unknown): string {
+  if (typeof e === "object" && e !== null && "message" in e)
+    return String((e as { message: unknown }).message);
+  return String(e);
+}
 
 if (import.meta.main) BunRuntime.runMain(program);

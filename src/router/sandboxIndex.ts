@@ -102,6 +102,18 @@ export class SandboxIndex {
     if (k !== undefined) deleteIn(this.claims, k.namespace, k.name);
   }
 
+  /** Replaces every sandbox entry with this complete list (a watcher's initial list or relist). */
+  replaceSandboxes(objects: readonly SandboxLike[]): void {
+    this.sandboxes.clear();
+    for (const obj of objects) this.upsertSandbox(obj);
+  }
+
+  /** Replaces every claim entry with this complete list. */
+  replaceClaims(objects: readonly SandboxClaimLike[]): void {
+    this.claims.clear();
+    for (const obj of objects) this.upsertClaim(obj);
+  }
+
   /** URL host of the ready pod for a sandbox name, or for the sandbox a claim of that name is bound to. */
   lookup(namespace: string, name: string): string | undefined {
     const direct = this.sandboxes.get(namespace)?.get(name);

@@ -1,7 +1,6 @@
 // The Kubernetes TokenReview call (authentication.k8s.io/v1) behind an interface, so tests can point the
-// router at any HTTP server that answers TokenReview and local mode at the embedded API server.
-import { readFileSync } from "node:fs";
-import { KubeConfig } from "@kubernetes/client-node";
+// router at any HTTP server that answers TokenReview. In a cluster, main.ts uses kubeTokenReviewClient
+// (kubeFeed.ts), which goes through the router's KubeClient and its kubeconfig handling.
 import { Data } from "effect";
 
 export interface TokenReviewClient {
@@ -62,35 +61,4 @@ export function httpTokenReviewClient(options: HttpTokenReviewOptions): TokenRev
       return body.status?.authenticated === true;
     },
   };
-}
-
-/** A TokenReview client from a kubeconfig file, or the in-cluster service account when no path is given. */
-export function tokenReviewClientFromKubeconfig(
-  kubeconfigPath: string | undefined,
-  audiences?: readonly string[],
-): TokenReviewClient {
-  const kc = new KubeConfig();
-  if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
-  else kc.loadFromDefault();
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new TokenReviewError({ message: "kubeconfig has no current cluster" });
-  const user = kc.getCurrentUser();
-  const readMaybe = (path: string | undefined) => (path ? readFileSync(path, "utf8") : undefined);
-  const decode = (data: string | undefined) =>
-    data ? Buffer.from(data, "base64").toString("utf8") : undefined;
-  const tokenFile = (user?.authProvider?.config?.tokenFile as string | undefined) ?? undefined;
-  const tls: { ca?: string; cert?: string; key?: string; insecure?: boolean } = {};
-  const ca = decode(cluster.caData) ?? readMaybe(cluster.caFile);
-  if (ca) tls.ca = ca;
-  const cert = decode(user?.certData) ?? readMaybe(user?.certFile);
-  if (cert) tls.cert = cert;
-  const key = decode(user?.keyData) ?? readMaybe(user?.keyFile);
-  if (key) tls.key = key;
-  if (cluster.skipTLSVerify) tls.insecure = true;
-  return httpTokenReviewClient({
-    server: cluster.server,
-    credential: () => user?.token ?? (tokenFile ? readFileSync(tokenFile, "utf8").trim() : undefined),
-    audiences,
-    tls,
-  });
 }
