@@ -35,6 +35,11 @@ export interface ApplyResult extends WriteOutcome {
 
 /** The cache is behind the API server: look again soon rather than back off. */
 const CACHE_LAG_REQUEUE_MS = 200;
+/**
+ * An optimistic write lost a race (another claim took the sandbox, the object moved on): routine under
+ * contention, not an error. The winner's update event usually brings the key back before this fires.
+ */
+const CONFLICT_REQUEUE_MS = 100;
 
 /** Names created and UIDs deleted are collected in `written` as they happen, so a failed plan still reports them. */
 export const applyPlan = (
@@ -57,7 +62,9 @@ export const applyPlan = (
         .pipe(Effect.tap((o) => Effect.sync(() => created.push(o.metadata?.name ?? ""))));
 
     for (const action of plan.actions) {
-      const stop = yield* run(action);
+      const stop = yield* run(action).pipe(
+        Effect.catchTag("Conflict", () => Effect.succeed(CONFLICT_REQUEUE_MS)),
+      );
       if (stop !== undefined) return outcome(stop);
     }
     if (plan.failure !== undefined) return yield* new ReconcileFailed({ message: plan.failure });
