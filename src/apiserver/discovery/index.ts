@@ -23,7 +23,14 @@ export {
 export { definitionName } from "./openapi-model";
 export { openAPIV2Document } from "./openapi-v2";
 export { openAPIV3Document, openAPIV3Index, openAPIV3Path } from "./openapi-v3";
-export { type IncludeObject, printerFor, type TableOptions, toTable } from "./table";
+export {
+  type IncludeObject,
+  printerFor,
+  type Table,
+  type TableOptions,
+  type TableRow,
+  toTable,
+} from "./table";
 export {
   groupVersionOf,
   type PrinterColumn,

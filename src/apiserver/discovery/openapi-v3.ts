@@ -110,8 +110,12 @@ const info = () => {
   return { title: "Kubernetes", version: `v${major}.${minor}.${patch}` };
 };
 
-/** `/openapi/v3/api/v1` or `/openapi/v3/apis/<g>/<v>`, or undefined when nothing is served there. */
-export const openAPIV3Document = (resources: ReadonlyArray<ResourceInfo>, group: string, version: string) => {
+// Documents are memoised per resource list: callers rebuild the list only when the served set changes,
+// and the index needs every document (for its hashes) on each request.
+const documents = new WeakMap<ReadonlyArray<ResourceInfo>, Map<string, ReturnType<typeof buildDocument>>>();
+const indexes = new WeakMap<ReadonlyArray<ResourceInfo>, ReturnType<typeof buildIndex>>();
+
+const buildDocument = (resources: ReadonlyArray<ResourceInfo>, group: string, version: string) => {
   const list = resourcesIn(resources, group, version);
   if (list.length === 0) return undefined;
   return {
@@ -122,6 +126,15 @@ export const openAPIV3Document = (resources: ReadonlyArray<ResourceInfo>, group:
   };
 };
 
+/** `/openapi/v3/api/v1` or `/openapi/v3/apis/<g>/<v>`, or undefined when nothing is served there. */
+export const openAPIV3Document = (resources: ReadonlyArray<ResourceInfo>, group: string, version: string) => {
+  const perList = documents.get(resources) ?? new Map<string, ReturnType<typeof buildDocument>>();
+  documents.set(resources, perList);
+  const key = `${group}/${version}`;
+  if (!perList.has(key)) perList.set(key, buildDocument(resources, group, version));
+  return perList.get(key);
+};
+
 export const openAPIV3Path = (group: string, version: string): string =>
   group === "" ? `api/${version}` : `apis/${group}/${version}`;
 
@@ -129,7 +142,15 @@ export const openAPIV3Path = (group: string, version: string): string =>
  * `/openapi/v3`: each group/version with a URL carrying a hash of its document, so clients that cache by
  * URL (kubectl does) refetch exactly when a document changes.
  */
-export const openAPIV3Index = (resources: ReadonlyArray<ResourceInfo>) => ({
+export const openAPIV3Index = (resources: ReadonlyArray<ResourceInfo>) => {
+  const hit = indexes.get(resources);
+  if (hit) return hit;
+  const index = buildIndex(resources);
+  indexes.set(resources, index);
+  return index;
+};
+
+const buildIndex = (resources: ReadonlyArray<ResourceInfo>) => ({
   paths: Object.fromEntries(
     groupVersions(resources).flatMap((g) =>
       g.versions.map((v) => {

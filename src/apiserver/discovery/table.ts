@@ -78,7 +78,20 @@ export const printerFor = (info: ResourceInfo): Printer =>
     ? customPrinter(info.printerColumns)
     : (BUILTIN_PRINTERS.get(`${info.group}/${info.kind}`) ?? DEFAULT_PRINTER);
 
-const rowObject = (o: Obj, include: IncludeObject): Record<string, unknown> => {
+export interface TableRow {
+  readonly cells: ReadonlyArray<unknown>;
+  readonly object?: unknown;
+}
+
+export interface Table {
+  readonly kind: "Table";
+  readonly apiVersion: "meta.k8s.io/v1";
+  readonly metadata: Record<string, unknown>;
+  readonly columnDefinitions?: ReadonlyArray<ColumnDefinition>;
+  readonly rows: ReadonlyArray<TableRow>;
+}
+
+const rowObject = (o: Obj, include: IncludeObject): { object?: unknown } => {
   if (include === "None") return {};
   if (include === "Object") return { object: o };
   return {
@@ -98,7 +111,7 @@ const listMetadata = (input: unknown): Record<string, unknown> => {
  * A Table for one object, an array of objects, or a list object (`{items, metadata}`, whose
  * resourceVersion/continue carry over).
  */
-export const toTable = (info: ResourceInfo, input: unknown, options: TableOptions = {}) => {
+export const toTable = (info: ResourceInfo, input: unknown, options: TableOptions = {}): Table => {
   const printer = printerFor(info);
   const now = options.now ?? Date.now();
   const include = options.includeObject ?? "Metadata";
