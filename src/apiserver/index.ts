@@ -55,6 +55,8 @@ export interface ApiServerHandle {
   /** A client certificate and key signed by the CA, for kubeconfigs that authenticate by certificate. */
   readonly clientCert?: string;
   readonly clientKey?: string;
+  /** The listener that authenticates by client certificate (HTTPS with a generated CA only). */
+  readonly clientCertUrl?: string;
   readonly kubeconfig: string;
   /** Installs (or replaces) the pod log source after start. */
   setPodLogSource(source: PodLogSource): void;
@@ -109,27 +111,35 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
 
     let podLogs = options.podLogs;
     const resources = servedResources(registry);
-    const server = startHttpServer(
-      {
-        engine,
-        registry,
-        watch: { maxQueuedEvents: 1000, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000 },
-        podLogs: () => podLogs,
-        token,
-        nonResource: discoveryRoutes(resources),
-        table: tableRenderer(resources),
-      },
-      {
-        host,
-        port: options.port ?? 0,
-        token,
-        anonymous: options.anonymous ?? (!tls && LOOPBACK.test(host)),
-        ...(tls ? { tls } : {}),
-      },
-    );
+    const context = {
+      engine,
+      registry,
+      watch: { maxQueuedEvents: 1000, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000 },
+      podLogs: () => podLogs,
+      token,
+      nonResource: discoveryRoutes(resources),
+      table: tableRenderer(resources),
+    };
+    const server = startHttpServer(context, {
+      host,
+      port: options.port ?? 0,
+      token,
+      anonymous: options.anonymous ?? (!tls && LOOPBACK.test(host)),
+      ...(tls ? { tls } : {}),
+    });
+    const certServer = pki
+      ? startHttpServer(context, {
+          host,
+          port: 0,
+          token,
+          anonymous: false,
+          tls: { cert: pki.serverCert, key: pki.serverKey, clientCa: pki.caCert },
+        })
+      : undefined;
     const urlHost =
       host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
     const url = `${tls ? "https" : "http"}://${urlHost}:${server.port}`;
+    const clientCertUrl = certServer ? `https://${urlHost}:${certServer.port}` : undefined;
     const kubeconfig = renderKubeconfig({
       url,
       token,
@@ -143,7 +153,9 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
     return {
       url,
       token,
-      ...(pki ? { caData: pki.caCert, clientCert: pki.clientCert, clientKey: pki.clientKey } : {}),
+      ...(pki && clientCertUrl
+        ? { caData: pki.caCert, clientCert: pki.clientCert, clientKey: pki.clientKey, clientCertUrl }
+        : {}),
       kubeconfig,
       setPodLogSource(source) {
         podLogs = source;
@@ -153,6 +165,7 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
         stopped = true;
         gc.stop();
         await server.stop(true);
+        await certServer?.stop(true);
         store.close();
       },
     };

@@ -9,6 +9,12 @@ import { handleResource, type ResourceContext } from "./resources";
 export interface TlsMaterial {
   readonly cert: string;
   readonly key: string;
+  /**
+   * With a client CA the listener requires a client certificate signed by it at the TLS handshake, and every
+   * request on it is authenticated by that certificate. Bun cannot tell a handler whether a certificate was
+   * presented, so certificate clients get a listener of their own.
+   */
+  readonly clientCa?: string;
 }
 
 export interface ServerConfig {
@@ -35,6 +41,7 @@ const json = (body: unknown, status = 200): Response =>
 const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
 const authenticated = (req: Request, cfg: ServerConfig): boolean => {
+  if (cfg.tls?.clientCa) return true;
   const header = req.headers.get("authorization");
   if (header === null) return cfg.anonymous;
   return header.startsWith("Bearer ") && header.slice(7).trim() === cfg.token;
@@ -48,7 +55,17 @@ export const startHttpServer = (ctx: ServerContext, cfg: ServerConfig): Server<u
     idleTimeout: 0,
     // Bodies above the 3 MiB API limit are answered with a Status by our own check, not cut by Bun.
     maxRequestBodySize: 16 * 1024 * 1024,
-    ...(cfg.tls ? { tls: { cert: cfg.tls.cert, key: cfg.tls.key } } : {}),
+    ...(cfg.tls
+      ? {
+          tls: {
+            cert: cfg.tls.cert,
+            key: cfg.tls.key,
+            ...(cfg.tls.clientCa
+              ? { ca: cfg.tls.clientCa, requestCert: true, rejectUnauthorized: true }
+              : {}),
+          },
+        }
+      : {}),
     async fetch(req) {
       const url = new URL(req.url);
       try {
