@@ -1,4 +1,4 @@
-import { Clock, Deferred, Effect, Either, Queue, type Scope } from "effect";
+import { Clock, Effect, Either, Queue, type Scope, Stream, SubscriptionRef } from "effect";
 import { KubeClient } from "./client";
 import type { KubeObject } from "./object";
 import { refs, typedRef } from "./resources";
@@ -50,15 +50,12 @@ export interface EventRecorderOptions {
 
 const eventRef = typedRef<CoreEvent>(refs.event);
 
-type Item =
-  | {
-      readonly kind: "event";
-      readonly involved: KubeObject;
-      readonly type: EventType;
-      readonly reason: string;
-      readonly message: string;
-    }
-  | { readonly kind: "flush"; readonly done: Deferred.Deferred<void> };
+interface Item {
+  readonly involved: KubeObject;
+  readonly type: EventType;
+  readonly reason: string;
+  readonly message: string;
+}
 
 interface Seen {
   readonly name: string;
@@ -81,6 +78,7 @@ export const makeEventRecorder = (
       Queue.dropping<Item>(options.queueSize ?? 1000),
       Queue.shutdown,
     );
+    const outstanding = yield* SubscriptionRef.make(0); // accepted, not yet written or given up on
     const seen = new Map<string, Seen>(); // insertion order doubles as recency order
     let sequence = 0;
 
@@ -93,7 +91,7 @@ export const makeEventRecorder = (
       }
     };
 
-    const write = (item: Extract<Item, { kind: "event" }>) =>
+    const write = (item: Item) =>
       Effect.gen(function* () {
         const meta = item.involved.metadata ?? {};
         const namespace = meta.namespace ?? "default";
@@ -156,24 +154,28 @@ export const makeEventRecorder = (
       );
 
     yield* Queue.take(queue).pipe(
-      Effect.flatMap(
-        (item): Effect.Effect<unknown> =>
-          item.kind === "flush" ? Deferred.succeed(item.done, undefined) : write(item),
+      Effect.flatMap((item) =>
+        write(item).pipe(Effect.ensuring(SubscriptionRef.update(outstanding, (n) => n - 1))),
       ),
       Effect.forever,
       Effect.forkScoped,
     );
 
-    const flush = Effect.gen(function* () {
-      const done = yield* Deferred.make<void>();
-      if (yield* Queue.offer(queue, { kind: "flush", done })) yield* Deferred.await(done);
-    });
+    const flush = outstanding.changes.pipe(
+      Stream.takeUntil((n) => n === 0),
+      Stream.runDrain,
+    );
     // Give queued events a moment to reach the API server on shutdown.
     yield* Effect.addFinalizer(() => flush.pipe(Effect.timeout("2 seconds"), Effect.ignore));
 
     return {
       record: (involved, type, reason, message) =>
-        Queue.offer(queue, { kind: "event", involved, type, reason, message }).pipe(Effect.asVoid),
+        Effect.gen(function* () {
+          // Count first: the worker may finish the event before offer returns.
+          yield* SubscriptionRef.update(outstanding, (n) => n + 1);
+          const accepted = yield* Queue.offer(queue, { involved, type, reason, message });
+          if (!accepted) yield* SubscriptionRef.update(outstanding, (n) => n - 1);
+        }),
       flush,
     };
   });
