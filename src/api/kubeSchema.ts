@@ -14,7 +14,6 @@ export const optional = <S extends Schema.Schema.All>(schema: S) =>
 
 export const Int32 = Schema.Int.annotations(openApi({ format: "int32" }));
 export const Int64 = Schema.Int.annotations(openApi({ format: "int64" }));
-export const NonNegativeInt32 = Int32.pipe(Schema.greaterThanOrEqualTo(0));
 export const DateTime = Schema.String.annotations(openApi({ format: "date-time" }));
 /** Kubernetes `IntOrString` (ports, quantities). */
 export const IntOrString = Schema.Union(Schema.Int, Schema.String).annotations(
@@ -23,8 +22,6 @@ export const IntOrString = Schema.Union(Schema.Int, Schema.String).annotations(
 export const Quantity = IntOrString;
 export const StringMap = Schema.Record({ key: Schema.String, value: Schema.String });
 export const QuantityMap = Schema.Record({ key: Schema.String, value: Quantity });
-/** Any JSON value, kept as is. */
-export const Free = Schema.Unknown;
 
 const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown });
 

@@ -92,11 +92,12 @@ export const ANNOTATION_WEBHOOK_FIRST_OBSERVED_AT = "agents.x-k8s.io/webhook-fir
 export const ANNOTATION_TRACE_CONTEXT = "opentelemetry.io/trace-context";
 export const ANNOTATION_SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
 export const ANNOTATION_STORAGE_MIGRATED_AT = "agents.x-k8s.io/storage-migrated-at";
-/** Where conversion keeps what the other version cannot express (lossless round trips). */
+/**
+ * Where conversion keeps what the other version cannot express (lossless round trips). Templates and pools
+ * lose nothing on the way to v1beta1, so only v1beta1 state exists for them.
+ */
 export const ANNOTATION_V1ALPHA1_SANDBOX_STATE = "api.agents.x-k8s.io/v1alpha1-sandbox-state";
-export const ANNOTATION_V1ALPHA1_SANDBOXTEMPLATE_STATE = "api.agents.x-k8s.io/v1alpha1-sandboxtemplate-state";
 export const ANNOTATION_V1ALPHA1_SANDBOXCLAIM_STATE = "api.agents.x-k8s.io/v1alpha1-sandboxclaim-state";
-export const ANNOTATION_V1ALPHA1_SANDBOXWARMPOOL_STATE = "api.agents.x-k8s.io/v1alpha1-sandboxwarmpool-state";
 export const ANNOTATION_V1BETA1_SANDBOX_STATE = "api.agents.x-k8s.io/v1beta1-sandbox-state";
 export const ANNOTATION_V1BETA1_SANDBOXTEMPLATE_STATE = "api.agents.x-k8s.io/v1beta1-sandboxtemplate-state";
 export const ANNOTATION_V1BETA1_SANDBOXCLAIM_STATE = "api.agents.x-k8s.io/v1beta1-sandboxclaim-state";

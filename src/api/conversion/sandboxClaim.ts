@@ -5,6 +5,7 @@
 // policy both named after the pool. What a direction cannot re-derive rides along in a stash, guarded by the
 // fields it was derived from so an edit made in the other version wins.
 import { Either, Schema } from "effect";
+import { optional } from "../kubeSchema";
 import {
   ANNOTATION_V1ALPHA1_SANDBOXCLAIM_STATE,
   ANNOTATION_V1BETA1_SANDBOXCLAIM_STATE,
@@ -17,8 +18,6 @@ import * as v1beta1 from "../v1beta1/index";
 import type { ConversionError } from "./error";
 import { field, jsonEqual } from "./fields";
 import { putStash, takeStash } from "./stash";
-
-const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true });
 
 /** Kept on the v1beta1 object. */
 const AlphaState = Schema.Struct({

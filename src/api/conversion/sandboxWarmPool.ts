@@ -1,6 +1,7 @@
 // SandboxWarmPool v1alpha1 <-> v1beta1. v1alpha1 requires spec.replicas (an absent v1beta1 value becomes
 // the default, 1) and has no status.observedGeneration; both facts ride along in a stash on the v1alpha1 side.
 import { Either, Schema } from "effect";
+import { optional } from "../kubeSchema";
 import { ANNOTATION_V1BETA1_SANDBOXWARMPOOL_STATE } from "../names";
 import * as v1alpha1 from "../v1alpha1/index";
 import * as v1beta1 from "../v1beta1/index";
@@ -9,8 +10,8 @@ import { field } from "./fields";
 import { putStash, takeStash } from "./stash";
 
 const BetaState = Schema.Struct({
-  replicasAbsent: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  observedGeneration: Schema.optionalWith(Schema.Number, { exact: true }),
+  replicasAbsent: optional(Schema.Boolean),
+  observedGeneration: optional(Schema.Number),
 });
 
 export const sandboxWarmPoolToV1beta1 = (

@@ -3,6 +3,7 @@
 import { Either, Schema } from "effect";
 import type { ObjectMeta } from "../core/meta";
 import { formatPath } from "../decode";
+import { optional } from "../kubeSchema";
 import { ConversionError } from "./error";
 
 export interface Taken<S> {
@@ -15,7 +16,7 @@ const envelope = <S, I>(state: Schema.Schema<S, I>) =>
     Schema.Struct({
       state,
       /** The object had no annotations before the stash was added; drop the map again with the stash. */
-      createdAnnotations: Schema.optionalWith(Schema.Boolean, { exact: true }),
+      createdAnnotations: optional(Schema.Boolean),
     }),
   );
 

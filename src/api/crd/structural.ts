@@ -110,7 +110,3 @@ export const toStructural = (ast: AST.AST, path = ""): JSONSchemaProps => ({
   ...walk(ast, path),
   ...annotationsOf(ast),
 });
-
-/** The AST of a named field of a struct schema. */
-export const fieldAst = (ast: AST.AST, name: string): AST.PropertySignature | undefined =>
-  ast._tag === "TypeLiteral" ? ast.propertySignatures.find((p) => p.name === name) : undefined;
