@@ -147,7 +147,9 @@ export function makeHandler(
         headers: upstreamRequestHeaders(headers, { clientIp, proto }),
         body: hasBody ? req.body : null,
         redirect: "manual",
+        // Bun: pass compressed bodies through as they are, and no client-side timeout of its own (ours governs).
         decompress: false,
+        timeout: false,
         duplex: "half",
       } as RequestInit;
       const upstream = await forward(`http://${resolver.resolve(target)}${pathAndQuery}`, init, {

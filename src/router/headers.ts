@@ -154,19 +154,27 @@ export interface ForwardedFor {
   readonly proto: "http" | "https";
 }
 
-/** Headers to send upstream for a client request, following the rules above. */
-export function upstreamRequestHeaders(src: Headers, fwd: ForwardedFor, websocket = false): Headers {
+/**
+ * Headers to send upstream for a client request, following the rules above. A plain record: fetch takes it
+ * directly, and building it costs a fraction of a Headers object (this runs on every request).
+ */
+export function upstreamRequestHeaders(
+  src: Headers,
+  fwd: ForwardedFor,
+  websocket = false,
+): Record<string, string> {
   const excluded = websocket ? WEBSOCKET_EXCLUDED : REQUEST_EXCLUDED;
   const named = connectionTokens(src.get("connection"));
-  const out = new Headers();
+  const out: Record<string, string> = {};
   src.forEach((value, name) => {
     if (excluded.has(name) || (named.length !== 0 && named.includes(name))) return;
-    out.append(name, value);
+    // Repeated request headers arrive joined by Headers already, except Set-Cookie, which requests never carry.
+    out[name] = value;
   });
-  out.set("x-forwarded-for", fwd.clientIp);
+  out["x-forwarded-for"] = fwd.clientIp;
   const host = src.get("host");
-  if (host !== null) out.set("x-forwarded-host", host);
-  out.set("x-forwarded-proto", fwd.proto);
+  if (host !== null) out["x-forwarded-host"] = host;
+  out["x-forwarded-proto"] = fwd.proto;
   return out;
 }
 

@@ -65,11 +65,15 @@ type BackendResult =
   | { readonly ok: true; readonly ws: WebSocket }
   | { readonly ok: false; readonly reason: string };
 
-function openBackend(url: string, headers: Headers, protocols: string[], timeoutMs: number, id: string) {
+function openBackend(
+  url: string,
+  headers: Record<string, string>,
+  protocols: string[],
+  timeoutMs: number,
+  id: string,
+) {
   return new Promise<BackendResult>((resolve) => {
-    const init: { headers: Record<string, string>; protocols?: string[] } = {
-      headers: Object.fromEntries(headers),
-    };
+    const init: { headers: Record<string, string>; protocols?: string[] } = { headers };
     if (protocols.length > 0) init.protocols = protocols;
     const ws = new WebSocket(url, init as unknown as string[]);
     ws.binaryType = "arraybuffer";
