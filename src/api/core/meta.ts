@@ -28,8 +28,10 @@ export const ObjectMeta = openStruct({
   uid: optional(Schema.String),
   resourceVersion: optional(Schema.String),
   generation: optional(Int64),
-  creationTimestamp: optional(DateTime),
-  deletionTimestamp: optional(DateTime),
+  // Manifests written by `kubectl create --dry-run -o yaml` carry `creationTimestamp: null`; the API server
+  // treats null as unset, and so do we (decoded as absent).
+  creationTimestamp: Schema.optionalWith(DateTime, { exact: true, nullable: true }),
+  deletionTimestamp: Schema.optionalWith(DateTime, { exact: true, nullable: true }),
   deletionGracePeriodSeconds: optional(Int64),
   labels: optional(StringMap),
   annotations: optional(StringMap),

@@ -63,6 +63,9 @@ const walk = (ast: AST.AST, path: string): JSONSchemaProps => {
     }
     case "TypeLiteral":
       return typeLiteral(ast, path);
+    case "Transformation":
+      // CRDs describe the wire form: the encoded side.
+      return toStructural(ast.from, path);
     case "Union": {
       const nonNull = ast.types.filter((t) => !(t._tag === "Literal" && t.literal === null));
       const nullable = nonNull.length < ast.types.length ? { nullable: true } : {};

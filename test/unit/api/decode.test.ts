@@ -63,3 +63,27 @@ describe("v1beta1 decoders", () => {
     }
   });
 });
+
+describe("metadata", () => {
+  test("null timestamps (kubectl --dry-run output) decode as absent", () => {
+    const input = {
+      ...sandbox({ podTemplate: { spec: { containers: [{ name: "c" }] } } }),
+      metadata: {
+        name: "s1",
+        creationTimestamp: null,
+        deletionTimestamp: null,
+        managedFields: [{ manager: "kubectl" }],
+      },
+    };
+    const decoded = Either.getOrThrow(decodeSandbox(input));
+    expect(decoded.metadata).toEqual({ name: "s1", managedFields: [{ manager: "kubectl" }] });
+  });
+
+  test("a timestamp that is neither a string nor null is rejected", () => {
+    const input = {
+      ...sandbox({ podTemplate: { spec: { containers: [] } } }),
+      metadata: { creationTimestamp: 5 },
+    };
+    expect(errorOf(decodeSandbox(input)).path).toBe("metadata.creationTimestamp");
+  });
+});
