@@ -43,6 +43,8 @@ export interface ApiServerOptions {
    * A request with a wrong token is refused either way.
    */
   readonly anonymous?: boolean;
+  /** Events one watcher may fall behind by before the server closes its stream (default 1000). */
+  readonly watchQueueLimit?: number;
   /** Interval of watch bookmarks, for watches that allow them (default 5 s). */
   readonly bookmarkIntervalMs?: number;
 }
@@ -114,7 +116,10 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
     const context = {
       engine,
       registry,
-      watch: { maxQueuedEvents: 1000, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000 },
+      watch: {
+        maxQueuedEvents: options.watchQueueLimit ?? 1000,
+        bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000,
+      },
       podLogs: () => podLogs,
       token,
       nonResource: discoveryRoutes(resources),
