@@ -125,6 +125,9 @@ const checkCombinators = (s: JSONSchemaProps, v: unknown, path: string, out: Fie
 };
 
 const walk = (s: JSONSchemaProps, v: unknown, old: Old, path: string, out: FieldCause[]): void => {
+  // Validation ratcheting (on by default since Kubernetes 1.30): an update may keep a value that no longer
+  // validates (say, after the CRD's schema tightened) as long as it does not change it.
+  if (old !== undefined && deepEqual(old.v, v)) return;
   if (v === null || v === undefined) {
     if (!s.nullable && s.type !== undefined) {
       out.push(typeInvalid(path, "null", inBody(path, `must be of type ${s.type}: "null"`)));
@@ -152,7 +155,11 @@ const validateAt = (s: JSONSchemaProps, v: unknown, path: string): FieldCause[] 
 export const validate = (schema: JSONSchemaProps, obj: unknown, basePath = ""): FieldCause[] =>
   validateAt(schema, obj, basePath);
 
-/** As `validate`, and also evaluates transition rules (those reading `oldSelf`) against `oldObj`. */
+/**
+ * As `validate`, and also evaluates transition rules (those reading `oldSelf`) against `oldObj`. Values
+ * equal to their old counterpart (same place, correlated through object keys and map-list keys) are not
+ * re-validated, as kube-apiserver ratchets validation.
+ */
 export const validateUpdate = (
   schema: JSONSchemaProps,
   newObj: unknown,

@@ -297,3 +297,31 @@ describe("x-kubernetes-validations", () => {
     expect(validateUpdate(atomic, [{ name: "b", v: 3 }], old, "l")).toEqual([]);
   });
 });
+
+describe("validateUpdate ratcheting", () => {
+  test("an unchanged invalid value is kept, a changed one is rejected", () => {
+    const old = withSpec({ replicas: 5, name: "TOOLONGNAME" });
+    expect(
+      validateUpdate(
+        sandboxSchema,
+        withSpec({ replicas: 5, name: "TOOLONGNAME", operatingMode: "Suspended" }),
+        old,
+      ),
+    ).toEqual([]);
+    expect(
+      validateUpdate(sandboxSchema, withSpec({ replicas: 6, name: "TOOLONGNAME" }), old).map((c) => c.field),
+    ).toEqual(["spec.replicas"]);
+    expect(validateUpdate(sandboxSchema, old, old)).toEqual([]);
+  });
+
+  test("items of map lists ratchet by key; a new item is validated", () => {
+    const bad = { name: "a", ports: [{ containerPort: "http" }] };
+    const old = withSpec({ podTemplate: { spec: { containers: [bad] } } });
+    const reordered = withSpec({ podTemplate: { spec: { containers: [{ name: "b" }, bad] } } });
+    expect(validateUpdate(sandboxSchema, reordered, old)).toEqual([]);
+    const added = withSpec({ podTemplate: { spec: { containers: [bad, { ...bad, name: "c" }] } } });
+    expect(validateUpdate(sandboxSchema, added, old).map((c) => c.field)).toEqual([
+      "spec.podTemplate.spec.containers[1].ports[0].containerPort",
+    ]);
+  });
+});
