@@ -51,6 +51,42 @@ function classify(e: unknown): ForwardFailure {
 
 const TIMED_OUT = Symbol("router-timeout");
 
+interface Deadline {
+  readonly controller: AbortController;
+  readonly at: number;
+}
+
+/**
+ * One coarse sweep for all in-flight deadlines instead of a timer per request: a setTimeout/clearTimeout pair
+ * costs several microseconds of CPU per request, a Set add/delete almost nothing. Deadlines are seconds long;
+ * a 25 ms sweep is precise enough.
+ */
+const SWEEP_MS = 25;
+const deadlines = new Set<Deadline>();
+let sweeper: ReturnType<typeof setInterval> | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const d of deadlines) {
+    if (d.at <= now) {
+      deadlines.delete(d);
+      d.controller.abort(TIMED_OUT);
+    }
+  }
+  if (deadlines.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+function track(d: Deadline): void {
+  deadlines.add(d);
+  if (sweeper === undefined) {
+    sweeper = setInterval(sweep, SWEEP_MS);
+    (sweeper as { unref?: () => void }).unref?.();
+  }
+}
+
 export interface ForwardOptions {
   readonly timeoutMs: number;
   /** False when the request has a body: a body that may have been sent is never replayed. */
@@ -70,7 +106,8 @@ export async function forward(
   options: ForwardOptions,
 ): Promise<Response | ForwardFailure> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(TIMED_OUT), options.timeoutMs);
+  const deadline: Deadline = { controller, at: Date.now() + options.timeoutMs };
+  track(deadline);
   const requestInit = init;
   requestInit.signal = controller.signal;
   try {
@@ -80,7 +117,7 @@ export async function forward(
     if (!options.retryable || !isDialError(first) || options.retry.maxRetries <= 0) return classify(first);
     return await retryDial(url, requestInit, first, controller.signal, options);
   } finally {
-    clearTimeout(timer);
+    deadlines.delete(deadline);
   }
 }
 
