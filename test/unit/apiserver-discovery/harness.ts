@@ -131,6 +131,7 @@ export const startHarness = (
       if (name !== undefined) {
         const found = items.find((o) => (o.metadata as { name?: string }).name === name);
         if (!found) return notFound(`${info.plural} "${name}" not found`);
+        if (req.method === "PATCH") return json(found);
         return accept.includes("as=Table")
           ? json(toTable(info, found, { now: options.now ?? Date.now() }))
           : json(found);

@@ -37,6 +37,31 @@ const objects = {
     },
   ],
 };
+const lastApplied = (o: Record<string, unknown>) => ({
+  ...o,
+  metadata: {
+    ...(o.metadata as Record<string, unknown>),
+    annotations: { "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify(o) },
+  },
+});
+const existing = {
+  "agents.x-k8s.io/sandboxes": [
+    lastApplied({
+      apiVersion: "agents.x-k8s.io/v1beta1",
+      kind: "Sandbox",
+      metadata: { name: "s1", namespace: "default" },
+      spec: { operatingMode: "Suspended" },
+    }),
+  ],
+  "/configmaps": [
+    lastApplied({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c1", namespace: "default" },
+      data: { a: "old" },
+    }),
+  ],
+};
 const manifests = `apiVersion: agents.x-k8s.io/v1beta1
 kind: Sandbox
 metadata: {name: s1}
@@ -145,6 +170,24 @@ for (const aggregated of [true, false]) {
       expect(body.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]).toContain(
         '"name":"s1"',
       );
+    });
+
+    test("client-side apply of changes: strategic merge for built-ins (compiled-in types), merge patch for CRs", async () => {
+      const u = startHarness(resources, existing, { aggregated });
+      try {
+        const r = await u.kubectl("apply", "-f", join(dir, "m.yaml"));
+        expect(r.stderr).toBe("");
+        expect(r.stdout).toContain("sandbox.agents.x-k8s.io/s1 configured");
+        const patches = u.requests.filter((q) => q.method === "PATCH");
+        expect(patches.map((q) => `${q.path} ${q.contentType}`)).toEqual([
+          "/apis/agents.x-k8s.io/v1beta1/namespaces/default/sandboxes/s1 application/merge-patch+json",
+          "/api/v1/namespaces/default/configmaps/c1 application/strategic-merge-patch+json",
+        ]);
+        expect(JSON.parse(patches[0]!.body).spec).toEqual({ operatingMode: "Running" });
+        expect(JSON.parse(patches[1]!.body).data).toEqual({ a: "b" });
+      } finally {
+        await u.stop();
+      }
     });
 
     test("server-side apply sends apply patches", async () => {
