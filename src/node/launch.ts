@@ -49,7 +49,7 @@ const plainCommand = (launch: ContainerLaunch, dirs: PodDirs): HostCommand => {
   const env: Record<string, string> = { ...launch.env, TMPDIR: at("/tmp"), HOME: at("/root") };
   for (const name of launch.pathEnv) {
     const value = launch.env[name];
-    if (value !== undefined && value.startsWith("/")) env[name] = at(value);
+    if (value?.startsWith("/")) env[name] = at(value);
   }
   const cwd = at(launch.workingDir);
   return {

@@ -212,7 +212,7 @@ export const runPod = (
           const startedAt = nowIso();
           const logFile = logFileOf(podDir, spec.name, restartCount);
           const started = yield* Effect.acquireRelease(
-            Effect.try(() => startProcess(host, openLog(logFile))).pipe(
+            Effect.try(() => startProcess(host, openLog(logFile), config.isolation === "bubblewrap")).pipe(
               Effect.either,
               Effect.tap(() => ctx.activeLogs.add(logFile)),
             ),
@@ -280,21 +280,19 @@ export const runPod = (
               );
             } else yield* Effect.forkScoped(afterStartup);
           }
-          const exit: ProcessExit & { message?: string } = yield* Effect.raceFirst(
+          const exit: ProcessExit = yield* Effect.raceFirst(
             Effect.promise(() => proc.exited),
-            Deferred.await(kill).pipe(
-              Effect.flatMap((why) =>
-                Effect.promise(() => stopProcess(proc, graceMs())).pipe(
-                  Effect.map((e) => ({ ...e, message: `container ${spec.name} ${why}, will be restarted` })),
-                ),
-              ),
-            ),
+            Deferred.await(kill).pipe(Effect.flatMap(() => Effect.promise(() => stopProcess(proc, graceMs())))),
+          );
+          // The process may report its exit before the kill path does; the kill's reason is kept either way.
+          const killedFor = yield* Deferred.poll(kill).pipe(
+            Effect.flatMap((pending) => (pending._tag === "Some" ? pending.value : Effect.succeed(undefined))),
           );
           return {
             exitCode: exit.exitCode,
             ...(exit.signal === undefined ? {} : { signal: exit.signal }),
             reason: exit.exitCode === 0 ? "Completed" : "Error",
-            ...(exit.message ? { message: exit.message } : {}),
+            ...(killedFor ? { message: `container ${spec.name} ${killedFor}, will be restarted` } : {}),
             startedAt,
           };
         }),
