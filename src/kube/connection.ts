@@ -157,13 +157,20 @@ export const resolveConnection = (kc: KubeConfig): Effect.Effect<Connection, Kub
       catch: (cause) =>
         new KubeConfigError({ message: `cannot apply credentials: ${describe(cause)}`, cause }),
     });
+    if (cluster.proxyUrl?.startsWith("socks")) {
+      // Bun's fetch speaks HTTP(S) proxies only; silently bypassing the proxy would be worse than failing.
+      return yield* new KubeConfigError({ message: `SOCKS proxies are not supported: ${cluster.proxyUrl}` });
+    }
+    const endpoint = {
+      server: cluster.server.replace(/\/+$/, ""),
+      ...(cluster.proxyUrl ? { proxy: cluster.proxyUrl } : {}),
+    };
     const rotating = user?.exec !== undefined || user?.authProvider !== undefined;
-    if (!rotating)
-      return { server: cluster.server.replace(/\/+$/, ""), credentials: () => Promise.resolve(first) };
+    if (!rotating) return { ...endpoint, credentials: () => Promise.resolve(first) };
     let cached = first;
     let fetchedAt = Date.now();
     return {
-      server: cluster.server.replace(/\/+$/, ""),
+      ...endpoint,
       credentials: async () => {
         if (Date.now() - fetchedAt > ROTATING_CREDENTIALS_TTL_MS) {
           cached = await apply();

@@ -1,4 +1,4 @@
-import { Clock, Duration, Effect, Either } from "effect";
+import { Clock, Duration, Effect, Either, Exit } from "effect";
 import { KubeClient } from "./client";
 import type { KubeObject } from "./object";
 import { refs, typedRef } from "./resources";
@@ -41,8 +41,8 @@ const microTime = (millis: number): string => new Date(millis).toISOString().rep
 
 /**
  * Runs `program` only while holding the Lease. If renewal fails for `renewDeadline`, the program is interrupted
- * and the candidate competes again (restarting the program when it wins). When the program ends, or is
- * interrupted, the lease is released.
+ * and the candidate competes again (restarting the program when it wins). When the program ends (success or
+ * failure) or is interrupted, the lease is released.
  */
 export const withLeaderElection = <A, E, R>(
   config: LeaderElectionConfig,
@@ -144,17 +144,22 @@ export const withLeaderElection = <A, E, R>(
       Effect.catchAll((e) => failed("release", e)),
     );
 
-    for (;;) {
-      yield* acquire;
-      yield* log("became leader");
-      const outcome = yield* Effect.raceFirst(
-        Effect.map(program, (a) => ({ done: true as const, value: a })),
-        Effect.as(renewUntilLost, { done: false as const }),
-      ).pipe(Effect.onInterrupt(() => ((config.releaseOnCancel ?? true) ? release : Effect.void)));
-      if (outcome.done) {
-        yield* release;
-        return outcome.value;
+    const lead = Effect.gen(function* () {
+      for (;;) {
+        yield* acquire;
+        yield* log("became leader");
+        const outcome = yield* Effect.raceFirst(
+          Effect.map(program, (value) => ({ done: true as const, value })),
+          Effect.as(renewUntilLost, { done: false as const }),
+        );
+        if (outcome.done) return outcome.value;
+        yield* log("lost leadership; program stopped, competing again");
       }
-      yield* log("lost leadership; program stopped, competing again");
-    }
+    });
+    // Release however leadership ends (a no-op unless we hold the lease), except a cancel told not to.
+    return yield* lead.pipe(
+      Effect.onExit((exit) =>
+        Exit.isInterrupted(exit) && config.releaseOnCancel === false ? Effect.void : release,
+      ),
+    );
   });

@@ -72,6 +72,7 @@ export const watcher = <T extends KubeObject>(
 
       let resourceVersion: string | undefined;
       let listedAt = 0;
+      let delivered = 0; // events (bookmarks too) of the current watch
 
       const relist = Effect.gen(function* () {
         const listed = yield* Effect.either(
@@ -107,7 +108,7 @@ export const watcher = <T extends KubeObject>(
           const timeoutSeconds = yield* Random.nextIntBetween(minTimeout, maxTimeout + 1);
           const now = yield* Clock.currentTimeMillis;
           const relistIn = Math.max(0, listedAt + relistMillis - now);
-          let delivered = 0;
+          delivered = 0;
           const ended = yield* client
             .watch(ref, { ...selectors, resourceVersion: from, allowWatchBookmarks: true, timeoutSeconds })
             .pipe(
@@ -144,6 +145,8 @@ export const watcher = <T extends KubeObject>(
             Effect.annotateLogs({ resource: ref.plural }),
           );
           resourceVersion = undefined;
+          // Expired before delivering anything: the server's window is tiny; don't relist in a tight loop.
+          if (delivered === 0) yield* backoff.next(failure).pipe(Effect.ignore);
           return;
         }
         yield* log(

@@ -138,6 +138,18 @@ test("a leader whose lease is taken stops its program, then competes again", () 
     }),
   ));
 
+test("a leader whose program fails releases the lease and reports the failure", () =>
+  runWith(
+    connectionTo(server),
+    Effect.gen(function* () {
+      const failed = yield* Effect.flip(
+        withLeaderElection(quick("failing", "f"), Effect.fail("program broke" as const)),
+      );
+      expect(failed).toBe("program broke");
+      expect((yield* readLease("failing")).spec?.holderIdentity).toBe("");
+    }),
+  ));
+
 test("the default lease name is upstream's", () => {
   expect(DEFAULT_LEASE_NAME).toBe("a3317529.agent-sandbox.x-k8s.io");
 });
