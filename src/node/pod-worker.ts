@@ -282,11 +282,15 @@ export const runPod = (
           }
           const exit: ProcessExit = yield* Effect.raceFirst(
             Effect.promise(() => proc.exited),
-            Deferred.await(kill).pipe(Effect.flatMap(() => Effect.promise(() => stopProcess(proc, graceMs())))),
+            Deferred.await(kill).pipe(
+              Effect.flatMap(() => Effect.promise(() => stopProcess(proc, graceMs()))),
+            ),
           );
           // The process may report its exit before the kill path does; the kill's reason is kept either way.
           const killedFor = yield* Deferred.poll(kill).pipe(
-            Effect.flatMap((pending) => (pending._tag === "Some" ? pending.value : Effect.succeed(undefined))),
+            Effect.flatMap((pending) =>
+              pending._tag === "Some" ? pending.value : Effect.succeed(undefined),
+            ),
           );
           return {
             exitCode: exit.exitCode,
