@@ -138,9 +138,11 @@ const WEBSOCKET_EXCLUDED: ReadonlySet<string> = new Set<string>([
   "origin",
 ]);
 
+const NO_TOKENS: readonly string[] = Object.freeze([]);
+
 /** Header names listed in a Connection header value (lowercased, trimmed). */
-export function connectionTokens(value: string | null): string[] {
-  if (!value) return [];
+export function connectionTokens(value: string | null): readonly string[] {
+  if (!value) return NO_TOKENS;
   const out: string[] = [];
   for (const token of value.split(",")) {
     const name = token.trim().toLowerCase();
@@ -185,8 +187,13 @@ export function stripHopByHop(headers: Headers): void {
   for (const name of HOP_BY_HOP) headers.delete(name);
 }
 
-/** True when the response carries a header the client must not see. Cheap check before copying headers. */
+const HOP_BY_HOP_SET: ReadonlySet<string> = new Set<string>(HOP_BY_HOP);
+
+/** True when the response carries a header the client must not see. One pass; cheaper than a lookup per name. */
 export function hasHopByHop(headers: Headers): boolean {
-  for (const name of HOP_BY_HOP) if (headers.has(name)) return true;
-  return false;
+  let found = false;
+  headers.forEach((_value, name) => {
+    if (HOP_BY_HOP_SET.has(name)) found = true;
+  });
+  return found;
 }
