@@ -80,7 +80,7 @@ const container = open(
       {
         runAsNonRoot: fc.boolean(),
         allowPrivilegeEscalation: fc.boolean(),
-        capabilities: open({ drop: fc.constant(["ALL"]) }, []),
+        capabilities: open({ drop: fc.constant("ALL").map((v) => [v]) }, []),
       },
       [],
     ),
@@ -101,7 +101,7 @@ const podSpec = open(
     restartPolicy: fc.constantFrom("Always", "OnFailure", "Never"),
     automountServiceAccountToken: fc.boolean(),
     dnsPolicy: fc.constantFrom("None", "ClusterFirst"),
-    dnsConfig: open({ nameservers: fc.constant(["8.8.8.8", "1.1.1.1"]) }, []),
+    dnsConfig: open({ nameservers: fc.constant("8.8.8.8").map((v) => [v, "1.1.1.1"]) }, []),
     runtimeClassName: fc.constantFrom("gvisor", "kata"),
     nodeName: dnsName,
     terminationGracePeriodSeconds: nonNegative,
@@ -120,7 +120,7 @@ const volumeClaimTemplate = record(
     metadata: record({ name: dnsName, labels: stringMap, annotations: stringMap }, []),
     spec: open(
       {
-        accessModes: fc.constant(["ReadWriteOnce"]),
+        accessModes: fc.constant("ReadWriteOnce").map((v) => [v]),
         resources: open({ requests: fc.dictionary(fc.constant("storage"), quantity) }, []),
         storageClassName: dnsName,
       },

@@ -4,7 +4,10 @@ import { customResourceDefinitions, type JSONSchemaProps } from "../../../src/ap
 export const versionOf = (object: Record<string, unknown>): string =>
   String(object.apiVersion).split("/")[1]!;
 
+// Generated once: walking the Schema ASTs for every property-test run would dominate the suite's time.
+const crds = customResourceDefinitions();
+
 export const crdSchemaFor = (object: Record<string, unknown>): JSONSchemaProps => {
-  const crd = customResourceDefinitions().find((c) => c.spec.names.kind === object.kind)!;
+  const crd = crds.find((c) => c.spec.names.kind === object.kind)!;
   return crd.spec.versions.find((v) => v.name === versionOf(object))!.schema.openAPIV3Schema;
 };
