@@ -34,16 +34,27 @@ export interface Env {
 
 let nextIp = 1;
 
+export const kubeLayer = (api: ApiServerHandle) =>
+  KubeClient.layer({ url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) });
+
+export type Run = <A>(effect: Effect.Effect<A, unknown, KubeClient>) => Promise<A>;
+
+/** Installs crds/*.yaml the way `kubectl apply -f crds/` would. */
+export const installCrds = (run: Run) =>
+  Promise.all(
+    readdirSync(CRD_DIR)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((file) => {
+        const crd = parse(readFileSync(join(CRD_DIR, file), "utf8")) as KubeObject;
+        return run(KubeClient.pipe(Effect.flatMap((c) => c.create(refs.customResourceDefinition, crd))));
+      }),
+  );
+
 export const startEnv = async (config: Partial<ControllerConfig> = {}): Promise<Env> => {
   const api = await startApiServer({ port: 0 });
-  const runtime = ManagedRuntime.make(
-    KubeClient.layer({ url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) }),
-  );
-  const run = <A>(effect: Effect.Effect<A, unknown, KubeClient>) => runtime.runPromise(effect);
-  for (const file of readdirSync(CRD_DIR).filter((f) => f.endsWith(".yaml"))) {
-    const crd = parse(readFileSync(join(CRD_DIR, file), "utf8")) as KubeObject;
-    await run(KubeClient.pipe(Effect.flatMap((c) => c.create(refs.customResourceDefinition, crd))));
-  }
+  const runtime = ManagedRuntime.make(kubeLayer(api));
+  const run: Run = (effect) => runtime.runPromise(effect);
+  await installCrds(run);
   const metrics = new ControllerMetrics();
   const ready = Promise.withResolvers<void>();
   const controller = runtime.runFork(
