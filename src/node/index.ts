@@ -1,4 +1,4 @@
-import { Effect, Exit, Layer, Scope } from "effect";
+import { Effect, Exit, Scope } from "effect";
 import { KubeClient } from "../kube/client";
 import type { KubeSource } from "../kube/connection";
 import { type NodeAgentHandle, type NodeAgentOptions, startNodeAgent } from "./agent";
@@ -29,7 +29,3 @@ export const runNodeAgent = async (
     throw error;
   }
 };
-
-/** `startNodeAgent` with its KubeClient built from a kubeconfig source, as a scoped Layer-free Effect. */
-export const nodeAgentWith = (options: NodeAgentOptions, kube: KubeSource) =>
-  startNodeAgent(options).pipe(Effect.provide(Layer.fresh(KubeClient.layer(kube))));
