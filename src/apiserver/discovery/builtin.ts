@@ -1,4 +1,6 @@
 // The built-in kinds this server serves, described for discovery, OpenAPI and Table output.
+import type { Schema } from "effect";
+import { Event, Lease, NetworkPolicy, PersistentVolumeClaim, Pod, Service, toStructural } from "../../api";
 import type { JSONSchemaProps } from "../schema";
 import { OBJECT_META } from "./object-meta";
 import { type ResourceInfo, STANDARD_VERBS, type SubresourceInfo, type Verb } from "./types";
@@ -12,8 +14,11 @@ interface BuiltinSpec {
   readonly categories?: ReadonlyArray<string>;
   readonly verbs?: ReadonlyArray<Verb>;
   readonly subresources?: ReadonlyArray<SubresourceInfo>;
-  /** Top-level fields besides apiVersion/kind/metadata, for `kubectl explain`. */
-  readonly fields: Readonly<Record<string, string>>;
+  /**
+   * What `kubectl explain` shows: the kind's Schema from src/api where it models the kind (nested fields
+   * described), otherwise its top-level fields besides apiVersion/kind/metadata by JSON type.
+   */
+  readonly schema: Schema.Schema.Any | Readonly<Record<string, string>>;
 }
 
 const STATUS: SubresourceInfo = { name: "status", kind: "", verbs: ["get", "patch", "update"] };
@@ -50,6 +55,8 @@ const schemaFor = (kind: string, fields: Readonly<Record<string, string>>): JSON
   },
 });
 
+const isSchema = (s: BuiltinSpec["schema"]): s is Schema.Schema.Any => "ast" in s;
+
 const builtin = (s: BuiltinSpec): ResourceInfo => ({
   group: s.group ?? "",
   version: "v1",
@@ -64,28 +71,17 @@ const builtin = (s: BuiltinSpec): ResourceInfo => ({
   subresources: (s.subresources ?? []).map((r) => (r.kind === "" ? { ...r, kind: s.kind } : r)),
   categories: s.categories ?? [],
   printerColumns: [],
-  openAPISchema: schemaFor(s.kind, s.fields),
+  openAPISchema: isSchema(s.schema)
+    ? ({
+        ...toStructural(s.schema.ast),
+        description: `${s.kind} as served by the embedded API server.`,
+      } as JSONSchemaProps)
+    : schemaFor(s.kind, s.schema),
   storageVersion: "v1",
   servedVersions: ["v1"],
 });
 
 const SPEC_STATUS = { spec: "object", status: "object" };
-const EVENT_FIELDS = {
-  involvedObject: "object",
-  reason: "string",
-  message: "string",
-  source: "object",
-  firstTimestamp: "string",
-  lastTimestamp: "string",
-  count: "integer",
-  type: "string",
-  eventTime: "string",
-  series: "object",
-  action: "string",
-  related: "object",
-  reportingComponent: "string",
-  reportingInstance: "string",
-};
 
 export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
   builtin({
@@ -94,7 +90,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     clusterScoped: true,
     shortNames: ["ns"],
     subresources: [STATUS],
-    fields: SPEC_STATUS,
+    schema: SPEC_STATUS,
   }),
   builtin({
     kind: "Pod",
@@ -106,7 +102,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
       { name: "log", kind: "Pod", verbs: ["get"] },
       { name: "binding", kind: "Binding", verbs: ["create"] },
     ],
-    fields: SPEC_STATUS,
+    schema: Pod,
   }),
   builtin({
     kind: "Service",
@@ -114,57 +110,69 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     shortNames: ["svc"],
     categories: ["all"],
     subresources: [STATUS],
-    fields: SPEC_STATUS,
+    schema: Service,
   }),
-  builtin({ kind: "Endpoints", plural: "endpoints", shortNames: ["ep"], fields: { subsets: "array" } }),
+  builtin({ kind: "Endpoints", plural: "endpoints", shortNames: ["ep"], schema: { subsets: "array" } }),
   builtin({
     kind: "PersistentVolumeClaim",
     plural: "persistentvolumeclaims",
     shortNames: ["pvc"],
     subresources: [STATUS],
-    fields: SPEC_STATUS,
+    schema: PersistentVolumeClaim,
   }),
   builtin({
     kind: "ConfigMap",
     plural: "configmaps",
     shortNames: ["cm"],
-    fields: { data: "object", binaryData: "object", immutable: "boolean" },
+    schema: { data: "object", binaryData: "object", immutable: "boolean" },
   }),
   builtin({
     kind: "Secret",
     plural: "secrets",
-    fields: { data: "object", stringData: "object", type: "string", immutable: "boolean" },
+    schema: { data: "object", stringData: "object", type: "string", immutable: "boolean" },
   }),
   builtin({
     kind: "ServiceAccount",
     plural: "serviceaccounts",
     shortNames: ["sa"],
-    fields: { secrets: "array", imagePullSecrets: "array", automountServiceAccountToken: "boolean" },
+    schema: { secrets: "array", imagePullSecrets: "array", automountServiceAccountToken: "boolean" },
   }),
-  builtin({ kind: "Event", plural: "events", shortNames: ["ev"], fields: EVENT_FIELDS }),
+  builtin({ kind: "Event", plural: "events", shortNames: ["ev"], schema: Event }),
   builtin({
     kind: "Node",
     plural: "nodes",
     clusterScoped: true,
     shortNames: ["no"],
     subresources: [STATUS],
-    fields: SPEC_STATUS,
+    schema: SPEC_STATUS,
   }),
   builtin({
     group: "events.k8s.io",
     kind: "Event",
     plural: "events",
     shortNames: ["ev"],
-    fields: { ...EVENT_FIELDS, note: "string", regarding: "object", reportingController: "string" },
+    schema: {
+      action: "string",
+      deprecatedCount: "integer",
+      eventTime: "string",
+      note: "string",
+      reason: "string",
+      regarding: "object",
+      related: "object",
+      reportingController: "string",
+      reportingInstance: "string",
+      series: "object",
+      type: "string",
+    },
   }),
   builtin({
     group: "networking.k8s.io",
     kind: "NetworkPolicy",
     plural: "networkpolicies",
     shortNames: ["netpol"],
-    fields: { spec: "object" },
+    schema: NetworkPolicy,
   }),
-  builtin({ group: "coordination.k8s.io", kind: "Lease", plural: "leases", fields: { spec: "object" } }),
+  builtin({ group: "coordination.k8s.io", kind: "Lease", plural: "leases", schema: Lease }),
   builtin({
     group: "apiextensions.k8s.io",
     kind: "CustomResourceDefinition",
@@ -173,28 +181,28 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     shortNames: ["crd", "crds"],
     categories: ["api-extensions"],
     subresources: [STATUS],
-    fields: SPEC_STATUS,
+    schema: SPEC_STATUS,
   }),
-  builtin({ group: "rbac.authorization.k8s.io", kind: "Role", plural: "roles", fields: { rules: "array" } }),
+  builtin({ group: "rbac.authorization.k8s.io", kind: "Role", plural: "roles", schema: { rules: "array" } }),
   builtin({
     group: "rbac.authorization.k8s.io",
     kind: "RoleBinding",
     plural: "rolebindings",
-    fields: { roleRef: "object", subjects: "array" },
+    schema: { roleRef: "object", subjects: "array" },
   }),
   builtin({
     group: "rbac.authorization.k8s.io",
     kind: "ClusterRole",
     plural: "clusterroles",
     clusterScoped: true,
-    fields: { rules: "array", aggregationRule: "object" },
+    schema: { rules: "array", aggregationRule: "object" },
   }),
   builtin({
     group: "rbac.authorization.k8s.io",
     kind: "ClusterRoleBinding",
     plural: "clusterrolebindings",
     clusterScoped: true,
-    fields: { roleRef: "object", subjects: "array" },
+    schema: { roleRef: "object", subjects: "array" },
   }),
   builtin({
     group: "apps",
@@ -203,7 +211,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     shortNames: ["deploy"],
     categories: ["all"],
     subresources: [STATUS, SCALE],
-    fields: SPEC_STATUS,
+    schema: SPEC_STATUS,
   }),
   builtin({
     group: "policy",
@@ -211,7 +219,7 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     plural: "poddisruptionbudgets",
     shortNames: ["pdb"],
     subresources: [STATUS],
-    fields: SPEC_STATUS,
+    schema: SPEC_STATUS,
   }),
   builtin({
     group: "authentication.k8s.io",
@@ -219,6 +227,6 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     plural: "tokenreviews",
     clusterScoped: true,
     verbs: ["create"],
-    fields: SPEC_STATUS,
+    schema: SPEC_STATUS,
   }),
 ];

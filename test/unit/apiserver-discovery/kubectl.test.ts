@@ -148,6 +148,12 @@ for (const aggregated of [true, false]) {
       expect(r.stdout).toMatch(/operatingMode\s+<string>\s+enum: Running, Suspended/);
     });
 
+    test("explain describes nested fields of built-ins modelled in src/api", async () => {
+      const r = await h.kubectl("explain", "pods.spec.containers.ports");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/containerPort\s+<integer> -required-/);
+    });
+
     test("explain of a built-in and of metadata", async () => {
       const r = await h.kubectl("explain", "pods.metadata.labels");
       expect(r.code).toBe(0);
