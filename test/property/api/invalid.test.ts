@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { Either } from "effect";
 import fc from "fast-check";
-import { v1alpha1 as alphaApi, v1beta1 as betaApi, type JSONSchemaProps } from "../../../src/api";
-import { validate } from "../../../src/apiserver/schema";
+import { v1alpha1 as alphaApi, v1beta1 as betaApi } from "../../../src/api";
+import { type JSONSchemaProps, validate } from "../../../src/apiserver/schema";
 import { crdSchemaFor } from "../../unit/api/crdSchema";
 import { KINDS, v1alpha1, v1beta1 } from "./arbitraries";
 
