@@ -55,5 +55,3 @@ export const parseKey = (key: string): { namespace?: string; name: string } => {
   const slash = key.indexOf("/");
   return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 };
-
-export const resourceVersionOf = (obj: KubeObject): string | undefined => obj.metadata?.resourceVersion;

@@ -14,9 +14,6 @@ export interface ResourceRef<T extends KubeObject = KubeObject> {
   readonly _object?: T;
 }
 
-export const apiVersionOf = (ref: ResourceRef<KubeObject>): string =>
-  ref.group === "" ? ref.version : `${ref.group}/${ref.version}`;
-
 /** Narrows a ref to the object type the caller decodes it as. */
 export const typedRef = <T extends KubeObject>(ref: ResourceRef<KubeObject>): ResourceRef<T> =>
   ref as ResourceRef<T>;

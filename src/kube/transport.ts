@@ -1,8 +1,12 @@
 import { Duration, Effect } from "effect";
 import type { Connection } from "./connection";
 import { KubeError, type KubeFailure, Timeout, Unavailable } from "./errors";
+import { nodeFetch } from "./node-fetch";
 import { type QueryValue, queryString } from "./paths";
 import { failureFromStatus } from "./status";
+
+/** Bun's fetch takes TLS options per request; elsewhere node:https does the job (see node-fetch.ts). */
+const IS_BUN = typeof globalThis.Bun !== "undefined";
 
 export interface HttpRequest {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -50,6 +54,9 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
   const send = (req: HttpRequest, outer?: AbortSignal): Effect.Effect<Response, KubeFailure> => {
     const url = `${conn.server}${req.path}${queryString(req.query ?? {})}`;
     const what = `${req.method} ${req.path}`;
+    if (!IS_BUN && conn.proxy) {
+      return Effect.fail(new KubeError({ message: `${what}: proxy-url is supported on Bun only`, code: 0 }));
+    }
     return Effect.tryPromise({
       try: async (signal) => {
         const creds = await conn.credentials();
@@ -59,14 +66,16 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
           headers["Content-Type"] = req.contentType ?? "application/json";
           body = JSON.stringify(req.body);
         }
-        return fetch(url, {
+        const init = {
           method: req.method,
           headers,
           ...(body === undefined ? {} : { body }),
           signal: outer ? AbortSignal.any([signal, outer]) : signal,
           ...(creds.tls ? { tls: creds.tls } : {}),
-          ...(conn.proxy ? { proxy: conn.proxy } : {}),
-        });
+        };
+        return IS_BUN
+          ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
+          : nodeFetch(url, init);
       },
       catch: (cause) => failureFromThrown(cause, what),
     }).pipe(
