@@ -2,6 +2,8 @@
 // real server rejects with 422 is rejected here too. Paths follow kube's form:
 // `spec.versions[0].schema.openAPIV3Schema.properties[spec].type`.
 import { forbidden, invalid, notSupported, required } from "./causes";
+import { applyDefaults } from "./defaults";
+import { pruneWithReport } from "./prune";
 import { compilePattern } from "./scalars";
 import { type FieldCause, isObject, type JSONSchemaProps } from "./types";
 import { validate } from "./validate";
@@ -123,10 +125,19 @@ const checkExtensions = (s: Record<string, unknown>, path: string, c: Ctx): void
   }
 };
 
-/** A default must itself be valid and survive pruning (kube rejects defaults with unknown fields). */
+/**
+ * A default must survive pruning (kube rejects defaults with unknown fields) and, with the defaults nested
+ * inside it applied, be valid.
+ */
 const checkDefault = (s: Record<string, unknown>, path: string, c: Ctx): void => {
   if (s.default === undefined) return;
-  for (const cause of validate(s as JSONSchemaProps, s.default, `${path}.default`)) c.out.push(cause);
+  const schema = s as JSONSchemaProps;
+  if (pruneWithReport(schema, s.default, false).pruned.length > 0) {
+    c.out.push(invalid(`${path}.default`, s.default, "must not have unknown fields"));
+    return;
+  }
+  for (const cause of validate(schema, applyDefaults(schema, s.default), `${path}.default`))
+    c.out.push(cause);
 };
 
 const checkValueValidation = (s: unknown, path: string, parent: Record<string, unknown>, c: Ctx): void => {

@@ -98,6 +98,20 @@ describe("checkStructural", () => {
     ]);
   });
 
+  test("a default is checked with its nested defaults applied, and must not carry unknown fields", () => {
+    const strategy = {
+      type: "object",
+      default: {},
+      required: ["type"],
+      properties: { type: { type: "string", default: "OnReplenish" } },
+    };
+    expect(fields({ type: "object", properties: { strategy } })).toEqual([]);
+    const unknown = { ...strategy, default: { type: "Recreate", extra: 1 } };
+    expect(fields({ type: "object", properties: { strategy: unknown } })).toEqual([
+      `${base}.properties[strategy].default: Invalid value: {"type":"Recreate","extra":1}: must not have unknown fields`,
+    ]);
+  });
+
   test("defaults must validate against their own schema", () => {
     const s = { type: "object", properties: { mode: { type: "string", enum: ["A", "B"], default: "C" } } };
     expect(fields(s)).toEqual([
