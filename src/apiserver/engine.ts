@@ -283,7 +283,7 @@ export class Engine {
     const prepared = prepareUpdate(t.def, prev, next, now());
     extra.push(...prepared.causes);
     next = this.admit(t, prepared.object, name, extra, prev);
-    if (sub === "" && this.specChanged(t.def, prev, next)) {
+    if (sub === "" && prevMeta.generation !== undefined && this.specChanged(t.def, prev, next)) {
       next = { ...next, metadata: { ...metaOf(next), generation: Number(prevMeta.generation ?? 0) + 1 } };
     }
     const stored = this.toVersion(t.def, next, t.def.storageVersion);

@@ -1,41 +1,14 @@
-// The built-in kinds this server stores. Only what local mode, the chart and kubectl need.
-import type { ResourceDef } from "./types";
+// The built-in kinds this server stores: the kinds ../discovery describes, plus the storage rules discovery
+// does not carry (name format, field selectors, scale paths).
+import { BUILTIN_RESOURCES as DESCRIBED } from "../discovery/builtin";
+import type { ResourceInfo } from "../discovery/types";
+import { type ResourceDef, resourceId } from "./types";
 
-interface BuiltinSpec {
-  readonly group?: string;
-  readonly version?: string;
-  readonly kind: string;
-  readonly plural: string;
-  readonly namespaced?: boolean;
-  readonly status?: boolean;
-  readonly shortNames?: ReadonlyArray<string>;
-  readonly categories?: ReadonlyArray<string>;
-  readonly fieldLabels?: ReadonlyArray<string>;
+interface StorageRules {
   readonly nameRule?: ResourceDef["nameRule"];
-  readonly returnDeletedObject?: boolean;
+  readonly fieldLabels?: ReadonlyArray<string>;
   readonly scale?: ResourceDef["scale"];
-  readonly virtual?: boolean;
 }
-
-const builtin = (s: BuiltinSpec): ResourceDef => ({
-  group: s.group ?? "",
-  versions: [s.version ?? "v1"],
-  storageVersion: s.version ?? "v1",
-  kind: s.kind,
-  listKind: `${s.kind}List`,
-  plural: s.plural,
-  singular: s.kind.toLowerCase(),
-  shortNames: s.shortNames ?? [],
-  categories: s.categories ?? [],
-  namespaced: s.namespaced ?? true,
-  statusSubresource: s.status ?? false,
-  ...(s.scale ? { scale: s.scale } : {}),
-  nameRule: s.nameRule ?? "subdomain",
-  builtin: true,
-  fieldLabels: s.fieldLabels ?? [],
-  returnDeletedObject: s.returnDeletedObject ?? true,
-  ...(s.virtual ? { virtual: true } : {}),
-});
 
 const EVENT_FIELDS = [
   "involvedObject.kind",
@@ -51,22 +24,10 @@ const EVENT_FIELDS = [
   "type",
 ];
 
-export const BUILTIN_RESOURCES: ReadonlyArray<ResourceDef> = [
-  builtin({
-    kind: "Namespace",
-    plural: "namespaces",
-    namespaced: false,
-    status: true,
-    shortNames: ["ns"],
-    nameRule: "label",
-    fieldLabels: ["status.phase"],
-  }),
-  builtin({
-    kind: "Pod",
-    plural: "pods",
-    status: true,
-    shortNames: ["po"],
-    categories: ["all"],
+/** Keyed by `resourceId`. RBAC names are path segments, not DNS names, as in kube-apiserver. */
+const RULES: Readonly<Record<string, StorageRules>> = {
+  namespaces: { nameRule: "label", fieldLabels: ["status.phase"] },
+  pods: {
     fieldLabels: [
       "spec.nodeName",
       "spec.restartPolicy",
@@ -76,75 +37,47 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceDef> = [
       "status.podIP",
       "status.nominatedNodeName",
     ],
-  }),
-  builtin({ kind: "Service", plural: "services", status: true, shortNames: ["svc"], categories: ["all"] }),
-  builtin({ kind: "Endpoints", plural: "endpoints", shortNames: ["ep"] }),
-  builtin({
-    kind: "PersistentVolumeClaim",
-    plural: "persistentvolumeclaims",
-    status: true,
-    shortNames: ["pvc"],
-  }),
-  builtin({ kind: "ConfigMap", plural: "configmaps", shortNames: ["cm"] }),
-  builtin({ kind: "Secret", plural: "secrets", fieldLabels: ["type"] }),
-  builtin({ kind: "ServiceAccount", plural: "serviceaccounts", shortNames: ["sa"] }),
-  builtin({ kind: "Event", plural: "events", shortNames: ["ev"], fieldLabels: EVENT_FIELDS }),
-  builtin({ kind: "Node", plural: "nodes", namespaced: false, status: true, shortNames: ["no"] }),
-  builtin({ group: "events.k8s.io", kind: "Event", plural: "events", shortNames: ["ev"] }),
-  builtin({
-    group: "networking.k8s.io",
-    kind: "NetworkPolicy",
-    plural: "networkpolicies",
-    shortNames: ["netpol"],
-  }),
-  builtin({ group: "coordination.k8s.io", kind: "Lease", plural: "leases" }),
-  builtin({
-    group: "apiextensions.k8s.io",
-    kind: "CustomResourceDefinition",
-    plural: "customresourcedefinitions",
-    namespaced: false,
-    status: true,
-    shortNames: ["crd", "crds"],
-  }),
-  builtin({ group: "rbac.authorization.k8s.io", kind: "Role", plural: "roles", nameRule: "path" }),
-  builtin({
-    group: "rbac.authorization.k8s.io",
-    kind: "RoleBinding",
-    plural: "rolebindings",
-    nameRule: "path",
-  }),
-  builtin({
-    group: "rbac.authorization.k8s.io",
-    kind: "ClusterRole",
-    plural: "clusterroles",
-    namespaced: false,
-    nameRule: "path",
-  }),
-  builtin({
-    group: "rbac.authorization.k8s.io",
-    kind: "ClusterRoleBinding",
-    plural: "clusterrolebindings",
-    namespaced: false,
-    nameRule: "path",
-  }),
-  builtin({
-    group: "apps",
-    kind: "Deployment",
-    plural: "deployments",
-    status: true,
-    shortNames: ["deploy"],
-    categories: ["all"],
+  },
+  secrets: { fieldLabels: ["type"] },
+  events: { fieldLabels: EVENT_FIELDS },
+  "roles.rbac.authorization.k8s.io": { nameRule: "path" },
+  "rolebindings.rbac.authorization.k8s.io": { nameRule: "path" },
+  "clusterroles.rbac.authorization.k8s.io": { nameRule: "path" },
+  "clusterrolebindings.rbac.authorization.k8s.io": { nameRule: "path" },
+  "deployments.apps": {
     scale: {
       specReplicasPath: ".spec.replicas",
       statusReplicasPath: ".status.replicas",
       labelSelectorPath: ".status.selector",
     },
-  }),
-  builtin({
-    group: "policy",
-    kind: "PodDisruptionBudget",
-    plural: "poddisruptionbudgets",
-    status: true,
-    shortNames: ["pdb"],
-  }),
+  },
+};
+
+const toDef = (info: ResourceInfo): ResourceDef => {
+  const rules = RULES[resourceId(info)] ?? {};
+  const createOnly = info.verbs.length === 1 && info.verbs[0] === "create";
+  return {
+    group: info.group,
+    versions: info.servedVersions,
+    storageVersion: info.storageVersion ?? info.version,
+    kind: info.kind,
+    listKind: info.listKind,
+    plural: info.plural,
+    singular: info.singular,
+    shortNames: info.shortNames,
+    categories: info.categories,
+    namespaced: info.namespaced,
+    statusSubresource: info.subresources.some((s) => s.name === "status"),
+    ...(rules.scale && info.subresources.some((s) => s.name === "scale") ? { scale: rules.scale } : {}),
+    nameRule: rules.nameRule ?? "subdomain",
+    builtin: true,
+    fieldLabels: rules.fieldLabels ?? [],
+    returnDeletedObject: true,
+    ...(createOnly ? { virtual: true } : {}),
+  };
+};
+
+/** One definition per resource (discovery lists one entry per served version). */
+export const BUILTIN_RESOURCES: ReadonlyArray<ResourceDef> = [
+  ...new Map(DESCRIBED.map((info) => [resourceId(info), toDef(info)])).values(),
 ];
