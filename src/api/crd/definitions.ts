@@ -195,6 +195,21 @@ const customResourceDefinition = (
   },
 });
 
-/** The four CRDs, in a stable order. */
-export const customResourceDefinitions = (): ReadonlyArray<CustomResourceDefinition> =>
-  definitions.map(([resource, versions]) => customResourceDefinition(resource, versions));
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+let generated: ReadonlyArray<CustomResourceDefinition> | undefined;
+
+/** The four CRDs, in a stable order (built on first use, frozen). */
+export const customResourceDefinitions = (): ReadonlyArray<CustomResourceDefinition> => {
+  // Shared between callers, so frozen: a caller changing one would change everyone's.
+  generated ??= deepFreeze(
+    definitions.map(([resource, versions]) => customResourceDefinition(resource, versions)),
+  );
+  return generated;
+};
