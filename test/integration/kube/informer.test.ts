@@ -7,7 +7,7 @@ import { makeInformer } from "../../../src/kube/informer";
 import { objectKey } from "../../../src/kube/object";
 import { refs } from "../../../src/kube/resources";
 import { makeWorkQueue } from "../../../src/kube/workqueue";
-import { connectionTo, eventuallyEffect, runWith, startServer } from "./support";
+import { connectionTo, eventuallyEffect, runWith, startProxy, startServer } from "./support";
 
 // Real servers on a shared, noisy machine: generous bounds (never asserted as durations).
 setDefaultTimeout(60_000);
@@ -125,3 +125,48 @@ test("a work queue fed by an informer reconciles every object, bounded and dedup
       yield* queue.shutdown;
     }),
   ));
+
+test("a restarted controller rebuilds its work from the cache alone, without asking the server", () => {
+  const proxy = startProxy(server.url);
+  return runWith(
+    { url: proxy.url, token: server.token },
+    Effect.gen(function* () {
+      const c = yield* KubeClient;
+      yield* c.create(refs.namespace, { metadata: { name: "restart" } });
+      for (let i = 0; i < 5; i++)
+        yield* c.create(refs.configMap, { metadata: { name: `r${i}`, namespace: "restart" } });
+      const informer = yield* makeInformer(refs.configMap, { namespace: "restart" });
+      yield* informer.waitForSync;
+
+      // One controller "generation": a queue fed from the informer's replaying stream, and its workers.
+      const generation = (seen: Set<string>) =>
+        Effect.gen(function* () {
+          const queue = yield* makeWorkQueue();
+          yield* informer.stream.pipe(
+            Stream.runForEach((e) => (e._tag === "Synced" ? Effect.void : queue.add(objectKey(e.object)))),
+            Effect.forkScoped,
+          );
+          const reconcile = (key: string) =>
+            Effect.sync(() => {
+              if (informer.getByKey(key)) seen.add(key);
+              return undefined;
+            });
+          yield* runController(queue, reconcile, { concurrency: 2, name: "restart" }).pipe(Effect.forkScoped);
+          yield* eventuallyEffect(() => expect(seen.size).toBe(5));
+        }).pipe(Effect.scoped);
+
+      yield* generation(new Set());
+      const listsBefore = proxy.lists();
+      const second = new Set<string>();
+      yield* generation(second); // the first generation's scope is closed: a fresh start
+      expect([...second].sort()).toEqual([
+        "restart/r0",
+        "restart/r1",
+        "restart/r2",
+        "restart/r3",
+        "restart/r4",
+      ]);
+      expect(proxy.lists()).toBe(listsBefore);
+    }),
+  ).finally(() => proxy.stop());
+});
