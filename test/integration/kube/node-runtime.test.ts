@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiServerHandle } from "../../../src/apiserver/index";
+import { generatePki } from "../../../src/apiserver/tls";
 import { startServer } from "./support";
 
 // Real servers on a shared, noisy machine: generous bounds (never asserted as durations).
@@ -50,6 +51,42 @@ test("under Node: HTTPS with a CA and a token, CRUD, a watch and a tagged error"
   expect(code).toBe(0);
   expect(JSON.parse(out)).toMatchObject({ runtime: "node", watched: 1, missing: "NotFound" });
   expect(JSON.parse(out).namespaces).toContain("default");
+});
+
+test("under Node: client certificates are presented", async () => {
+  const pki = await generatePki("127.0.0.1");
+  // A real HTTPS server that demands a client certificate signed by its CA and echoes a namespace list.
+  const mtls = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    tls: {
+      cert: pki.serverCert,
+      key: pki.serverKey,
+      ca: pki.caCert,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    fetch: () =>
+      Response.json(
+        { kind: "Status", code: 418, reason: "Teapot", message: "client certificate accepted" },
+        { status: 418 },
+      ),
+  });
+  try {
+    const url = `https://127.0.0.1:${mtls.port}`;
+    const withCert = await runNode({
+      url,
+      caData: pki.caCert,
+      clientCert: pki.clientCert,
+      clientKey: pki.clientKey,
+    });
+    expect(withCert.err).toContain("client certificate accepted");
+    const without = await runNode({ url, caData: pki.caCert });
+    expect(without.code).toBe(1);
+    expect(without.err).not.toContain("client certificate accepted");
+  } finally {
+    await mtls.stop(true);
+  }
 });
 
 test("under Node: a server certificate from an unknown CA is refused", async () => {
