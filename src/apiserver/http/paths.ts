@@ -1,5 +1,6 @@
 // Parses Kubernetes REST paths into what they address.
 import type { Registry } from "../resources/registry";
+import { badRequest } from "../status";
 
 export interface ResourcePath {
   readonly kind: "resource";
@@ -22,11 +23,19 @@ export interface GroupVersionPath {
 
 export type ApiPath = ResourcePath | GroupVersionPath | { readonly kind: "other"; readonly path: string };
 
+const decodeSegment = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badRequest(`malformed path segment ${JSON.stringify(s)}`);
+  }
+};
+
 export const parsePath = (pathname: string, registry: Registry): ApiPath => {
   const seg = pathname
     .split("/")
     .filter((s) => s.length > 0)
-    .map(decodeURIComponent);
+    .map(decodeSegment);
   let group: string;
   let version: string | undefined;
   let rest: string[];

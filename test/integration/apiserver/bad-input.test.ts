@@ -89,6 +89,11 @@ describe("bad input", () => {
 
   test("unknown resources, methods and media types", async () => {
     await expectStatus(await env.request("GET", "/apis/nope.example.com/v1/things"), 404, "NotFound");
+    await expectStatus(
+      await env.request("GET", "/api/v1/namespaces/default/configmaps/%E0%A4%A"),
+      400,
+      "BadRequest",
+    );
     await expectStatus(await env.request("GET", "/api/v1/namespaces/default/nothings"), 404, "NotFound");
     await expectStatus(await env.request("PUT", CM, { metadata: { name: "x" } }), 405, "MethodNotAllowed");
     await expectStatus(await env.request("POST", CM, "name: x", "text/plain"), 415, "UnsupportedMediaType");
