@@ -15,37 +15,30 @@ export interface NodeInfo {
   readonly isolation: string;
 }
 
-const condition = (type: string, status: "True" | "False", reason: string, message: string, now: string) => ({
-  type,
-  status,
-  reason,
-  message,
-  lastHeartbeatTime: now,
-  lastTransitionTime: now,
-});
-
-const nodeStatus = (info: NodeInfo, ready: boolean, now: string) => {
+/** The node's status; `since` is when its conditions last changed (registration, or the stop). */
+const nodeStatus = (info: NodeInfo, ready: boolean, now: string, since: string) => {
   const resources = { cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: "110" };
+  const condition = (type: string, status: "True" | "False", reason: string, message: string) => ({
+    type,
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: now,
+    lastTransitionTime: since,
+  });
   return {
     conditions: [
-      condition(
-        "MemoryPressure",
-        "False",
-        "KubeletHasSufficientMemory",
-        "node agent has sufficient memory",
-        now,
-      ),
-      condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "node agent has no disk pressure", now),
-      condition("PIDPressure", "False", "KubeletHasSufficientPID", "node agent has sufficient PID", now),
+      condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "node agent has sufficient memory"),
+      condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "node agent has no disk pressure"),
+      condition("PIDPressure", "False", "KubeletHasSufficientPID", "node agent has sufficient PID"),
       ready
         ? condition(
             "Ready",
             "True",
             "KubeletReady",
             `agent-sandbox node agent is posting ready status (isolation: ${info.isolation})`,
-            now,
           )
-        : condition("Ready", "False", "KubeletNotReady", "agent-sandbox node agent stopped", now),
+        : condition("Ready", "False", "KubeletNotReady", "agent-sandbox node agent stopped"),
     ],
     addresses: [
       { type: "InternalIP", address: info.hostIP },
@@ -69,10 +62,10 @@ const nodeStatus = (info: NodeInfo, ready: boolean, now: string) => {
   };
 };
 
-const writeStatus = (kube: KubeClientApi, info: NodeInfo, ready: boolean) =>
+const writeStatus = (kube: KubeClientApi, info: NodeInfo, ready: boolean, since: string) =>
   kube.patchStatus(refs.node, info.nodeName, {
     type: "merge",
-    body: { status: nodeStatus(info, ready, new Date().toISOString()) },
+    body: { status: nodeStatus(info, ready, new Date().toISOString(), since) },
   });
 
 /**
@@ -95,14 +88,18 @@ export const registerNode = (kube: KubeClientApi, info: NodeInfo) =>
       },
       spec: { podCIDR: info.podCidr, podCIDRs: [info.podCidr] },
     };
+    const since = new Date().toISOString();
     const register = kube.create(refs.node, node).pipe(
       Effect.catchTag("AlreadyExists", () => Effect.void),
-      Effect.zipRight(writeStatus(kube, info, true)),
+      Effect.zipRight(writeStatus(kube, info, true, since)),
       Effect.catchAll((e) => Effect.logWarning(`node ${info.nodeName} status not written`, e)),
     );
     yield* register;
     yield* Effect.forkScoped(Effect.schedule(register, Schedule.spaced(HEARTBEAT)));
     yield* Effect.addFinalizer(() =>
-      writeStatus(kube, info, false).pipe(Effect.timeout("2 seconds"), Effect.ignore),
+      writeStatus(kube, info, false, new Date().toISOString()).pipe(
+        Effect.timeout("2 seconds"),
+        Effect.ignore,
+      ),
     );
   });

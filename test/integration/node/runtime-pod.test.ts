@@ -64,6 +64,31 @@ describe("node agent with the runtime image", () => {
     expect(await run.json()).toEqual({ stdout: "Hello from Local!\n", stderr: "", exit_code: 0 });
   });
 
+  test("the upstream Python SDK runs commands and files against the pod", async () => {
+    const pod = await getPod(cluster, "runtime");
+    const script = [
+      "import sys",
+      "from k8s_agent_sandbox.connector import SandboxConnector",
+      "from k8s_agent_sandbox.models import SandboxDirectConnectionConfig",
+      "from k8s_agent_sandbox.commands.command_executor import CommandExecutor",
+      "from k8s_agent_sandbox.files.filesystem import Filesystem",
+      'c = SandboxConnector("runtime", "default", SandboxDirectConnectionConfig(api_url=sys.argv[1]), None)',
+      'Filesystem(c, None, "t").write("hello.txt", b"from sdk")',
+      'print(CommandExecutor(c, None, "t").run("cat hello.txt").stdout, end="")',
+    ].join("\n");
+    const child = Bun.spawn(["python3", "-c", script, `http://${pod.status.podIP}:8888`], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err, code] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ]);
+    expect({ code, err }).toMatchObject({ code: 0 });
+    expect(out).toBe("from sdk");
+  }, 60_000);
+
   test("deleting the pod stops it gracefully and removes the object", async () => {
     const pod = await getPod(cluster, "runtime");
     const base = `http://${pod.status.podIP}:8888`;
