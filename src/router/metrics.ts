@@ -29,8 +29,8 @@ const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n"
 
 export class RouterMetrics {
   inflight = 0;
-  /** namespace -> method -> code -> series */
-  private readonly requests = new Map<string, Nested<RequestSeries>>();
+  /** namespace -> method -> code -> series (numeric code: no string made per request) */
+  private readonly requests = new Map<string, Map<string, Map<number, RequestSeries>>>();
   private readonly upstreamErrors: Nested<{ n: number }> = new Map();
   private readonly retries = new Map<string, number>();
   private readonly authz: Nested<{ n: number }> = new Map();
@@ -43,11 +43,16 @@ export class RouterMetrics {
       byMethod = new Map();
       this.requests.set(namespace, byMethod);
     }
-    const series = nestedGet(byMethod, method, String(code), () => ({
-      count: 0,
-      sum: 0,
-      buckets: new Float64Array(DURATION_BUCKETS.length),
-    }));
+    let byCode = byMethod.get(method);
+    if (byCode === undefined) {
+      byCode = new Map();
+      byMethod.set(method, byCode);
+    }
+    let series = byCode.get(code);
+    if (series === undefined) {
+      series = { count: 0, sum: 0, buckets: new Float64Array(DURATION_BUCKETS.length) };
+      byCode.set(code, series);
+    }
     series.count++;
     series.sum += seconds;
     for (let i = 0; i < DURATION_BUCKETS.length; i++) {

@@ -75,7 +75,13 @@ function openBackend(
   return new Promise<BackendResult>((resolve) => {
     const init: { headers: Record<string, string>; protocols?: string[] } = { headers };
     if (protocols.length > 0) init.protocols = protocols;
-    const ws = new WebSocket(url, init as unknown as string[]);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url, init as unknown as string[]);
+    } catch {
+      resolve({ ok: false, reason: ErrorDetail.connectFailed(id) });
+      return;
+    }
     ws.binaryType = "arraybuffer";
     const timer = setTimeout(() => {
       ws.close();
