@@ -1,10 +1,14 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { Either } from "effect";
 import fc from "fast-check";
 import { v1alpha1 as alphaApi, v1beta1 as betaApi } from "../../../src/api";
 import { type JSONSchemaProps, validate } from "../../../src/apiserver/schema";
 import { crdSchemaFor } from "../../unit/api/crdSchema";
 import { KINDS, v1alpha1, v1beta1 } from "./arbitraries";
+
+// bun's default per-test timeout is 5 s (bunfig's [test] timeout is not read); property runs and child
+// processes can take longer on a loaded machine.
+setDefaultTimeout(60_000);
 
 type Decode = (u: unknown) => Either.Either<unknown, { path: string }>;
 const decoders: Record<string, Record<string, Decode>> = {

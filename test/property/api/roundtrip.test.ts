@@ -1,10 +1,14 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { Either } from "effect";
 import fc from "fast-check";
 import { v1alpha1 as alphaApi, v1beta1 as betaApi, convertObject } from "../../../src/api";
 import { validate } from "../../../src/apiserver/schema";
 import { crdSchemaFor } from "../../unit/api/crdSchema";
 import { KINDS, v1alpha1, v1beta1 } from "./arbitraries";
+
+// bun's default per-test timeout is 5 s (bunfig's [test] timeout is not read); property runs and child
+// processes can take longer on a loaded machine.
+setDefaultTimeout(60_000);
 
 const NUM_RUNS = 150;
 

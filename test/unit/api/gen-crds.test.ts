@@ -1,7 +1,11 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+// bun's default per-test timeout is 5 s (bunfig's [test] timeout is not read); property runs and child
+// processes can take longer on a loaded machine.
+setDefaultTimeout(60_000);
 
 const SCRIPT = join(import.meta.dir, "../../../scripts/gen-crds.ts");
 const dir = mkdtempSync(join(tmpdir(), "gen-crds-"));
