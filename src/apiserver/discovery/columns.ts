@@ -1,4 +1,6 @@
-// Table column definitions (meta.k8s.io/v1 TableColumnDefinition) and helpers for reading object fields.
+// Table column definitions (meta.k8s.io/v1 TableColumnDefinition), the printer shape, and helpers for
+// reading object fields.
+import { ageOf } from "./age";
 
 export interface ColumnDefinition {
   readonly name: string;
@@ -65,3 +67,18 @@ export const selectorText = (sel: unknown): string => {
   const all = [...labels, ...exprs];
   return all.length > 0 ? all.join(",") : "<none>";
 };
+
+export const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+
+export const orNone = (v: unknown): string => text(v, "<none>");
+
+export const objectName = (o: Obj): string => text(field(o, "metadata", "name"));
+
+export const objectAge = (o: Obj, now: number): string =>
+  ageOf(field(o, "metadata", "creationTimestamp"), now);
+
+export interface Printer {
+  readonly columns: ReadonlyArray<ColumnDefinition>;
+  /** Cells for every column, wide ones included, in column order. */
+  readonly cells: (o: Obj, now: number) => unknown[];
+}
