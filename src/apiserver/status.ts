@@ -128,6 +128,9 @@ export const unsupportedMediaType = (contentType: string, accepted: ReadonlyArra
     `the body of the request was in an unknown format (${contentType}) - accepted media types include: ${accepted.join(", ")}`,
   );
 
+export const notAcceptable = (available: ReadonlyArray<string>): ApiError =>
+  failure(406, "NotAcceptable", `only the following media types are accepted: ${available.join(", ")}`);
+
 export const internalError = (message: string): ApiError =>
   failure(500, "InternalError", `Internal error occurred: ${message}`);
 

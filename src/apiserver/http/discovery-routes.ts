@@ -8,7 +8,15 @@ import { openAPIV2Document } from "../discovery/openapi-v2";
 import { openAPIV3Document, openAPIV3Index } from "../discovery/openapi-v3";
 import type { ResourceInfo } from "../discovery/types";
 import type { Registry } from "../resources/registry";
+import { notAcceptable } from "../status";
 import type { NonResourceHandler } from "./server";
+
+const acceptsJson = (accept: string | null): boolean =>
+  accept === null ||
+  accept.split(",").some((t) => {
+    const media = t.split(";")[0]!.trim().toLowerCase();
+    return media === "application/json" || media === "*/*" || media === "application/*" || media === "";
+  });
 
 const json = (body: unknown, contentType = "application/json"): Response =>
   new Response(JSON.stringify(body), { headers: { "content-type": contentType } });
@@ -52,7 +60,11 @@ export const discoveryRoutes = (resources: () => ReadonlyArray<ResourceInfo>): N
       const doc = apiResourceList(resources(), seg[1]!, seg[2]!);
       return doc ? json(doc) : undefined;
     }
-    if (path === "/openapi/v2") return json(openAPIV2Document(resources()));
+    if (path === "/openapi/v2") {
+      // Only JSON is served; a client that accepts nothing but protobuf must be told, not fed JSON.
+      if (!acceptsJson(req.headers.get("accept"))) throw notAcceptable(["application/json"]);
+      return json(openAPIV2Document(resources()));
+    }
     if (path === "/openapi/v3") return json(openAPIV3Index(resources()));
     if (seg[0] === "openapi" && seg[1] === "v3") {
       const [, , root, a, b] = seg;

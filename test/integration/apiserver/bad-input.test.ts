@@ -134,6 +134,19 @@ describe("bad input", () => {
     await expectStatus(await env.request("GET", `${CM}?limit=ten`), 400, "BadRequest");
   });
 
+  test("OpenAPI v2 is JSON only: a protobuf-only client gets 406", async () => {
+    const get = (accept: string) =>
+      fetch(`${env.server.url}/openapi/v2`, {
+        headers: { authorization: `Bearer ${env.server.token}`, accept },
+      });
+    await expectStatus(
+      await get("application/com.github.proto-openapi.spec.v2@v1.0+protobuf"),
+      406,
+      "NotAcceptable",
+    );
+    expect((await get("application/json")).status).toBe(200);
+  });
+
   test("YAML bodies are accepted", async () => {
     const res = await env.request(
       "POST",
