@@ -1,3 +1,4 @@
+import { setDefaultTimeout } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,6 +8,9 @@ import { type ApiServerHandle, startApiServer } from "../../../src/apiserver/ind
 import { KubeClient, type KubeClientApi } from "../../../src/kube/client";
 import { refs } from "../../../src/kube/resources";
 import { type NodeAgentHandle, type NodeAgentOptions, runNodeAgent } from "../../../src/node/index";
+
+// These suites start real servers and processes on a shared, slow machine: allow each test and hook a minute.
+setDefaultTimeout(60_000);
 
 export interface Cluster {
   readonly api: ApiServerHandle;

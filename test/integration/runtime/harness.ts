@@ -1,8 +1,12 @@
+import { setDefaultTimeout } from "bun:test";
 import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RuntimeHandle, type RuntimeOptions, startRuntime } from "../../../src/runtime";
+
+// These suites start real servers and processes on a shared, slow machine: allow each test and hook a minute.
+setDefaultTimeout(60_000);
 
 export interface TestRuntime {
   readonly runtime: RuntimeHandle;

@@ -1,4 +1,8 @@
+import { setDefaultTimeout } from "bun:test";
 import type { Subprocess } from "bun";
+
+// Properties ask a python3 process hundreds of times; a loaded machine needs more than the default 5 s.
+setDefaultTimeout(60_000);
 
 /**
  * A long-lived python3 that answers one JSON request per line, so properties can compare against
