@@ -14,6 +14,8 @@ const checks: ReadonlyArray<{ name: string; cmd: string[] }> = [
   { name: "crds", cmd: ["bun", "run", "scripts/gen-crds.ts", "--check"] },
 ];
 
+/** Per test: integration and e2e tests start real servers and processes on a shared 2-core machine. */
+const TEST_TIMEOUT_MS = 60_000;
 /** A file that takes longer than this is stopped and counted as one failure. */
 const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_SECONDS ?? 600) * 1000;
 
@@ -42,7 +44,7 @@ interface FileResult {
 
 // bun test prints its summary (" N pass", " N fail") on stderr; forward everything and keep the counts.
 const runFile = async (file: string): Promise<FileResult> => {
-  const proc = spawn([process.execPath, "test", `./${file}`], {
+  const proc = spawn([process.execPath, "test", "--timeout", String(TEST_TIMEOUT_MS), `./${file}`], {
     cwd: root,
     stdout: "inherit",
     stderr: "pipe",
