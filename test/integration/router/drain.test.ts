@@ -44,4 +44,4 @@ test("drain on SIGTERM finishes in-flight requests and stops accepting", async (
   } finally {
     await router.stop();
   }
-});
+}, 60_000);

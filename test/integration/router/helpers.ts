@@ -1,8 +1,13 @@
 // Real servers for router tests: a Bun backend standing in for a sandbox runtime, a raw TCP backend that
 // records request bytes exactly, raw-socket clients, and the router itself (in-process or as a child process).
+
+import { setDefaultTimeout } from "bun:test";
 import net from "node:net";
 import type { Server, ServerWebSocket } from "bun";
 import { type RouterHandle, type RouterOptions, startRouter } from "../../../src/router/index";
+
+// Real servers on a shared 2-core machine: give every router test the project's 60 s budget (bun's default is 5 s).
+setDefaultTimeout(60_000);
 
 /** Backends bind inside the local pod range the test routers allow; 127.0.0.1 stays forbidden. */
 export const POD_IP = "127.1.0.1";

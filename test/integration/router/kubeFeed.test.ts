@@ -114,4 +114,4 @@ test("readiness waits for the initial lists; names and claim names then route to
     async () => (await routeTo("feed-sb")).status === 502,
     "the deleted sandbox to leave the index",
   );
-});
+}, 60_000);

@@ -17,7 +17,7 @@ beforeAll(async () => {
   // Warm the path so lazily-initialised code is part of the baseline.
   await (await fetch(`${router.url}/warm`, { headers: routedHeaders(backend.port!) })).text();
   baseline = router.rss();
-});
+}, 60_000);
 afterAll(async () => {
   await router.stop();
   await backend.stop(true);
@@ -45,7 +45,7 @@ test("256 MiB upload streams to the sandbox", async () => {
   expect(res.status).toBe(200);
   expect(((await res.json()) as EchoRecord).bodyBytes).toBe(SIZE);
   expect(router.peakRss() - baseline).toBeLessThan(MAX_RSS_GROWTH);
-});
+}, 60_000);
 
 test("256 MiB download streams to the client", async () => {
   const res = await fetch(`${router.url}/bytes?n=${SIZE}`, { headers: routedHeaders(backend.port!) });
@@ -54,4 +54,4 @@ test("256 MiB download streams to the client", async () => {
   for await (const chunk of res.body!) received += chunk.byteLength;
   expect(received).toBe(SIZE);
   expect(router.peakRss() - baseline).toBeLessThan(MAX_RSS_GROWTH);
-});
+}, 60_000);
