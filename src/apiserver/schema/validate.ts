@@ -38,17 +38,20 @@ const checkType = (s: JSONSchemaProps, v: unknown, path: string, out: FieldCause
   return false;
 };
 
-const mapKey = (item: unknown, keys: ReadonlyArray<string>): Record<string, unknown> =>
-  Object.fromEntries(keys.map((k) => [k, isObject(item) ? item[k] : undefined]));
-
-/** The old item a map-list item correlates with (same key values); other lists do not correlate. */
-const correlateItem = (s: JSONSchemaProps, item: unknown, old: Old): Old => {
+/** What identifies an item of a set (its value) or map list (its key fields), as a comparable string. */
+const identityOf = (s: JSONSchemaProps): ((item: unknown) => string) | undefined => {
   const keys = s["x-kubernetes-list-map-keys"];
-  if (s["x-kubernetes-list-type"] !== "map" || !keys || !Array.isArray(old?.v)) return undefined;
-  const key = mapKey(item, keys);
-  const match = old.v.find((o) => deepEqual(mapKey(o, keys), key));
-  return match === undefined ? undefined : { v: match };
+  if (s["x-kubernetes-list-type"] === "set") return (x) => JSON.stringify(x);
+  if (s["x-kubernetes-list-type"] !== "map" || !keys) return undefined;
+  return (x) => JSON.stringify(keys.map((k) => (isObject(x) ? x[k] : undefined) ?? null));
 };
+
+const keyValue = (s: JSONSchemaProps, item: unknown): unknown =>
+  s["x-kubernetes-list-type"] === "set"
+    ? item
+    : Object.fromEntries(
+        (s["x-kubernetes-list-map-keys"] ?? []).map((k) => [k, isObject(item) ? item[k] : undefined]),
+      );
 
 const correlateKey = (old: Old, key: string): Old =>
   isObject(old?.v) && key in old.v ? { v: old.v[key] } : undefined;
@@ -61,21 +64,24 @@ const checkArray = (s: JSONSchemaProps, v: unknown[], old: Old, path: string, ou
   if (s.uniqueItems && v.some((x, i) => v.findIndex((y) => deepEqual(x, y)) !== i)) {
     out.push(invalid(path, v, inBody(path, "shouldn't contain duplicates")));
   }
-  const listType = s["x-kubernetes-list-type"];
-  const keys = s["x-kubernetes-list-map-keys"];
-  if (listType === "set" || (listType === "map" && keys)) {
-    const identity = (x: unknown) => (listType === "set" ? x : mapKey(x, keys!));
-    v.forEach((x, i) => {
-      const id = identity(x);
-      if (v.findIndex((y) => deepEqual(identity(y), id)) !== i) out.push(duplicate(indexPath(path, i), id));
-    });
-  }
-  if (s.items) {
-    const items = s.items;
-    v.forEach((x, i) => {
-      walk(items, x, correlateItem(s, x, old), indexPath(path, i), out);
-    });
-  }
+  const identity = identityOf(s);
+  const ids = identity ? v.map(identity) : [];
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (seen.has(id)) out.push(duplicate(indexPath(path, i), keyValue(s, v[i])));
+    seen.add(id);
+  });
+  if (!s.items) return;
+  // Only map-list items correlate with an old item (by key); atomic and set items have no old value.
+  const oldItems =
+    s["x-kubernetes-list-type"] === "map" && identity && Array.isArray(old?.v)
+      ? new Map(old.v.map((o) => [identity(o), o] as const))
+      : undefined;
+  const items = s.items;
+  v.forEach((x, i) => {
+    const match = oldItems?.get(ids[i]!);
+    walk(items, x, match === undefined ? undefined : { v: match }, indexPath(path, i), out);
+  });
 };
 
 const checkObject = (
