@@ -1,13 +1,14 @@
-// Request bodies: the 3 MiB limit kube-apiserver enforces, and JSON or YAML decoding.
+// Request bodies: the 3 MiB limit kube-apiserver enforces, and JSON, YAML or (a little) protobuf decoding.
 import YAML from "yaml";
 import { badRequest, tooLarge, unsupportedMediaType } from "../status";
+import { decodeProtobufObject, isProtobufMedia } from "./protobuf";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export const readBodyText = async (req: Request): Promise<string> => {
+const readBodyBytes = async (req: Request): Promise<Uint8Array> => {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of req.body) {
@@ -15,14 +16,26 @@ export const readBodyText = async (req: Request): Promise<string> => {
     if (size > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 };
 
-const OBJECT_TYPES = ["application/json", "application/yaml"];
+export const readBodyText = async (req: Request): Promise<string> =>
+  Buffer.from(await readBodyBytes(req)).toString("utf8");
 
-/** Decodes a create/update body; an empty Content-Type is taken as JSON, as clients often omit it. */
-export const decodeObjectBody = (contentType: string, text: string): unknown => {
+const OBJECT_TYPES = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
+
+/** Reads and decodes a create/update body (JSON, YAML, or protobuf for the few kinds kubectl sends so). */
+export const readObjectBody = async (req: Request): Promise<unknown> => {
+  const contentType = req.headers.get("content-type") ?? "";
   const media = contentType.split(";")[0]!.trim().toLowerCase();
+  if (!isProtobufMedia(media)) return decodeObjectBody(media, await readBodyText(req));
+  const decoded = decodeProtobufObject(await readBodyBytes(req));
+  if (decoded === undefined) throw unsupportedMediaType(media, ["application/json", "application/yaml"]);
+  return decoded;
+};
+
+/** Decodes a JSON or YAML body; an empty Content-Type is taken as JSON, as clients often omit it. */
+const decodeObjectBody = (media: string, text: string): unknown => {
   const yaml = media === "application/yaml" || media === "application/x-yaml" || media === "text/yaml";
   if (!yaml && media !== "" && media !== "application/json" && media !== "*/*") {
     throw unsupportedMediaType(media, OBJECT_TYPES);

@@ -9,7 +9,7 @@ import { toScale, updateScale } from "../scale";
 import { ApiError, badRequest, methodNotAllowed, notFound, pathNotFound } from "../status";
 import { reviewToken } from "../token-review";
 import { openWatch, type WatchLimits } from "../watch/stream";
-import { decodeObjectBody, decodeOptionalBody, readBodyText } from "./body";
+import { decodeOptionalBody, readBodyText, readObjectBody } from "./body";
 import type { ResourcePath } from "./paths";
 import { boolParam, defined, intParam, stringParam } from "./query";
 
@@ -89,13 +89,7 @@ export const handleResource = async (
   const method = req.method;
   if (def.virtual) {
     if (method !== "POST" || p.name !== undefined) throw methodNotAllowed();
-    return json(
-      reviewToken(
-        decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req)),
-        ctx.token,
-      ),
-      201,
-    );
+    return json(reviewToken(await readObjectBody(req), ctx.token), 201);
   }
   const asTable = wantsTable(req) ? ctx.table(t, q) : undefined;
   const respond = (body: unknown, status = 200) =>
@@ -135,7 +129,7 @@ export const handleResource = async (
       );
     }
     if (method === "POST") {
-      const body = decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req));
+      const body = await readObjectBody(req);
       return respond(ctx.engine.create(t, body, { dryRun: dryRun(q) }), 201);
     }
     if (method === "DELETE") {
@@ -188,14 +182,14 @@ export const handleResource = async (
     }
     case "binding": {
       if (method !== "POST") throw methodNotAllowed();
-      const body = decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req));
+      const body = await readObjectBody(req);
       return json(bindPod(ctx.engine, t, name, body), 201);
     }
     case "scale": {
       const scale = def.scale!;
       if (method === "GET") return json(toScale(scale, ctx.engine.get(t, name)));
       if (method === "PUT") {
-        const body = decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req));
+        const body = await readObjectBody(req);
         return json(updateScale(ctx.engine, t, name, body));
       }
       if (method === "PATCH") {
@@ -213,7 +207,7 @@ export const handleResource = async (
     case "GET":
       return respond(ctx.engine.get(t, name));
     case "PUT": {
-      const body = decodeObjectBody(req.headers.get("content-type") ?? "", await readBodyText(req));
+      const body = await readObjectBody(req);
       return respond(ctx.engine.update(t, name, body, target, { dryRun: dryRun(q) }));
     }
     case "PATCH": {

@@ -78,6 +78,16 @@ describe("kubectl", () => {
     expect(alpha).toBe("agents.x-k8s.io/v1alpha1");
   });
 
+  test("imperative create commands (sent as protobuf)", async () => {
+    await ok(["create", "namespace", "imperative"]);
+    await ok(["create", "configmap", "cfg", "-n", "imperative", "--from-literal=a=b"]);
+    await ok(["create", "secret", "generic", "sec", "-n", "imperative", "--from-literal=pw=hunter2"]);
+    await ok(["create", "serviceaccount", "bot", "-n", "imperative"]);
+    expect(await ok(["get", "configmap", "cfg", "-n", "imperative", "-o", "jsonpath={.data.a}"])).toBe("b");
+    const pw = await ok(["get", "secret", "sec", "-n", "imperative", "-o", "jsonpath={.data.pw}"]);
+    expect(Buffer.from(pw, "base64").toString()).toBe("hunter2");
+  });
+
   test("explain reads the CRD schema", async () => {
     const out = await ok(["explain", "sandboxes.spec"]);
     expect(out).toContain("podTemplate");

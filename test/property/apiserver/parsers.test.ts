@@ -1,6 +1,7 @@
 // Properties of the pure parts: label selectors, JSON merge patch, JSON patch, strategic merge.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { decodeProtobufObject } from "../../../src/apiserver/http/protobuf";
 import { applyJsonPatch, JsonPatchError } from "../../../src/apiserver/patch/json-patch";
 import { mergePatch } from "../../../src/apiserver/patch/merge";
 import { strategicMerge } from "../../../src/apiserver/patch/strategic";
@@ -132,6 +133,23 @@ describe("strategic merge", () => {
         const clean = (x: Record<string, unknown>) =>
           Object.fromEntries(Object.entries(x).filter(([k, v]) => noLists(v) && !k.startsWith("$")));
         expect(strategicMerge(clean(a), clean(b))).toEqual(mergePatch(clean(a), clean(b)));
+      }),
+    );
+  });
+});
+
+describe("protobuf bodies", () => {
+  test("arbitrary bytes decode or fail with a 400 Status, never anything else", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.boolean(), (bytes, envelope) => {
+        const body = envelope ? new Uint8Array([0x6b, 0x38, 0x73, 0x00, ...bytes]) : bytes;
+        try {
+          const out = decodeProtobufObject(body);
+          if (out !== undefined) expect(out.apiVersion).toBe("v1");
+        } catch (err) {
+          expect(err).toBeInstanceOf(ApiError);
+          expect((err as ApiError).code).toBe(400);
+        }
       }),
     );
   });
