@@ -33,6 +33,20 @@ const failure = (s: JSONSchemaProps, rule: ValidationRule, path: string, detail:
   }
 };
 
+/** `messageExpression` when it is in the subset and yields a non-empty string, else `message`, else kube's default. */
+const messageOf = (rule: ValidationRule, env: ReadonlyMap<string, unknown>): string => {
+  const fallback = rule.message ?? `failed rule: ${rule.rule}`;
+  const compiled = rule.messageExpression === undefined ? null : compileRule(rule.messageExpression);
+  if (compiled === null) return fallback;
+  try {
+    const message = evaluate(compiled.expr, env);
+    return typeof message === "string" && message.trim() !== "" ? message : fallback;
+  } catch (e) {
+    if (e instanceof CelEvalError) return fallback;
+    throw e;
+  }
+};
+
 export const checkRules = (
   s: JSONSchemaProps,
   value: unknown,
@@ -49,7 +63,7 @@ export const checkRules = (
     ]);
     try {
       const ok = evaluate(compiled.expr, env);
-      if (ok !== true) out.push(failure(s, rule, path, rule.message ?? `failed rule: ${rule.rule}`));
+      if (ok !== true) out.push(failure(s, rule, path, messageOf(rule, env)));
     } catch (e) {
       if (!(e instanceof CelEvalError)) throw e;
       out.push(invalid(path, typeLabel(s), `rule evaluation error: ${rule.rule}: ${e.message}`));

@@ -235,6 +235,26 @@ describe("x-kubernetes-validations", () => {
     ]);
   });
 
+  test("messageExpression is used when it yields a string, message otherwise", () => {
+    const s = {
+      type: "integer",
+      "x-kubernetes-validations": [
+        {
+          rule: "self < 10",
+          messageExpression: "'must be below 10, got ' + string(self)",
+          message: "too big",
+        },
+        { rule: "self < 20", messageExpression: "self > 0 ? 'too large' : ''", message: "unused" },
+        { rule: "self < 30", messageExpression: "self.missing", message: "fallback" },
+      ],
+    } as const;
+    expect(validate(s, 35, "n").map((c) => c.message)).toEqual([
+      'Invalid value: "integer": too big',
+      'Invalid value: "integer": too large',
+      'Invalid value: "integer": fallback',
+    ]);
+  });
+
   test("rules over collections: size, all, exists, in", () => {
     const s = {
       type: "array",
