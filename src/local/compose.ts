@@ -117,6 +117,22 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
         }),
         (handle) => handle.url,
       );
+      // The router turns ready once its index has the initial lists; local mode is up only then.
+      yield* step(
+        "router index synced",
+        Effect.sync(() => index.isSynced).pipe(
+          Effect.repeat(
+            Schedule.recurUntil((synced: boolean) => synced).pipe(
+              Schedule.addDelay(() => Duration.millis(50)),
+            ),
+          ),
+          Effect.timeoutFail({
+            duration: Duration.minutes(1),
+            onTimeout: () => new Error("router index did not sync"),
+          }),
+        ),
+        () => `${index.size} sandboxes`,
+      );
       return { apiUrl: api.url, routerUrl: router.url, kubeconfigPath } satisfies LocalSystem;
     });
     return yield* Effect.provide(rest, KubeClient.layer(kubeconfigPath));

@@ -1,0 +1,187 @@
+// Local mode end to end: claims in both API versions, commands and files through the router, suspend and
+// resume keeping files, claim expiry, and nothing left running after shutdown.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Effect } from "effect";
+import { KubeClient, type KubeObject, refs } from "../../src/kube/index";
+import { type LocalHandle, processesServing, startLocalForTest } from "../support/local";
+
+let local: LocalHandle;
+const kube = <A, E>(f: (k: typeof KubeClient.Service) => Effect.Effect<A, E>) =>
+  Effect.runPromise(
+    Effect.flatMap(KubeClient, f).pipe(Effect.provide(KubeClient.layer(local.kubeconfigPath))),
+  );
+
+interface Claim extends KubeObject {
+  status?: {
+    sandbox?: { name?: string; podIPs?: string[] };
+    conditions?: Array<{ type: string; status: string; reason?: string }>;
+  };
+}
+
+const until = async <A>(what: string, probe: () => Promise<A | undefined>, seconds = 60): Promise<A> => {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+};
+
+const readyClaim = (ref: typeof refs.sandboxClaim, name: string) =>
+  until(`claim ${name} Ready`, async () => {
+    const claim = await kube((k) => k.get<Claim>(ref, name, { namespace: "default" }));
+    const ready = claim.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
+    return ready && claim.status?.sandbox?.name ? claim : undefined;
+  });
+
+const routed = (sandbox: string, path: string, init: RequestInit = {}) =>
+  fetch(`${local.routerUrl}/${path}`, {
+    ...init,
+    headers: { "X-Sandbox-ID": sandbox, "X-Sandbox-Namespace": "default", ...init.headers },
+  });
+
+const execute = async (sandbox: string, command: string) => {
+  const res = await routed(sandbox, "execute", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ command }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { stdout: string; stderr: string; exit_code: number };
+};
+
+beforeAll(async () => {
+  local = await startLocalForTest();
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe("local mode", () => {
+  test("/readyz on the router port answers 200 once everything is up", async () => {
+    expect((await fetch(`${local.routerUrl}/readyz`)).status).toBe(200);
+  });
+
+  test("a v1beta1 claim from the warm pool runs the article's command through the router", async () => {
+    await kube((k) =>
+      k.create(refs.sandboxClaim, {
+        apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+        kind: "SandboxClaim",
+        metadata: { name: "beta-claim", namespace: "default" },
+        spec: { warmPoolRef: { name: "python-sandbox-warmpool" } },
+      }),
+    );
+    const claim = await readyClaim(refs.sandboxClaim, "beta-claim");
+    const sandbox = claim.status!.sandbox!.name!;
+    expect(sandbox.startsWith("python-sandbox-warmpool-")).toBe(true);
+    const result = await execute(sandbox, "echo 'Hello from Local!'");
+    expect(result).toEqual({ stdout: "Hello from Local!\n", stderr: "", exit_code: 0 });
+  });
+
+  test("a v0.2.1-shaped claim (v1alpha1, sandboxTemplateRef) becomes Ready and routable", async () => {
+    await kube((k) =>
+      k.create(refs.v1alpha1.sandboxClaim, {
+        apiVersion: "extensions.agents.x-k8s.io/v1alpha1",
+        kind: "SandboxClaim",
+        metadata: { name: "alpha-claim", namespace: "default" },
+        spec: { sandboxTemplateRef: { name: "python-sandbox-template" } },
+      }),
+    );
+    const claim = await readyClaim(refs.v1alpha1.sandboxClaim, "alpha-claim");
+    const result = await execute(claim.status!.sandbox!.name!, "python3 -c 'print(6*7)'");
+    expect(result.stdout).toBe("42\n");
+  });
+
+  test("files: write, read, list and exists through the router", async () => {
+    const claim = await readyClaim(refs.sandboxClaim, "beta-claim");
+    const sandbox = claim.status!.sandbox!.name!;
+    const form = new FormData();
+    form.append("file", new Blob(["some notes\n"]), "notes/today.txt");
+    expect((await routed(sandbox, "upload", { method: "POST", body: form })).status).toBe(200);
+    expect(await (await routed(sandbox, `download/${encodeURIComponent("notes/today.txt")}`)).text()).toBe(
+      "some notes\n",
+    );
+    const listing = (await (await routed(sandbox, "list/notes")).json()) as Array<{
+      name: string;
+      type: string;
+    }>;
+    expect(listing.map((e) => [e.name, e.type])).toEqual([["today.txt", "file"]]);
+    expect(await (await routed(sandbox, "exists/notes%2Ftoday.txt")).json()).toEqual({
+      path: "notes/today.txt",
+      exists: true,
+    });
+    expect(
+      ((await (await routed(sandbox, "exists/nothing-here")).json()) as { exists: boolean }).exists,
+    ).toBe(false);
+  });
+
+  test("suspend and resume keep the sandbox's files", async () => {
+    const claim = await readyClaim(refs.sandboxClaim, "beta-claim");
+    const sandbox = claim.status!.sandbox!.name!;
+    await execute(sandbox, "sh -c 'echo kept > survivor.txt'");
+    const setMode = (operatingMode: string) =>
+      kube((k) =>
+        k.patch(
+          refs.sandbox,
+          sandbox,
+          { type: "merge", body: { spec: { operatingMode } } },
+          { namespace: "default" },
+        ),
+      );
+    await setMode("Suspended");
+    await until("pod gone", async () => {
+      const pods = await kube((k) =>
+        k.list(refs.pod, { namespace: "default", fieldSelector: `metadata.name=${sandbox}` }),
+      );
+      return pods.items.length === 0 ? true : undefined;
+    });
+    await setMode("Running");
+    await readyClaim(refs.sandboxClaim, "beta-claim");
+    const result = await until("runtime answering after resume", async () => {
+      const res = await routed(sandbox, "execute", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ command: "cat survivor.txt" }),
+      });
+      return res.status === 200 ? ((await res.json()) as { stdout: string }) : undefined;
+    });
+    expect(result.stdout).toBe("kept\n");
+  });
+
+  test("a claim whose shutdownTime passes is deleted (policy Delete)", async () => {
+    const soon = new Date(Date.now() + 2000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    await kube((k) =>
+      k.create(refs.sandboxClaim, {
+        apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+        kind: "SandboxClaim",
+        metadata: { name: "short-lived", namespace: "default" },
+        spec: {
+          warmPoolRef: { name: "python-sandbox-warmpool" },
+          lifecycle: { shutdownTime: soon, shutdownPolicy: "Delete" },
+        },
+      }),
+    );
+    await until("expired claim deleted", async () => {
+      const gone = await kube((k) =>
+        k.get(refs.sandboxClaim, "short-lived", { namespace: "default" }).pipe(
+          Effect.as(false),
+          Effect.catchTag("NotFound", () => Effect.succeed(true)),
+        ),
+      );
+      return gone ? true : undefined;
+    });
+  });
+
+  test("stopping local mode leaves no pod process behind", async () => {
+    const pods = await kube((k) =>
+      k.list<KubeObject & { status?: { podIP?: string } }>(refs.pod, { namespace: "default" }),
+    );
+    const ips = pods.items.map((p) => p.status?.podIP).filter((ip): ip is string => ip !== undefined);
+    expect(ips.length).toBeGreaterThan(0);
+    expect((await processesServing(ips)).length).toBe(ips.length);
+    await local.stop();
+    expect(await processesServing(ips)).toEqual([]);
+  });
+});
