@@ -18,7 +18,6 @@ import {
   notFound,
   STALE_OBJECT,
   type StatusCause,
-  success,
 } from "./status";
 import type { Change, Store, StoredEvent } from "./storage/store";
 import type { WatchHub } from "./watch/hub";
@@ -302,7 +301,8 @@ export class Engine {
 
   // ---------------------------------------------------------------- delete
 
-  delete(t: Target, name: string, opts: DeleteOptions): KObject | ReturnType<typeof success> {
+  /** Deletes (or marks for deletion) and answers with the object, as kube-apiserver does for these kinds. */
+  delete(t: Target, name: string, opts: DeleteOptions): KObject {
     const rid = resourceId(t.def);
     const prev = this.store.get(rid, t.namespace, name);
     if (!prev) throw notFound(t.def, name);
@@ -331,7 +331,7 @@ export class Engine {
     if (opts.dryRun) return out(step.action === "mark" ? step.object : prev);
     if (step.action === "remove") {
       const [event] = this.commit([{ type: "DELETED", rid, object: prev }]);
-      return t.def.returnDeletedObject ? out(event!.object) : success(t.def, name, String(meta.uid));
+      return out(event!.object);
     }
     const [event] = this.commit([{ type: "MODIFIED", rid, object: step.object }]);
     return out(event!.object);

@@ -64,11 +64,6 @@ export class GarbageCollector {
     this.stopped = true;
   }
 
-  /** True when no collection work is pending (tests wait for this before checking for orphans). */
-  get idle(): boolean {
-    return this.queue.size === 0;
-  }
-
   private index(rid: string, obj: KObject, removed: boolean): void {
     const meta = metaOf(obj);
     const uid = String(meta.uid);

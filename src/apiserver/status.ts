@@ -134,16 +134,6 @@ export const notAcceptable = (available: ReadonlyArray<string>): ApiError =>
 export const internalError = (message: string): ApiError =>
   failure(500, "InternalError", `Internal error occurred: ${message}`);
 
-/** Success body returned by deletes of resources that do not return the deleted object. */
-export const success = (r: ResourceKey, name: string, uid: string): StatusBody => ({
-  kind: "Status",
-  apiVersion: "v1",
-  metadata: {},
-  status: "Success",
-  details: { ...resourceDetails(r, name), uid },
-  code: 200,
-});
-
 /** 422 without field causes, as returned when a patch cannot be applied. */
 export const unprocessable = (message: string): ApiError => failure(422, "Invalid", message);
 

@@ -72,7 +72,6 @@ const toDef = (info: ResourceInfo): ResourceDef => {
     nameRule: rules.nameRule ?? "subdomain",
     builtin: true,
     fieldLabels: rules.fieldLabels ?? [],
-    returnDeletedObject: true,
     ...(createOnly ? { virtual: true } : {}),
   };
 };

@@ -136,7 +136,6 @@ export const crdToResource = (crd: KObject): ResourceDef => {
     nameRule: "subdomain",
     builtin: false,
     fieldLabels: [],
-    returnDeletedObject: true,
     crd: { name: String((crd.metadata as Record<string, unknown>).name), schemas, conversion, object: crd },
   };
 };

@@ -33,10 +33,6 @@ export class Registry {
     return this.ids;
   }
 
-  hasGroupVersion(group: string, version: string): boolean {
-    return this.all().some((d) => d.group === group && d.versions.includes(version));
-  }
-
   all(): ResourceDef[] {
     return [...BUILTIN_RESOURCES, ...this.crds.values()];
   }

@@ -31,8 +31,6 @@ export interface ResourceDef {
   readonly builtin: boolean;
   /** Field selector labels beyond metadata.name / metadata.namespace. */
   readonly fieldLabels: ReadonlyArray<string>;
-  /** Deletes answer with the deleted object (true) or a Success Status (false). */
-  readonly returnDeletedObject: boolean;
   /** Review kinds (TokenReview): created and answered, never stored. */
   readonly virtual?: boolean;
   /** Set for kinds served from a CustomResourceDefinition. */

@@ -42,10 +42,4 @@ export class WatchHub {
     for (const s of this.byResource.get(rid) ?? []) s.close();
     this.byResource.delete(rid);
   }
-
-  get size(): number {
-    let n = 0;
-    for (const set of this.byResource.values()) n += set.size;
-    return n;
-  }
 }
