@@ -14,6 +14,7 @@ import { type ApiServerHandle, startApiServer } from "../../../src/apiserver/ind
 import { controllerRef } from "../../../src/controller/common/meta";
 import { defaultControllerConfig } from "../../../src/controller/config";
 import { runController } from "../../../src/controller/manager";
+import { patchCaBundles } from "../../../src/controller/webhook/server";
 import { KubeClient, type KubeObject, type ResourceRef, refs } from "../../../src/kube";
 import {
   grantedTriples,
@@ -29,6 +30,8 @@ import { find, renderChart } from "./render";
 type Obj = Record<string, any>;
 
 const CONTROLLER_NAMESPACE = "agent-sandbox-system";
+/** Any PEM text does for the caBundle patch; the API server stores it, nothing dials the webhook here. */
+const CA_PEM = "-----BEGIN CERTIFICATE-----\nTUlJQ...\n-----END CERTIFICATE-----\n";
 const NS = "default";
 
 const rendered = renderChart({ values: { controller: { enabled: true } } });
@@ -103,7 +106,10 @@ const until = async <A>(
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
-      const claims = (await list(refs.sandboxClaim)).map((c) => ({ name: c.metadata.name, status: c.status }));
+      const claims = (await list(refs.sandboxClaim)).map((c) => ({
+        name: c.metadata.name,
+        status: c.status,
+      }));
       throw new Error(`timed out waiting for ${what}; claims: ${JSON.stringify(claims)}`);
     }
     await Bun.sleep(50);
@@ -272,6 +278,13 @@ describe("controller RBAC against a recorded run", () => {
         const p = await get(refs.sandboxWarmPool, "pool");
         return p?.status?.replicas === 0 ? p : undefined;
       });
+
+      // --manage-webhook-certs: what main.ts does with the webhook's CA before the controller starts.
+      await controllerRuntime.runPromise(patchCaBundles(CA_PEM));
+      const crd = await call((c) => c.get(refs.customResourceDefinition, "sandboxes.agents.x-k8s.io"));
+      expect((crd as Obj).spec.conversion.webhook.clientConfig.caBundle).toBe(
+        Buffer.from(CA_PEM).toString("base64"),
+      );
     } finally {
       // Stopping releases the lease, which is a write too.
       await controllerRuntime.runPromise(Fiber.interrupt(controller));
