@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Either } from "effect";
 import { parse } from "yaml";
 import { chartDir, HelmError, helm } from "../../../deploy/generate";
+import { parseFlags as parseControllerFlags } from "../../../src/controller/flags";
 import { parseRouterConfig } from "../../../src/router/config";
 import {
   field,
@@ -374,6 +375,39 @@ describe("the router accepts what the chart passes it (its own config parser)", 
       expect(parsed.right.allowUnauthenticated).toBe(mode === "none");
     });
   }
+});
+
+describe("the controller accepts what the chart passes it (its own flag parser)", () => {
+  test.each([
+    ["webhook on", { controller: { enabled: true } }],
+    [
+      "webhook off, extra args",
+      { controller: { enabled: true, webhook: { enabled: false }, extraArgs: ["--kube-api-qps=50"] } },
+    ],
+  ])("%s", (_name, values) => {
+    const args = controllerArgs(renderChart({ values }));
+    const parsed = parseControllerFlags(args);
+    expect(Either.isRight(parsed)).toBe(true);
+    if (Either.isLeft(parsed)) return;
+    const flags = parsed.right;
+    expect(flags.leaderElect).toBe(true);
+    expect(flags.leaderElectionNamespace).toBe("agent-sandbox-system");
+    expect(flags.extensions).toBe(true);
+    expect(flags.routerNamespace).toBe("agent-sandbox");
+    expect(flags.metricsAddress?.port).toBe(8080);
+    expect(flags.probeAddress?.port).toBe(8081);
+    if (args.includes("--enable-webhook=true")) {
+      expect(flags.webhook).toMatchObject({
+        port: 9443,
+        serviceName: "agent-sandbox-webhook-service",
+        namespace: "agent-sandbox-system",
+        manageCerts: true,
+        certDir: "/var/run/agent-sandbox/webhook-certs",
+      });
+    } else {
+      expect(flags.webhook).toBeUndefined();
+    }
+  });
 });
 
 describe("bad values", () => {
