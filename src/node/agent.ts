@@ -11,7 +11,7 @@ import { bindPod, wantsScheduling } from "./binding";
 import { parseLoopbackCidr } from "./cidr";
 import type { AgentConfig } from "./config";
 import { IpPool } from "./ip-pool";
-import { chooseIsolation, readHostRoot } from "./isolation";
+import { chooseIsolation, realHostFs } from "./isolation";
 import type { Isolation } from "./launch";
 import { containerLogs, startLogServer } from "./log-server";
 import { registerNode } from "./node-object";
@@ -92,7 +92,7 @@ export const startNodeAgent = (
       stateDir,
       hostIP: HOST_IP,
       isolation,
-      hostRoot: isolation === "bubblewrap" ? readHostRoot() : [],
+      hostFs: realHostFs,
       bwrap: "bwrap",
       images: {
         bun: options.bun ?? process.execPath,

@@ -1,5 +1,5 @@
 import type { ImageHost } from "./images";
-import type { HostRootEntry, Isolation } from "./launch";
+import type { HostFs, Isolation } from "./launch";
 
 /** Settings every part of the agent reads, resolved once at start. */
 export interface AgentConfig {
@@ -9,7 +9,8 @@ export interface AgentConfig {
   /** The node's address (`status.hostIP`); pods share the host network. */
   readonly hostIP: string;
   readonly isolation: Isolation;
-  readonly hostRoot: readonly HostRootEntry[];
+  /** The host filesystem bubblewrap roots are built from. */
+  readonly hostFs: HostFs;
   readonly bwrap: string;
   readonly images: ImageHost;
   /** Crash-loop backoff between container restarts (kubelet: 10 s doubling to 5 min). */

@@ -1,5 +1,6 @@
-import { readdirSync, readlinkSync } from "node:fs";
-import type { HostRootEntry, Isolation } from "./launch";
+import { lstatSync, readdirSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import type { HostFs, Isolation } from "./launch";
 
 /** Whether bubblewrap can create the namespaces a pod needs here (it needs root or user namespaces). */
 export const bubblewrapWorks = async (bwrap = "bwrap"): Promise<boolean> => {
@@ -30,10 +31,24 @@ export const chooseIsolation = async (wanted: Isolation | "auto", bwrap?: string
   return (await bubblewrapWorks(bwrap)) ? "bubblewrap" : "none";
 };
 
-/** The entries of `/`, with symlink targets, for building a read-only view of the host in a sandbox. */
-export const readHostRoot = (): HostRootEntry[] =>
-  readdirSync("/", { withFileTypes: true })
-    .filter((e) => e.isDirectory() || e.isSymbolicLink())
-    .map((e) =>
-      e.isSymbolicLink() ? { name: e.name, symlinkTarget: readlinkSync(`/${e.name}`) } : { name: e.name },
-    );
+/** The real host filesystem, as bubblewrap roots are built from it. */
+export const realHostFs: HostFs = {
+  list: (dir) => {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isSymbolicLink()
+          ? { name: e.name, symlinkTarget: readlinkSync(join(dir, e.name)) }
+          : { name: e.name },
+      );
+    } catch {
+      return [];
+    }
+  },
+  isDir: (path) => {
+    try {
+      return lstatSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+};

@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { hostPathFor, type Mount } from "./volumes";
 
 /** How containers are isolated: a bubblewrap sandbox per pod, or plain child processes. */
@@ -29,49 +30,122 @@ export interface HostCommand {
   readonly cwd: string;
   /** Host directories to create before starting. */
   readonly ensureDirs: string[];
+  /** Symlinks to create before starting (`path` -> `target`), for mounts nested in other paths. */
+  readonly links: { readonly path: string; readonly target: string }[];
 }
 
-/** Host entries bound read-only into every bubblewrap root; each pod sees the host's programs but cannot change them. */
-export interface HostRootEntry {
+/** One entry of a host directory. */
+export interface HostEntry {
   readonly name: string;
   readonly symlinkTarget?: string;
 }
 
+/** The view of the host filesystem a bubblewrap root is built from. */
+export interface HostFs {
+  /** Entries of a host directory (empty when it is not one). */
+  readonly list: (dir: string) => readonly HostEntry[];
+  /** Whether the path is a real directory on the host (not a symlink). */
+  readonly isDir: (path: string) => boolean;
+}
+
 const SKIPPED_ROOT_ENTRIES = new Set(["dev", "proc", "sys", "tmp", "lost+found"]);
+
+const covering = (path: string, mounts: readonly Mount[]) =>
+  mounts.filter((m) => m.mountPath !== path && (m.mountPath === "/" || path.startsWith(`${m.mountPath}/`)));
 
 /**
  * Without isolation the container runs on the host filesystem: its working directory and the env
- * variables the image marks as paths are rewritten to where those paths live on the host, and TMPDIR
- * and HOME point into the pod's root.
+ * variables the image marks as paths are rewritten to where those paths live on the host, TMPDIR
+ * and HOME point into the pod's root, and a mount nested below another path is linked into place.
  */
 const plainCommand = (launch: ContainerLaunch, dirs: PodDirs): HostCommand => {
   const at = (p: string) => hostPathFor(p, launch.mounts, dirs.rootfs);
-  const env: Record<string, string> = { ...launch.env, TMPDIR: at("/tmp"), HOME: at("/root") };
+  const env: Record<string, string> = {
+    ...launch.env,
+    TMPDIR: at("/tmp"),
+    HOME: at(launch.env.HOME ?? "/root"),
+  };
   for (const name of launch.pathEnv) {
     const value = launch.env[name];
     if (value?.startsWith("/")) env[name] = at(value);
   }
   const cwd = at(launch.workingDir);
+  const links = launch.mounts
+    .filter((m) => m.mountPath !== "/")
+    .map((m) => ({
+      path: hostPathFor(m.mountPath, covering(m.mountPath, launch.mounts), dirs.rootfs),
+      target: m.hostPath,
+    }));
   return {
     argv: [...launch.argv],
     env,
     cwd,
-    ensureDirs: [cwd, env.TMPDIR!, env.HOME!, ...launch.mounts.map((m) => m.hostPath)],
+    ensureDirs: [...launch.mounts.map((m) => m.hostPath), cwd, env.TMPDIR!, env.HOME!],
+    links,
   };
+};
+
+/** Every proper ancestor of an absolute path, root first: `/a/b/c` -> `/`, `/a`, `/a/b`. */
+const ancestors = (path: string): string[] => {
+  const out: string[] = [];
+  for (let d = dirname(path); ; d = dirname(d)) {
+    out.unshift(d);
+    if (d === "/") return out;
+  }
+};
+
+/**
+ * Host directories that must be rebuilt in the sandbox (a tmpfs holding read-only binds of their
+ * entries) because a mount point has to be created inside them: a path the host lacks cannot be
+ * made inside a read-only bind.
+ */
+const directoriesToRebuild = (needed: readonly string[], host: HostFs): Set<string> => {
+  const rebuild = new Set<string>(["/"]);
+  for (const path of needed) {
+    for (const dir of [...ancestors(path).slice(1), path]) {
+      if (host.isDir(dir)) continue;
+      for (const a of ancestors(dir)) rebuild.add(a);
+      break;
+    }
+  }
+  return rebuild;
+};
+
+const rootArgs = (dir: string, rebuild: ReadonlySet<string>, host: HostFs, args: string[]) => {
+  for (const entry of host.list(dir)) {
+    if (dir === "/" && SKIPPED_ROOT_ENTRIES.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.symlinkTarget !== undefined) args.push("--symlink", entry.symlinkTarget, path);
+    else if (rebuild.has(path)) {
+      args.push("--tmpfs", path);
+      rootArgs(path, rebuild, host, args);
+    } else args.push("--ro-bind", path, path);
+  }
 };
 
 /**
  * With bubblewrap: new mount, pid, ipc, uts (and cgroup where possible) namespaces; the host's
- * directories read-only, the pod's state hidden, and writable only its root (for `/tmp` and the
- * working directory) and its volumes, bound at their mount paths. The network is shared: pods
- * listen on their own loopback address. `--die-with-parent` ends the pod if the agent dies.
+ * files read-only, the pod's state hidden, and writable only its root (for `/tmp` and the working
+ * directory) and its volumes, bound at their mount paths. Host directories that need a new mount
+ * point are rebuilt as a private tmpfs of read-only binds. The network is shared: pods listen on
+ * their own loopback address. `--die-with-parent` ends the pod if the agent dies.
  */
 const bubblewrapCommand = (
   launch: ContainerLaunch,
   dirs: PodDirs,
-  hostRoot: readonly HostRootEntry[],
+  host: HostFs,
   bwrap: string,
 ): HostCommand => {
+  const binds: { host: string; path: string; readOnly: boolean }[] = [];
+  const fromRoot = (p: string) =>
+    binds.push({ host: hostPathFor(p, [], dirs.rootfs), path: p, readOnly: false });
+  fromRoot("/tmp");
+  const covered = (p: string) =>
+    launch.mounts.some((m) => p === m.mountPath || p.startsWith(`${m.mountPath}/`));
+  if (launch.workingDir !== "/" && launch.workingDir !== "/tmp" && !covered(launch.workingDir))
+    fromRoot(launch.workingDir);
+  for (const m of launch.mounts) binds.push({ host: m.hostPath, path: m.mountPath, readOnly: m.readOnly });
+
   const args = [
     bwrap,
     "--die-with-parent",
@@ -81,34 +155,18 @@ const bubblewrapCommand = (
     "--unshare-cgroup-try",
   ];
   args.push("--hostname", launch.hostname);
-  for (const entry of hostRoot) {
-    if (SKIPPED_ROOT_ENTRIES.has(entry.name)) continue;
-    if (entry.symlinkTarget !== undefined) args.push("--symlink", entry.symlinkTarget, `/${entry.name}`);
-    else args.push("--ro-bind", `/${entry.name}`, `/${entry.name}`);
-  }
+  const hidden = dirs.hidden.filter((d) => d !== "/tmp" && !d.startsWith("/tmp/"));
+  rootArgs("/", directoriesToRebuild([...binds.map((b) => b.path), ...hidden], host), host, args);
   args.push("--dev", "/dev", "--proc", "/proc");
-  for (const dir of dirs.hidden) if (!dir.startsWith("/tmp/") && dir !== "/tmp") args.push("--tmpfs", dir);
-  const ensureDirs: string[] = [];
-  const bindRoot = (p: string) => {
-    const host = hostPathFor(p, [], dirs.rootfs);
-    ensureDirs.push(host);
-    args.push("--bind", host, p);
-  };
-  bindRoot("/tmp");
-  const covered = (p: string) =>
-    launch.mounts.some((m) => p === m.mountPath || p.startsWith(`${m.mountPath}/`));
-  if (launch.workingDir !== "/" && !covered(launch.workingDir) && launch.workingDir !== "/tmp")
-    bindRoot(launch.workingDir);
-  for (const m of launch.mounts) {
-    ensureDirs.push(m.hostPath);
-    args.push(m.readOnly ? "--ro-bind" : "--bind", m.hostPath, m.mountPath);
-  }
+  for (const dir of hidden) args.push("--tmpfs", dir);
+  for (const b of binds) args.push(b.readOnly ? "--ro-bind" : "--bind", b.host, b.path);
   args.push("--chdir", launch.workingDir, "--", ...launch.argv);
   return {
     argv: args,
     env: { ...launch.env, TMPDIR: "/tmp", HOME: launch.env.HOME ?? "/tmp" },
     cwd: "/",
-    ensureDirs,
+    ensureDirs: binds.map((b) => b.host),
+    links: [],
   };
 };
 
@@ -116,7 +174,7 @@ export const hostCommand = (
   launch: ContainerLaunch,
   dirs: PodDirs,
   isolation: Isolation,
-  hostRoot: readonly HostRootEntry[],
+  host: HostFs,
   bwrap = "bwrap",
 ): HostCommand =>
-  isolation === "bubblewrap" ? bubblewrapCommand(launch, dirs, hostRoot, bwrap) : plainCommand(launch, dirs);
+  isolation === "bubblewrap" ? bubblewrapCommand(launch, dirs, host, bwrap) : plainCommand(launch, dirs);

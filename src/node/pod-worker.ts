@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Deferred, Duration, Effect, Either, Queue } from "effect";
 import type { Container, Pod } from "../api/index";
 import type { KubeClientApi } from "../kube/client";
@@ -189,7 +189,7 @@ export const runPod = (
             probeArgv ? { ...launch, argv: probeArgv } : launch,
             dirs,
             config.isolation,
-            config.hostRoot,
+            config.hostFs,
             config.bwrap,
           ),
       });
@@ -208,6 +208,10 @@ export const runPod = (
         Effect.gen(function* () {
           const host = command();
           for (const dir of host.ensureDirs) mkdirSync(dir, { recursive: true });
+          for (const link of host.links) {
+            mkdirSync(dirname(link.path), { recursive: true });
+            if (!existsSync(link.path)) symlinkSync(link.target, link.path);
+          }
           const restartCount = record[list][index]!.restartCount;
           const startedAt = nowIso();
           const logFile = logFileOf(podDir, spec.name, restartCount);

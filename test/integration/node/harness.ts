@@ -128,7 +128,7 @@ export const podWhere = (cluster: Cluster, name: string, check: (pod: AnyPod) =>
 export const condition = (pod: AnyPod, type: string): string | undefined =>
   pod?.status?.conditions?.find((c: { type: string }) => c.type === type)?.status;
 
-/** Pids of live processes whose command line contains `marker` (works across pid namespaces). */
+/** Pids of live processes whose command line or environment contains `marker` (works across pid namespaces). */
 export const processesWith = (marker: string): number[] =>
   readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
@@ -136,7 +136,10 @@ export const processesWith = (marker: string): number[] =>
       try {
         const stat = readFileSync(`/proc/${d}/stat`, "utf8");
         if (/^\d+ \(.*\) Z/.test(stat)) return false;
-        return readFileSync(`/proc/${d}/cmdline`, "utf8").includes(marker);
+        return (
+          readFileSync(`/proc/${d}/cmdline`, "utf8").includes(marker) ||
+          readFileSync(`/proc/${d}/environ`, "utf8").includes(marker)
+        );
       } catch {
         return false;
       }

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Effect } from "effect";
+import { KubeClient } from "../../../src/kube/client";
+import { refs } from "../../../src/kube/resources";
 import { bubblewrapWorks } from "../../../src/node/isolation";
 import {
   type AnyPod,
@@ -203,6 +206,56 @@ for (const isolation of isolations) {
       },
       TIMEOUT,
     );
+
+    test("configMap and secret volumes hold their data", async () => {
+      const ns = { namespace: "default" };
+      await cluster.run(
+        Effect.flatMap(KubeClient, (k) =>
+          Effect.all([
+            k.create(
+              refs.configMap,
+              {
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                metadata: { name: `cm-${isolation}` },
+                data: { greeting: "hello" },
+              },
+              ns,
+            ),
+            k.create(
+              refs.secret,
+              {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { name: `s-${isolation}` },
+                data: { token: btoa("s3cret") },
+              },
+              ns,
+            ),
+          ]),
+        ),
+      );
+      await createPod(cluster, {
+        name: "configured",
+        restartPolicy: "Never",
+        command: ["sh", "-c", "cat cm/greeting; echo; cat s/token"],
+        container: {
+          workingDir: "/etc/app",
+          volumeMounts: [
+            { name: "cm", mountPath: "/etc/app/cm" },
+            { name: "s", mountPath: "/etc/app/s" },
+          ],
+        },
+        spec: {
+          volumes: [
+            { name: "cm", configMap: { name: `cm-${isolation}` } },
+            { name: "s", secret: { secretName: `s-${isolation}` } },
+          ],
+        },
+      });
+      await podWhere(cluster, "configured", (p) => p.status?.phase === "Succeeded", "Succeeded");
+      expect(await podLog(cluster, "configured")).toBe("hello\ns3cret");
+    });
 
     test(
       "deletion sends SIGTERM first, then SIGKILL after the grace period; nothing is left",
