@@ -40,6 +40,8 @@ describe("CEL subset", () => {
       }),
     ).toBe(true);
     expect(run("self.name.matches('^[a-z-]+$')", { name: "abc" })).toBe(true);
+    expect(run("'n=' + string(self.n) + ', ok=' + string(true)", { n: 3 })).toBe("n=3, ok=true");
+    expect(run("int('42') + int(2.7) == 44 && double('1.5') == 1.5")).toBe(true);
     expect(run("self.items[1].v", { items: [{ v: 1 }, { v: 2 }] })).toBe(2);
     expect(run("self['a-b']", { "a-b": 3 })).toBe(3);
     expect(run("self.all(k, self[k] > 0)", { a: 1, b: 2 })).toBe(true);
@@ -61,13 +63,16 @@ describe("CEL subset", () => {
     expect(() => run("1 + 'a'")).toThrow(CelEvalError);
     expect(() => run("1 && true")).toThrow(CelEvalError);
     expect(() => run("self.s.matches('(')", { s: "x" })).toThrow(CelEvalError);
+    expect(() => run("int('x')")).toThrow(CelEvalError);
+    expect(() => run("string([1])")).toThrow(CelEvalError);
   });
 
   test("rules outside the subset do not compile (and so are not enforced)", () => {
     for (const rule of [
       "self.map(x, x * 2).size() > 0",
+      "timestamp(self.t) > now",
+      "string(1, 2)",
       "quantity(self.q).isGreaterThan(quantity('1'))",
-      "int(self.s) > 0",
       "unknownVar == 1",
       "self.x.?y",
       "'unterminated",

@@ -242,13 +242,15 @@ describe("x-kubernetes-validations", () => {
         {
           rule: "self < 10",
           messageExpression: "'must be below 10, got ' + string(self)",
-          message: "too big",
+          message: "unused",
         },
+        { rule: "self < 15", messageExpression: "'not ' + self.format('%d')", message: "too big" },
         { rule: "self < 20", messageExpression: "self > 0 ? 'too large' : ''", message: "unused" },
         { rule: "self < 30", messageExpression: "self.missing", message: "fallback" },
       ],
     } as const;
     expect(validate(s, 35, "n").map((c) => c.message)).toEqual([
+      'Invalid value: "integer": must be below 10, got 35',
       'Invalid value: "integer": too big',
       'Invalid value: "integer": too large',
       'Invalid value: "integer": fallback',

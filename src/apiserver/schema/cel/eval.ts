@@ -79,8 +79,29 @@ const elements = (range: unknown): unknown[] => {
   throw new CelEvalError("comprehension over a value that is neither list nor map");
 };
 
+const toStringValue = (v: unknown): string => {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  throw new CelEvalError("no matching overload for string");
+};
+
+const toInt = (v: unknown): number => {
+  const n = typeof v === "string" && /^[-+]?\d+$/.test(v.trim()) ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isFinite(n)) throw new CelEvalError("no matching overload for int");
+  return Math.trunc(n);
+};
+
+const toDouble = (v: unknown): number => {
+  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+  if (typeof n !== "number" || Number.isNaN(n)) throw new CelEvalError("no matching overload for double");
+  return n;
+};
+
 const callMethod = (fn: string, target: unknown, args: ReadonlyArray<unknown>): unknown => {
   if (fn === "size") return size(target);
+  if (fn === "string") return toStringValue(target);
+  if (fn === "int") return toInt(target);
+  if (fn === "double") return toDouble(target);
   const s = str(target);
   const a = str(args[0]);
   if (fn === "startsWith") return s.startsWith(a);

@@ -1,5 +1,5 @@
 // Parser for the CEL subset: literals, self/oldSelf, field selection, indexing, has(), the logical,
-// comparison, arithmetic and conditional operators, `in`, list literals, a few string/size functions and
+// comparison, arithmetic and conditional operators, `in`, list literals, a few string/size/conversion functions and
 // the all/exists comprehensions. Anything else throws CelUnsupported at compile time.
 import { CelUnsupported, type Token, tokenize } from "./lexer";
 
@@ -23,6 +23,8 @@ const METHODS: Readonly<Record<string, number>> = {
   matches: 1,
   size: 0,
 };
+/** One-argument global functions: `size(x)` and the conversions messageExpressions use. */
+const GLOBALS = new Set(["size", "string", "int", "double"]);
 const BINARY_LEVELS: ReadonlyArray<ReadonlyArray<string>> = [
   ["||"],
   ["&&"],
@@ -160,11 +162,11 @@ class Parser {
     if (t.v === "true" || t.v === "false") return { k: "lit", v: t.v === "true" };
     if (t.v === "null") return { k: "lit", v: null };
     if (t.v === "has") return this.has();
-    if (t.v === "size" && this.isOp("(")) {
+    if (GLOBALS.has(t.v) && this.isOp("(")) {
       this.pos++;
       const [arg, ...rest] = this.args();
-      if (arg === undefined || rest.length > 0) throw new CelUnsupported("size takes one argument");
-      return { k: "call", fn: "size", target: arg, args: [] };
+      if (arg === undefined || rest.length > 0) throw new CelUnsupported(`${t.v} takes one argument`);
+      return { k: "call", fn: t.v, target: arg, args: [] };
     }
     if (!this.scope.includes(t.v)) throw new CelUnsupported(`unknown identifier ${t.v}`);
     return { k: "var", name: t.v };
