@@ -108,14 +108,13 @@ export async function forward(
   const controller = new AbortController();
   const deadline: Deadline = { controller, at: Date.now() + options.timeoutMs };
   track(deadline);
-  const requestInit = init;
-  requestInit.signal = controller.signal;
+  init.signal = controller.signal;
   try {
-    return await fetch(url, requestInit);
+    return await fetch(url, init);
   } catch (first) {
     if (controller.signal.aborted) return "timeout";
     if (!options.retryable || !isDialError(first) || options.retry.maxRetries <= 0) return classify(first);
-    return await retryDial(url, requestInit, first, controller.signal, options);
+    return await retryDial(url, init, first, controller.signal, options);
   } finally {
     deadlines.delete(deadline);
   }
