@@ -87,9 +87,10 @@ export function makeHandler(
   const retry = config.retry ?? DEFAULT_RETRY;
   const proto = config.proto ?? "http";
   const authEnabled = auth.mode !== "none";
+  const timed = metrics !== undefined || accessLog !== undefined;
 
   return async function handle(req: Request, clientIp = "unknown"): Promise<Response> {
-    const started = metrics !== undefined || accessLog !== undefined ? performance.now() : 0;
+    const started = timed ? performance.now() : 0;
     if (metrics !== undefined) metrics.inflight++;
     const headers = req.headers;
     const pathAndQuery = rawPathAndQuery(req.url);
@@ -101,18 +102,19 @@ export function makeHandler(
     } catch {
       res = errorResponse(500, ErrorDetail.internal);
     }
-    if (metrics !== undefined) {
-      metrics.inflight--;
-      metrics.observeRequest(req.method, res.status, namespace, (performance.now() - started) / 1000);
-    }
-    if (accessLog !== undefined) {
-      accessLog({
+    if (timed) {
+      const durationMs = performance.now() - started;
+      if (metrics !== undefined) {
+        metrics.inflight--;
+        metrics.observeRequest(req.method, res.status, namespace, durationMs / 1000);
+      }
+      accessLog?.({
         method: req.method,
         path: pathAndQuery,
         status: res.status,
         sandboxId,
         namespace,
-        durationMs: performance.now() - started,
+        durationMs,
         clientIp,
       });
     }
@@ -131,8 +133,10 @@ export function makeHandler(
       }
       if (authEnabled) {
         const denied = await auth.authenticate(headers);
-        const rawNs = headers.get("x-sandbox-namespace") ?? "default";
-        metrics?.authzDecision(isDnsLabel(rawNs) ? rawNs : "-", denied === undefined ? "allow" : "deny");
+        if (metrics !== undefined) {
+          const rawNs = headers.get("x-sandbox-namespace") ?? "default";
+          metrics.authzDecision(isDnsLabel(rawNs) ? rawNs : "-", denied === undefined ? "allow" : "deny");
+        }
         if (denied !== undefined) return errorResponse(denied.status, denied.detail);
       }
       const target = parseTarget(headers, config.podIpPolicy);
