@@ -1,6 +1,6 @@
 // Router authentication modes: none (explicit opt-in), a static bearer token, or Kubernetes TokenReview.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { ErrorDetail } from "./errors";
+import { ErrorDetail, logInternalError } from "./errors";
 import { LruTtlCache } from "./lruTtlCache";
 import type { TokenReviewClient } from "./tokenReview";
 
@@ -76,7 +76,8 @@ export function tokenReviewAuth(options: TokenReviewAuthOptions): Authenticator 
       let decision: Decision;
       try {
         decision = (await options.client.review(token)) ? "allow" : "deny";
-      } catch {
+      } catch (error) {
+        logInternalError("TokenReview failed; this token gets 500 until the failure leaves the cache", error);
         decision = "error";
       }
       cache.set(key, decision, decision === "error" ? errorTtlMs : ttlMs, now());

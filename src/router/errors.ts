@@ -17,3 +17,12 @@ const JSON_HEADERS = { "content-type": "application/json" } as const;
 export function errorResponse(status: number, detail: string): Response {
   return new Response(JSON.stringify({ detail }), { status, headers: JSON_HEADERS });
 }
+
+/**
+ * One JSON line on stderr for a failure the client only sees as a generic 500: the response must not leak
+ * internals, so this line is the operator's only trace of the cause.
+ */
+export function logInternalError(msg: string, error: unknown): void {
+  const cause = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  console.error(JSON.stringify({ ts: new Date().toISOString(), level: "error", msg, error: cause }));
+}

@@ -2,7 +2,7 @@
 // bind it to a server. On success the upstream Response is returned as is (body untouched, streamed).
 import type { AccessLog } from "./accessLog";
 import { type Authenticator, noAuth } from "./auth";
-import { ErrorDetail, errorResponse } from "./errors";
+import { ErrorDetail, errorResponse, logInternalError } from "./errors";
 import { DEFAULT_RETRY, type ForwardFailure, forward, type RetryPolicy } from "./forward";
 import {
   hasHopByHop,
@@ -99,7 +99,8 @@ export function makeHandler(
     let res: Response;
     try {
       res = await route();
-    } catch {
+    } catch (error) {
+      logInternalError("request failed inside the router", error);
       res = errorResponse(500, ErrorDetail.internal);
     }
     if (timed) {

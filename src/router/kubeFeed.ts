@@ -84,7 +84,9 @@ export const kubeTokenReviewClient = (
           Effect.map(
             (review) => (review as { status?: { authenticated?: boolean } }).status?.authenticated === true,
           ),
-          Effect.mapError((e) => new TokenReviewError({ message: `TokenReview failed: ${e._tag}` })),
+          Effect.mapError(
+            (e) => new TokenReviewError({ message: `TokenReview failed: ${e._tag}: ${e.message}` }),
+          ),
         ),
     ),
 });
