@@ -39,7 +39,7 @@ const CACHE_LAG_REQUEUE_MS = 200;
  * An optimistic write lost a race (another claim took the sandbox, the object moved on): routine under
  * contention, not an error. The winner's update event usually brings the key back before this fires.
  */
-const CONFLICT_REQUEUE_MS = 100;
+const CONFLICT_REQUEUE_MS = 20;
 
 /** Names created and UIDs deleted are collected in `written` as they happen, so a failed plan still reports them. */
 export const applyPlan = (

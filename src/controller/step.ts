@@ -32,8 +32,11 @@ export const CONTROLLER_KINDS: ReadonlyArray<ControllerKind> = [
 export class ControllerState {
   readonly expectations = new Expectations();
   readonly notProgressing = new Set<string>();
-  /** Warm Sandboxes (ns/name) an in-flight claim reconcile is adopting. */
-  readonly reserved = new Set<string>();
+  /**
+   * Warm Sandboxes (ns/name -> until when) a claim is adopting. Kept until the cache shows the Sandbox left
+   * the pool (or a short timeout), so concurrent claims spread over the pool instead of racing for its head.
+   */
+  readonly reserved = new Map<string, number>();
 }
 
 export interface WriteOutcome {
@@ -50,6 +53,9 @@ export interface Step {
 }
 
 const noop = () => {};
+
+/** How long a picked warm Sandbox stays reserved if the cache never shows it adopted. */
+const RESERVATION_MS = 2000;
 
 export const planStep = (
   kind: ControllerKind,
@@ -143,11 +149,16 @@ export const planStep = (
           return s && n ? [[n, s] as const] : [];
         }),
       );
-      const reserved = new Set(
-        [...state.reserved]
-          .filter((k) => k.startsWith(`${namespace}/`))
-          .map((k) => k.slice(namespace.length + 1)),
-      );
+      const reserved = new Set<string>();
+      for (const [k, until] of state.reserved) {
+        if (!k.startsWith(`${namespace}/`)) continue;
+        const sandboxName = k.slice(namespace.length + 1);
+        const stillWarm = view.get("Sandbox", namespace, sandboxName)?.metadata.labels?.[
+          LABEL_WARM_POOL_SANDBOX
+        ];
+        if (until <= now.getTime() || stillWarm === undefined) state.reserved.delete(k);
+        else reserved.add(sandboxName);
+      }
       const plan: ClaimPlan = planClaim({
         claim,
         pool,
@@ -161,9 +172,9 @@ export const planStep = (
         now,
         config: { allowedLabelDomains: config.allowedLabelDomains, dnsNameservers: config.dnsNameservers },
       });
-      const adopting = plan.adopting === undefined ? undefined : `${namespace}/${plan.adopting}`;
-      if (adopting) state.reserved.add(adopting);
-      return { plan, done: () => adopting && state.reserved.delete(adopting) };
+      if (plan.adopting !== undefined)
+        state.reserved.set(`${namespace}/${plan.adopting}`, now.getTime() + RESERVATION_MS);
+      return { plan, done: noop };
     }
   }
 };

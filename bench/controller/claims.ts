@@ -1,0 +1,165 @@
+// Claim -> Ready latency (warm and cold) and burst throughput on the embedded API server, with the controller
+// in-process and this script playing the kubelet (pods become Running/Ready as soon as they appear).
+// `npm run bench:claims`; results in bench/results/controller.json; the last line is the summary.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
+import { parse } from "yaml";
+import { startApiServer } from "../../src/apiserver";
+import { runController } from "../../src/controller/manager";
+import { KubeClient, type KubeObject, makeInformer, refs } from "../../src/kube";
+
+const WARM = Number(process.env.BENCH_WARM_CLAIMS ?? 100);
+const COLD = Number(process.env.BENCH_COLD_CLAIMS ?? 30);
+const BURST = Number(process.env.BENCH_BURST_CLAIMS ?? 300);
+const NS = "default";
+
+// biome-ignore lint/suspicious/noExplicitAny: API objects are read field by field
+type Obj = Record<string, any>;
+
+const api = await startApiServer({ port: 0 });
+const runtime = ManagedRuntime.make(
+  KubeClient.layer({ url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) }),
+);
+const run = <A>(e: Effect.Effect<A, unknown, KubeClient>) => runtime.runPromise(e);
+const client = await run(KubeClient);
+
+const crdDir = join(import.meta.dir, "../../crds");
+for (const f of readdirSync(crdDir).filter((f) => f.endsWith(".yaml")))
+  await run(
+    client.create(refs.customResourceDefinition, parse(readFileSync(join(crdDir, f), "utf8")) as KubeObject),
+  );
+
+const ready = Promise.withResolvers<void>();
+const controller = runtime.runFork(Effect.scoped(runController({ onReady: () => ready.resolve() })));
+await ready.promise;
+
+// Waiters for claims becoming Ready, and the fake kubelet, both fed by informers.
+const waiting = new Map<string, (at: number) => void>();
+const isReady = (o: Obj) => o.status?.conditions?.some((c: Obj) => c.type === "Ready" && c.status === "True");
+let ip = 0;
+const watchers = runtime.runFork(
+  Effect.scoped(
+    Effect.gen(function* () {
+      const claims = yield* makeInformer(refs.sandboxClaim, { namespace: NS });
+      const pods = yield* makeInformer(refs.pod, { namespace: NS });
+      yield* claims.stream.pipe(
+        Stream.runForEach((e) =>
+          Effect.sync(() => {
+            if (e._tag === "Synced" || e._tag === "Deleted" || !isReady(e.object as Obj)) return;
+            const name = e.object.metadata?.name ?? "";
+            waiting.get(name)?.(performance.now());
+            waiting.delete(name);
+          }),
+        ),
+        Effect.forkScoped,
+      );
+      yield* pods.stream.pipe(
+        Stream.runForEach((e) => {
+          if (e._tag === "Synced" || e._tag === "Deleted") return Effect.void;
+          const pod = e.object as Obj;
+          if ((pod.status?.phase ?? "Pending") !== "Pending" || pod.metadata.deletionTimestamp)
+            return Effect.void;
+          const addr = `127.1.${Math.floor(++ip / 250) % 250}.${(ip % 250) + 1}`;
+          const status = {
+            phase: "Running",
+            podIP: addr,
+            podIPs: [{ ip: addr }],
+            conditions: [
+              { type: "PodScheduled", status: "True" },
+              { type: "Ready", status: "True" },
+            ],
+          };
+          return client
+            .patchStatus(refs.pod, pod.metadata.name, { type: "merge", body: { status } }, { namespace: NS })
+            .pipe(Effect.ignore, Effect.forkDaemon);
+        }),
+        Effect.forkScoped,
+      );
+      return yield* Effect.never;
+    }),
+  ),
+);
+
+const create = (ref: typeof refs.sandboxClaim, body: Obj) =>
+  run(client.create(ref, { metadata: { namespace: NS }, ...body } as KubeObject));
+const template = (name: string) =>
+  create(refs.sandboxTemplate, {
+    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+    kind: "SandboxTemplate",
+    metadata: { name, namespace: NS },
+    spec: {
+      podTemplate: {
+        spec: { containers: [{ name: "main", image: "runtime", ports: [{ containerPort: 8888 }] }] },
+      },
+    },
+  });
+const pool = (name: string, replicas: number) =>
+  create(refs.sandboxWarmPool, {
+    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+    kind: "SandboxWarmPool",
+    metadata: { name, namespace: NS },
+    spec: { replicas, sandboxTemplateRef: { name: "bench-tpl" } },
+  });
+const poolReady = async (name: string, n: number) => {
+  for (;;) {
+    const p = (await run(client.get(refs.sandboxWarmPool, name, { namespace: NS }))) as Obj;
+    if (p.status?.readyReplicas >= n) return;
+    await Bun.sleep(20);
+  }
+};
+let seq = 0;
+/** Creates a claim and resolves with its claim -> Ready latency in ms. */
+const claim = async (poolName: string): Promise<number> => {
+  const name = `bench-${++seq}`;
+  const done = new Promise<number>((resolve) => waiting.set(name, resolve));
+  const start = performance.now();
+  await create(refs.sandboxClaim, {
+    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+    kind: "SandboxClaim",
+    metadata: { name, namespace: NS },
+    spec: { warmPoolRef: { name: poolName } },
+  });
+  return (await done) - start;
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+await template("bench-tpl");
+await pool("warm", WARM + 10);
+await pool("cold", 0);
+await pool("burst", BURST);
+await poolReady("warm", WARM + 10);
+
+const warm: number[] = [];
+for (let i = 0; i < WARM; i++) warm.push(await claim("warm"));
+const cold: number[] = [];
+for (let i = 0; i < COLD; i++) cold.push(await claim("cold"));
+
+await poolReady("burst", BURST);
+const burstStart = performance.now();
+await Promise.all(Array.from({ length: BURST }, () => claim("burst")));
+const burstSeconds = (performance.now() - burstStart) / 1000;
+
+const result = {
+  claims: WARM + COLD + BURST,
+  warm_p50_ms: Math.round(pct(warm, 50) * 10) / 10,
+  warm_p99_ms: Math.round(pct(warm, 99) * 10) / 10,
+  cold_p50_ms: Math.round(pct(cold, 50) * 10) / 10,
+  cold_p99_ms: Math.round(pct(cold, 99) * 10) / 10,
+  burst_claims: BURST,
+  burst_claims_per_s: Math.round(BURST / burstSeconds),
+  date: new Date().toISOString(),
+};
+mkdirSync(join(import.meta.dir, "../results"), { recursive: true });
+writeFileSync(join(import.meta.dir, "../results/controller.json"), `${JSON.stringify(result, null, 2)}\n`);
+
+await runtime.runPromise(Fiber.interrupt(watchers));
+await runtime.runPromise(Fiber.interrupt(controller));
+await runtime.dispose();
+await api.stop();
+console.log(
+  `claims=${result.claims} warm_p50_ms=${result.warm_p50_ms} warm_p99_ms=${result.warm_p99_ms} cold_p50_ms=${result.cold_p50_ms} burst_claims_per_s=${result.burst_claims_per_s}`,
+);
