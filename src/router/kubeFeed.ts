@@ -5,6 +5,7 @@ import {
   type KubeClient,
   type KubeClientApi,
   type KubeObject,
+  type ResourceRef,
   refs,
   typedRef,
   type WatcherEvent,
@@ -39,31 +40,39 @@ export const feedSandboxIndex = (
     };
     const watchOptions = options.namespace === undefined ? {} : { namespace: options.namespace };
 
-    const onSandbox = (event: WatcherEvent<SandboxObject>) =>
-      Effect.sync(() => {
-        if (event._tag === "Synced") {
-          index.replaceSandboxes(event.objects);
-          markSynced("sandboxes");
-        } else if (event._tag === "Deleted") index.deleteSandbox(event.object);
-        else index.upsertSandbox(event.object);
-      });
-    const onClaim = (event: WatcherEvent<ClaimObject>) =>
-      Effect.sync(() => {
-        if (event._tag === "Synced") {
-          index.replaceClaims(event.objects);
-          markSynced("claims");
-        } else if (event._tag === "Deleted") index.deleteClaim(event.object);
-        else index.upsertClaim(event.object);
-      });
+    /** One kind's watch, applied to its half of the index. */
+    const feed = <T extends KubeObject>(
+      ref: ResourceRef<T>,
+      kind: keyof typeof synced,
+      apply: {
+        readonly replace: (objects: readonly T[]) => void;
+        readonly upsert: (object: T) => void;
+        readonly remove: (object: T) => void;
+      },
+    ) =>
+      watcher(ref, watchOptions).pipe(
+        Stream.runForEach((event: WatcherEvent<T>) =>
+          Effect.sync(() => {
+            if (event._tag === "Synced") {
+              apply.replace(event.objects);
+              markSynced(kind);
+            } else if (event._tag === "Deleted") apply.remove(event.object);
+            else apply.upsert(event.object);
+          }),
+        ),
+        Effect.forkScoped,
+      );
 
-    yield* watcher(typedRef<SandboxObject>(refs.sandbox), watchOptions).pipe(
-      Stream.runForEach(onSandbox),
-      Effect.forkScoped,
-    );
-    yield* watcher(typedRef<ClaimObject>(refs.sandboxClaim), watchOptions).pipe(
-      Stream.runForEach(onClaim),
-      Effect.forkScoped,
-    );
+    yield* feed(typedRef<SandboxObject>(refs.sandbox), "sandboxes", {
+      replace: (objects) => index.replaceSandboxes(objects),
+      upsert: (object) => index.upsertSandbox(object),
+      remove: (object) => index.deleteSandbox(object),
+    });
+    yield* feed(typedRef<ClaimObject>(refs.sandboxClaim), "claims", {
+      replace: (objects) => index.replaceClaims(objects),
+      upsert: (object) => index.upsertClaim(object),
+      remove: (object) => index.deleteClaim(object),
+    });
   });
 
 /** TokenReview through the router's KubeClient (its kubeconfig, TLS and in-cluster credentials). */
