@@ -25,6 +25,9 @@ function nestedGet<V>(m: Nested<V>, a: string, b: string, make: () => V): V {
   return v;
 }
 
+/** A counter cell; an object so a lookup can bump it in place. */
+const newCounter = () => ({ n: 0 });
+
 const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 
 export class RouterMetrics {
@@ -64,7 +67,7 @@ export class RouterMetrics {
   }
 
   upstreamError(namespace: string, reason: "connect" | "timeout" | "upgrade" | "internal"): void {
-    nestedGet(this.upstreamErrors, namespace, reason, () => ({ n: 0 })).n++;
+    nestedGet(this.upstreamErrors, namespace, reason, newCounter).n++;
   }
 
   upstreamRetry(namespace: string): void {
@@ -72,7 +75,7 @@ export class RouterMetrics {
   }
 
   authzDecision(namespace: string, decision: "allow" | "deny"): void {
-    nestedGet(this.authz, namespace, decision, () => ({ n: 0 })).n++;
+    nestedGet(this.authz, namespace, decision, newCounter).n++;
   }
 
   /** Prometheus text exposition format 0.0.4. */
@@ -116,13 +119,7 @@ export class RouterMetrics {
       "counter",
       "Errors reaching the upstream sandbox, by reason.",
     );
-    for (const [ns, byReason] of this.upstreamErrors) {
-      for (const [reason, c] of byReason) {
-        out.push(
-          `sandbox_router_upstream_errors_total{sandbox_namespace="${escapeLabel(ns)}",reason="${reason}"} ${c.n}`,
-        );
-      }
-    }
+    pushByNamespace(out, "sandbox_router_upstream_errors_total", "reason", this.upstreamErrors);
     head("sandbox_router_upstream_retries_total", "counter", "Upstream dial retries, by namespace.");
     for (const [ns, n] of this.retries) {
       out.push(`sandbox_router_upstream_retries_total{sandbox_namespace="${escapeLabel(ns)}"} ${n}`);
@@ -132,18 +129,21 @@ export class RouterMetrics {
       "counter",
       "Authentication outcomes, by namespace and decision.",
     );
-    for (const [ns, byDecision] of this.authz) {
-      for (const [decision, c] of byDecision) {
-        out.push(
-          `sandbox_router_authz_decisions_total{sandbox_namespace="${escapeLabel(ns)}",decision="${decision}"} ${c.n}`,
-        );
-      }
-    }
+    pushByNamespace(out, "sandbox_router_authz_decisions_total", "decision", this.authz);
     head("sandbox_router_build_info", "gauge", "Sandbox router build metadata; constant 1.");
     out.push(
       `sandbox_router_build_info{git_version="${escapeLabel(this.version)}",runtime="${runtimeName()}"} 1`,
     );
     return `${out.join("\n")}\n`;
+  }
+}
+
+/** Samples of a counter labelled by namespace and one fixed-vocabulary label (no escaping needed for it). */
+function pushByNamespace(out: string[], name: string, label: string, counters: Nested<{ n: number }>): void {
+  for (const [ns, byValue] of counters) {
+    for (const [value, c] of byValue) {
+      out.push(`${name}{sandbox_namespace="${escapeLabel(ns)}",${label}="${value}"} ${c.n}`);
+    }
   }
 }
 
