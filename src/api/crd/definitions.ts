@@ -54,6 +54,21 @@ const scale = (labelSelectorPath = ".status.selector") => ({
   labelSelectorPath,
 });
 
+/**
+ * Both warm-pool versions print and scale alike. A function, not a shared constant: the YAML writer turns
+ * objects met twice into anchors, and the generated files must keep the layout they have.
+ */
+const warmPoolVersion = (name: string, schema: Schema.Schema.Any): VersionDefinition => ({
+  name,
+  schema,
+  printerColumns: [
+    { name: "Ready", type: "integer", jsonPath: ".status.readyReplicas" },
+    { name: "Desired", type: "integer", jsonPath: ".spec.replicas" },
+    ageColumn,
+  ],
+  subresources: { ...status, scale: scale() },
+});
+
 const definitions: ReadonlyArray<readonly [ResourceDescriptor, ReadonlyArray<VersionDefinition>]> = [
   [
     SANDBOX,
@@ -98,28 +113,7 @@ const definitions: ReadonlyArray<readonly [ResourceDescriptor, ReadonlyArray<Ver
   ],
   [
     SANDBOX_WARM_POOL,
-    [
-      {
-        name: V1BETA1,
-        schema: v1beta1.SandboxWarmPool,
-        printerColumns: [
-          { name: "Ready", type: "integer", jsonPath: ".status.readyReplicas" },
-          { name: "Desired", type: "integer", jsonPath: ".spec.replicas" },
-          ageColumn,
-        ],
-        subresources: { ...status, scale: scale() },
-      },
-      {
-        name: V1ALPHA1,
-        schema: v1alpha1.SandboxWarmPool,
-        printerColumns: [
-          { name: "Ready", type: "integer", jsonPath: ".status.readyReplicas" },
-          { name: "Desired", type: "integer", jsonPath: ".spec.replicas" },
-          ageColumn,
-        ],
-        subresources: { ...status, scale: scale() },
-      },
-    ],
+    [warmPoolVersion(V1BETA1, v1beta1.SandboxWarmPool), warmPoolVersion(V1ALPHA1, v1alpha1.SandboxWarmPool)],
   ],
 ];
 
@@ -142,20 +136,23 @@ const openApiV3Schema = (schema: Schema.Schema.Any): JSONSchemaProps => {
   };
 };
 
-const crdVersion = (resource: ResourceDescriptor, version: VersionDefinition) => ({
-  name: version.name,
-  served: true,
-  storage: version.name === resource.storageVersion,
-  ...(version.name === resource.storageVersion
-    ? {}
-    : {
-        deprecated: true,
-        deprecationWarning: `${resource.group}/${version.name} ${resource.kind} is deprecated; use ${resource.group}/${resource.storageVersion} ${resource.kind} instead`,
-      }),
-  ...(version.printerColumns.length > 0 ? { additionalPrinterColumns: version.printerColumns } : {}),
-  ...(version.subresources === undefined ? {} : { subresources: version.subresources }),
-  schema: { openAPIV3Schema: openApiV3Schema(version.schema) },
-});
+const crdVersion = (resource: ResourceDescriptor, version: VersionDefinition) => {
+  const storage = version.name === resource.storageVersion;
+  return {
+    name: version.name,
+    served: true,
+    storage,
+    ...(storage
+      ? {}
+      : {
+          deprecated: true,
+          deprecationWarning: `${resource.group}/${version.name} ${resource.kind} is deprecated; use ${resource.group}/${resource.storageVersion} ${resource.kind} instead`,
+        }),
+    ...(version.printerColumns.length > 0 ? { additionalPrinterColumns: version.printerColumns } : {}),
+    ...(version.subresources === undefined ? {} : { subresources: version.subresources }),
+    schema: { openAPIV3Schema: openApiV3Schema(version.schema) },
+  };
+};
 
 export type CustomResourceDefinition = ReturnType<typeof customResourceDefinition>;
 
