@@ -2,10 +2,9 @@
 // from v0.2.1), Ready, and the reasons after which waiting is pointless.
 import {
   CONDITION_READY,
-  REASON_CLAIM_EXPIRED,
-  REASON_SANDBOX_EXPIRED,
   REASON_TEMPLATE_NOT_FOUND,
   REASON_WARM_POOL_NOT_FOUND,
+  TERMINAL_CLAIM_REASONS,
 } from "../api/index";
 import { ClaimFailed, TemplateNotFound, WarmPoolNotFound } from "./errors";
 
@@ -33,13 +32,7 @@ export interface ClaimLike {
 }
 
 /** Reasons the controller will not recover from by itself (the SDKs' fail-fast list). */
-export const TERMINAL_REASONS: ReadonlySet<string> = new Set([
-  "InvalidMetadata",
-  "EnvVarsInjectionRejected",
-  "VolumeClaimTemplatesError",
-  REASON_CLAIM_EXPIRED,
-  REASON_SANDBOX_EXPIRED,
-]);
+export const TERMINAL_REASONS: ReadonlySet<string> = new Set(TERMINAL_CLAIM_REASONS);
 
 export interface Bound {
   readonly sandboxName: string;

@@ -12,7 +12,7 @@ import {
 import { KubeClient } from "../kube/client";
 import type { KubeFailure } from "../kube/errors";
 import type { KubeObject } from "../kube/object";
-import { refs } from "../kube/resources";
+import { type ResourceRef, refs } from "../kube/resources";
 import { type Bound, type ClaimLike, type ClaimProgress, claimProgress } from "./claim-status";
 import { type ClaimError, ClaimFailed, ClaimTimeout } from "./errors";
 
@@ -81,9 +81,10 @@ export const claimBody = (name: string, spec: ClaimSpec): ClaimLike & Record<str
 };
 
 /** Deletes a claim; one that is already gone is fine. GC removes its Sandbox and Pod. */
-export const deleteClaim = (source: ClaimSource, namespace: string, name: string) =>
+export const deleteClaim = (namespace: string, name: string) =>
   Effect.flatMap(KubeClient, (kube) =>
-    kube.delete(claimRefFor(source), name, { namespace }).pipe(
+    // The served v1beta1 version reaches claims of either generation.
+    kube.delete(refs.sandboxClaim, name, { namespace }).pipe(
       Effect.asVoid,
       Effect.catchTag("NotFound", () => Effect.void),
     ),
@@ -92,11 +93,21 @@ export const deleteClaim = (source: ClaimSource, namespace: string, name: string
 type Step = Option.Option<Bound>;
 type ClaimObject = KubeObject & ClaimLike;
 
-/** Waits until the claim is bound and Ready, or fails with its terminal reason. */
-const awaitBound = (spec: ClaimSpec, name: string, createdVersion: string | undefined) =>
+/** What waiting on a claim needs to know. */
+export type WaitSpec = Pick<ClaimSpec, "namespace" | "readyTimeoutSeconds" | "onProgress">;
+
+/**
+ * Waits until the claim is bound and Ready, or fails with its terminal reason. Watches from
+ * `fromVersion` (the create's resourceVersion), or from now with the current state first when absent.
+ */
+export const awaitBound = (
+  ref: ResourceRef<KubeObject>,
+  spec: WaitSpec,
+  name: string,
+  fromVersion: string | undefined,
+) =>
   Effect.gen(function* () {
     const kube = yield* KubeClient;
-    const ref = claimRefFor(spec.source);
     const judge = (claim: ClaimLike): Effect.Effect<Step, ClaimError> => {
       const progress = claimProgress(claim, spec.namespace);
       spec.onProgress?.(progress);
@@ -118,7 +129,7 @@ const awaitBound = (spec: ClaimSpec, name: string, createdVersion: string | unde
     // One watch from `fromVersion`; None when the stream ended (server timeout, 410) without a verdict.
     const watchOnce = (fromVersion: string | undefined): Effect.Effect<Step, ClaimError | KubeFailure> =>
       kube
-        .watch<ClaimObject>(ref, {
+        .watch<ClaimObject>(ref as ResourceRef<ClaimObject>, {
           namespace: spec.namespace,
           fieldSelector: `metadata.name=${name}`,
           ...(fromVersion ? { resourceVersion: fromVersion } : {}),
@@ -136,17 +147,17 @@ const awaitBound = (spec: ClaimSpec, name: string, createdVersion: string | unde
           Effect.map(Option.flatten),
           Effect.catchTag("Gone", () => Effect.succeed(Option.none())),
         );
-    let fromVersion = createdVersion;
+    let version = fromVersion;
     for (;;) {
-      const verdict = yield* watchOnce(fromVersion);
+      const verdict = yield* watchOnce(version);
       if (Option.isSome(verdict)) return verdict.value;
       // The stream ended without a verdict: read the claim afresh (nothing missed), then watch from there.
       const current = yield* kube
-        .get<ClaimObject>(ref, name, { namespace: spec.namespace })
+        .get<ClaimObject>(ref as ResourceRef<ClaimObject>, name, { namespace: spec.namespace })
         .pipe(Effect.catchTag("NotFound", () => Effect.fail(deleted)));
       const now = yield* judge(current);
       if (Option.isSome(now)) return now.value;
-      fromVersion = current.metadata?.resourceVersion;
+      version = current.metadata?.resourceVersion;
     }
   }).pipe(
     Effect.timeoutFail({
@@ -177,13 +188,9 @@ export const acquireClaim = (spec: ClaimSpec) =>
     const name = newClaimName();
     const created = yield* Effect.acquireRelease(
       kube.create(claimRefFor(spec.source), claimBody(name, spec), { namespace: spec.namespace }),
-      () =>
-        deleteClaim(spec.source, spec.namespace, name).pipe(
-          Effect.provideService(KubeClient, kube),
-          Effect.ignore,
-        ),
+      () => deleteClaim(spec.namespace, name).pipe(Effect.provideService(KubeClient, kube), Effect.ignore),
     );
-    const bound = yield* awaitBound(spec, name, created.metadata?.resourceVersion);
+    const bound = yield* awaitBound(claimRefFor(spec.source), spec, name, created.metadata?.resourceVersion);
     return {
       ...bound,
       claimName: name,

@@ -1,4 +1,6 @@
 // The TypeScript SDK: claims as scoped resources (Effect face) and `await using` sessions (Promise face).
+
+export { KubeClient } from "../kube/client";
 export type { ClaimProgress } from "./claim-status";
 export type { ExecEvent, ExecOptions, ExecutionResult, RunOptions } from "./commands";
 export type { ConnectionConfig } from "./connection";
@@ -17,5 +19,11 @@ export {
   WarmPoolNotFound,
 } from "./errors";
 export type { FileEntry, FileOptions } from "./files";
-export { type CallOptions, type CreateOptions, SandboxClient, SandboxSession } from "./promise";
-export { type ClaimOptions, type LifecycleOptions, Sandbox } from "./sandbox";
+export {
+  type AttachSessionOptions,
+  type CallOptions,
+  type CreateOptions,
+  SandboxClient,
+  SandboxSession,
+} from "./promise";
+export { type AttachOptions, type ClaimOptions, type LifecycleOptions, Sandbox } from "./sandbox";

@@ -7,7 +7,7 @@ import { KubeClient } from "../kube/client";
 import type { KubeSource } from "../kube/connection";
 import type { ExecEvent, ExecOptions, ExecutionResult, RunOptions } from "./commands";
 import type { FileEntry, FileOptions } from "./files";
-import { type ClaimOptions, type LifecycleOptions, Sandbox } from "./sandbox";
+import { type AttachOptions, type ClaimOptions, type LifecycleOptions, Sandbox } from "./sandbox";
 
 export interface CallOptions {
   /** Aborting cancels the call (and, for `create`, deletes the half-made claim). */
@@ -15,6 +15,13 @@ export interface CallOptions {
 }
 
 export type CreateOptions = ClaimOptions &
+  CallOptions & {
+    /** Kubeconfig path, a loaded KubeConfig, or direct details. Default: $KUBECONFIG, ~/.kube/config, in-cluster. */
+    readonly kubeconfig?: KubeSource;
+  };
+
+/** Options of `SandboxClient.attach`. */
+export type AttachSessionOptions = AttachOptions &
   CallOptions & {
     /** Kubeconfig path, a loaded KubeConfig, or direct details. Default: $KUBECONFIG, ~/.kube/config, in-cluster. */
     readonly kubeconfig?: KubeSource;
@@ -97,15 +104,27 @@ export class SandboxSession implements AsyncDisposable {
     };
   }
 
-  /** Claims a sandbox and waits until it is Ready. */
-  static async create(options: CreateOptions): Promise<SandboxSession> {
+  /** Claims a sandbox and waits until it is Ready; closing the session deletes the claim. */
+  static create(options: CreateOptions): Promise<SandboxSession> {
+    return SandboxSession.open(options, Sandbox.claim(options));
+  }
+
+  /** Attaches to an existing claim; closing the session leaves the claim (use `terminate()` to delete it). */
+  static attach(options: AttachSessionOptions): Promise<SandboxSession> {
+    return SandboxSession.open(options, Sandbox.attach(options));
+  }
+
+  private static async open(
+    options: CallOptions & { readonly kubeconfig?: KubeSource },
+    acquire: Effect.Effect<Sandbox, unknown, KubeClient | Scope.Scope>,
+  ): Promise<SandboxSession> {
     const layer: Layer.Layer<KubeClient, unknown> = options.kubeconfig
       ? KubeClient.layer(options.kubeconfig)
       : KubeClient.layerDefault();
     const runtime: Runtime = ManagedRuntime.make(layer);
     const scope = await runtime.runPromise(Scope.make());
     try {
-      const sandbox = await runOrThrow(runtime, Scope.extend(Sandbox.claim(options), scope), options.signal);
+      const sandbox = await runOrThrow(runtime, Scope.extend(acquire, scope), options.signal);
       const session = new SandboxSession(sandbox, scope, runtime);
       track(session);
       return session;
@@ -140,7 +159,7 @@ export class SandboxSession implements AsyncDisposable {
     await this.close();
   }
 
-  /** Deletes the claim (if still there) and releases local resources. Safe to call twice. */
+  /** Deletes the claim (if this session created it) and releases local resources. Safe to call twice. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
       untrack(this);
@@ -158,4 +177,5 @@ export class SandboxSession implements AsyncDisposable {
 /** Entry point of the Promise face. */
 export const SandboxClient = {
   create: (options: CreateOptions): Promise<SandboxSession> => SandboxSession.create(options),
+  attach: (options: AttachSessionOptions): Promise<SandboxSession> => SandboxSession.attach(options),
 } as const;

@@ -5,12 +5,19 @@ import { KubeClient } from "../kube/client";
 import type { KubeFailure } from "../kube/errors";
 import type { KubeObject } from "../kube/object";
 import { refs } from "../kube/resources";
-import { acquireClaim, type ClaimSource, deleteClaim } from "./claim";
-import type { ClaimProgress } from "./claim-status";
+import { acquireClaim, awaitBound, type ClaimSource, deleteClaim } from "./claim";
+import type { Bound, ClaimLike, ClaimProgress } from "./claim-status";
 import * as commands from "./commands";
-import { type ConnectionConfig, connectionFromEnv, makeRouter, type SandboxLocation } from "./connection";
+import {
+  type ConnectionConfig,
+  connectionFromEnv,
+  makeRouter,
+  type Router,
+  type SandboxLocation,
+} from "./connection";
 import {
   type ClaimError,
+  ClaimFailed,
   type ConnectionConfigError,
   type InvalidPath,
   LifecycleTimeout,
@@ -95,38 +102,35 @@ const conditionTrue = (sandbox: SandboxObject, type: string) =>
 const sourceOf = (options: ClaimOptions): ClaimSource =>
   "warmPool" in options ? { warmPool: options.warmPool } : { template: options.template };
 
-/**
- * Claims a sandbox for the life of the enclosing Scope: the claim is created, awaited until Ready, and
- * deleted when the scope closes (also on failure and interruption).
- */
-const claim = (
-  options: ClaimOptions,
-): Effect.Effect<Sandbox, ClaimError | ConnectionConfigError | KubeFailure, Scope.Scope | KubeClient> =>
+/** Options of `Sandbox.attach`: an existing claim, found by name. */
+export interface AttachOptions {
+  readonly claimName: string;
+  /** Default "default". */
+  readonly namespace?: string;
+  /** Seconds to wait for the claim to be Ready if it is not yet. Default 60. */
+  readonly readyTimeout?: number;
+  /**
+   * Wait until the claim is Ready (default true). With false, a claim that is bound to a sandbox is enough,
+   * which is what suspending or resuming a sandbox that is not Ready needs.
+   */
+  readonly waitReady?: boolean;
+  /** Default: `SANDBOX_ROUTER_URL` as a direct router URL. */
+  readonly connection?: ConnectionConfig;
+  readonly onProgress?: (progress: ClaimProgress) => void;
+}
+
+/** Builds the operations of one bound sandbox; `remove` deletes its claim. */
+const sandboxAt = (
+  kube: typeof KubeClient.Service,
+  router: Router,
+  claimName: string,
+  start: SandboxLocation,
+  remove: Effect.Effect<void, KubeFailure>,
+): Effect.Effect<Sandbox> =>
   Effect.gen(function* () {
-    const kube = yield* KubeClient;
-    const source = sourceOf(options);
-    const router = yield* makeRouter(options.connection ?? (yield* connectionFromEnv()));
-    const namespace = options.namespace ?? "default";
-    const claimed = yield* acquireClaim({
-      source,
-      namespace,
-      readyTimeoutSeconds: options.readyTimeout ?? 180,
-      ...(options.labels ? { labels: options.labels } : {}),
-      ...(options.podLabels ? { podLabels: options.podLabels } : {}),
-      ...(options.podAnnotations ? { podAnnotations: options.podAnnotations } : {}),
-      ...(options.shutdownAfterSeconds === undefined
-        ? {}
-        : { shutdownAfterSeconds: options.shutdownAfterSeconds }),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    const location = yield* Ref.make<SandboxLocation>({
-      sandboxName: claimed.sandboxName,
-      namespace,
-      podIPs: claimed.podIPs,
-    });
+    const { sandboxName, namespace } = start;
+    const location = yield* Ref.make<SandboxLocation>(start);
     const route = Effect.map(Ref.get(location), router);
-    const withKube = <A, E>(effect: Effect.Effect<A, E, KubeClient>) =>
-      Effect.provideService(effect, KubeClient, kube);
 
     // Polls the Sandbox until `done` holds (200 ms apart), then records its pod IPs for routing.
     const awaitSandbox = (
@@ -134,7 +138,7 @@ const claim = (
       done: (s: SandboxObject) => boolean,
       seconds: number,
     ) =>
-      kube.get<SandboxObject>(refs.sandbox, claimed.sandboxName, { namespace }).pipe(
+      kube.get<SandboxObject>(refs.sandbox, sandboxName, { namespace }).pipe(
         Effect.repeat(Schedule.recurUntil(done).pipe(Schedule.addDelay(() => Duration.millis(200)))),
         Effect.tap((sandbox) =>
           Ref.update(location, (l) => ({ ...l, podIPs: sandbox.status?.podIPs ?? [] })),
@@ -143,11 +147,11 @@ const claim = (
           duration: Duration.seconds(seconds),
           onTimeout: () =>
             new LifecycleTimeout({
-              sandbox: claimed.sandboxName,
+              sandbox: sandboxName,
               namespace,
               operation,
               seconds,
-              message: `${operation} of ${namespace}/${claimed.sandboxName} did not finish within ${seconds} s`,
+              message: `${operation} of ${namespace}/${sandboxName} did not finish within ${seconds} s`,
             }),
         }),
         Effect.asVoid,
@@ -155,14 +159,14 @@ const claim = (
     const setMode = (mode: "Running" | "Suspended") =>
       kube.patch(
         refs.sandbox,
-        claimed.sandboxName,
+        sandboxName,
         { type: "merge", body: { spec: { operatingMode: mode } } },
         { namespace },
       );
 
     return {
-      claimName: claimed.claimName,
-      sandboxName: claimed.sandboxName,
+      claimName,
+      sandboxName,
       namespace,
       run: (command, opts) => Effect.flatMap(route, (r) => commands.run(r, command, opts)),
       exec: (command, opts) => Stream.unwrap(Effect.map(route, (r) => commands.exec(r, command, opts))),
@@ -189,9 +193,104 @@ const claim = (
             ),
           ),
         ),
-      terminate: () => withKube(deleteClaim(source, namespace, claimed.claimName)),
+      terminate: () => remove,
     } satisfies Sandbox;
   });
 
-/** The Effect face of the SDK. */
-export const Sandbox = { claim } as const;
+/**
+ * Claims a sandbox for the life of the enclosing Scope: the claim is created, awaited until Ready, and
+ * deleted when the scope closes (also on failure and interruption).
+ *
+ * @example
+ * ```ts
+ * const program = Effect.scoped(
+ *   Effect.gen(function* () {
+ *     const sandbox = yield* Sandbox.claim({ warmPool: "python-sandbox-warmpool" });
+ *     return (yield* sandbox.run("echo hi")).stdout;
+ *   }),
+ * ).pipe(Effect.provide(KubeClient.layerDefault()));
+ * ```
+ */
+const claim = (
+  options: ClaimOptions,
+): Effect.Effect<Sandbox, ClaimError | ConnectionConfigError | KubeFailure, Scope.Scope | KubeClient> =>
+  Effect.gen(function* () {
+    const kube = yield* KubeClient;
+    const source = sourceOf(options);
+    const router = yield* makeRouter(options.connection ?? (yield* connectionFromEnv()));
+    const namespace = options.namespace ?? "default";
+    const claimed = yield* acquireClaim({
+      source,
+      namespace,
+      readyTimeoutSeconds: options.readyTimeout ?? 180,
+      ...(options.labels ? { labels: options.labels } : {}),
+      ...(options.podLabels ? { podLabels: options.podLabels } : {}),
+      ...(options.podAnnotations ? { podAnnotations: options.podAnnotations } : {}),
+      ...(options.shutdownAfterSeconds === undefined
+        ? {}
+        : { shutdownAfterSeconds: options.shutdownAfterSeconds }),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    return yield* sandboxAt(
+      kube,
+      router,
+      claimed.claimName,
+      { sandboxName: claimed.sandboxName, namespace, podIPs: claimed.podIPs },
+      Effect.provideService(deleteClaim(namespace, claimed.claimName), KubeClient, kube),
+    );
+  });
+
+/** The sandbox a claim is bound to right now, Ready or not. */
+const boundNow = (claim: ClaimLike, namespace: string): Effect.Effect<Bound, ClaimFailed> => {
+  const sandboxName = claim.status?.sandbox?.name || claim.status?.sandbox?.Name;
+  const name = claim.metadata?.name ?? "";
+  return sandboxName
+    ? Effect.succeed({ sandboxName, podIPs: claim.status?.sandbox?.podIPs ?? [] })
+    : Effect.fail(
+        new ClaimFailed({
+          claim: name,
+          namespace,
+          reason: "NotBound",
+          message: `claim ${namespace}/${name} is not bound to a sandbox yet`,
+        }),
+      );
+};
+
+/**
+ * Attaches to a claim that already exists (made by `claim`, the CLI, kubectl or another SDK): waits until
+ * it is bound and Ready, then routes to its sandbox. Nothing is deleted when done; `terminate()` deletes
+ * the claim explicitly.
+ */
+const attach = (
+  options: AttachOptions,
+): Effect.Effect<Sandbox, ClaimError | ConnectionConfigError | KubeFailure, KubeClient> =>
+  Effect.gen(function* () {
+    const kube = yield* KubeClient;
+    const router = yield* makeRouter(options.connection ?? (yield* connectionFromEnv()));
+    const namespace = options.namespace ?? "default";
+    // Fails with NotFound at once rather than waiting for a claim that is not there.
+    const current = yield* kube.get(refs.sandboxClaim, options.claimName, { namespace });
+    const bound =
+      options.waitReady === false
+        ? yield* boundNow(current as ClaimLike, namespace)
+        : yield* awaitBound(
+            refs.sandboxClaim,
+            {
+              namespace,
+              readyTimeoutSeconds: options.readyTimeout ?? 60,
+              ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+            },
+            options.claimName,
+            undefined,
+          );
+    return yield* sandboxAt(
+      kube,
+      router,
+      options.claimName,
+      { sandboxName: bound.sandboxName, namespace, podIPs: bound.podIPs },
+      Effect.provideService(deleteClaim(namespace, options.claimName), KubeClient, kube),
+    );
+  });
+
+/** The Effect face of the SDK: `Sandbox.claim` (scoped, deletes on release) and `Sandbox.attach`. */
+export const Sandbox = { claim, attach } as const;

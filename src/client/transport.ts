@@ -43,7 +43,7 @@ const maybeDelivered = new Set([500, 502, 504]);
 const neverDelivered = (status: number, body: string): boolean =>
   status === 503 || (status === 502 && body.includes("Could not connect to the backend sandbox"));
 
-const isRetryable =
+export const isRetryable =
   (spec: RequestSpec) =>
   (error: RequestError): boolean => {
     switch (error._tag) {
