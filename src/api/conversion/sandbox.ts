@@ -28,46 +28,33 @@ const replicasOfMode = (mode: v1beta1.OperatingMode | undefined): number | undef
 const synthesisedStatusReplicas = (mode: v1beta1.OperatingMode | undefined): number =>
   mode === "Suspended" ? 0 : 1;
 
+// Status differs only in the fields named in the header; everything else carries over as is.
+const statusUp = ({ replicas: _, ...status }: v1alpha1.SandboxStatus): v1beta1.SandboxStatus => status;
+
+const statusDown = (
+  { nodeName: _, ...status }: v1beta1.SandboxStatus,
+  mode: v1beta1.OperatingMode | undefined,
+): v1alpha1.SandboxStatus => ({ ...status, replicas: synthesisedStatusReplicas(mode) });
+
 const up = (alpha: v1alpha1.Sandbox): v1beta1.Sandbox => {
   const { replicas, ...spec } = alpha.spec;
-  const status = alpha.status;
   return {
     apiVersion: v1beta1.SANDBOX_API_VERSION,
     kind: "Sandbox",
     metadata: alpha.metadata,
     spec: { ...spec, ...field("operatingMode", modeOfReplicas(replicas)) },
-    ...field(
-      "status",
-      status && {
-        ...field("serviceFQDN", status.serviceFQDN),
-        ...field("service", status.service),
-        ...field("conditions", status.conditions),
-        ...field("selector", status.selector),
-        ...field("podIPs", status.podIPs),
-      },
-    ),
+    ...field("status", alpha.status && statusUp(alpha.status)),
   };
 };
 
 const down = (beta: v1beta1.Sandbox): v1alpha1.Sandbox => {
   const { operatingMode, ...spec } = beta.spec;
-  const status = beta.status;
   return {
     apiVersion: v1alpha1.SANDBOX_API_VERSION,
     kind: "Sandbox",
     metadata: beta.metadata,
     spec: { ...spec, ...field("replicas", replicasOfMode(operatingMode)) },
-    ...field(
-      "status",
-      status && {
-        ...field("serviceFQDN", status.serviceFQDN),
-        ...field("service", status.service),
-        ...field("conditions", status.conditions),
-        replicas: synthesisedStatusReplicas(operatingMode),
-        ...field("selector", status.selector),
-        ...field("podIPs", status.podIPs),
-      },
-    ),
+    ...field("status", beta.status && statusDown(beta.status, operatingMode)),
   };
 };
 
