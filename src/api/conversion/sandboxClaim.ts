@@ -81,19 +81,17 @@ const templateRefOfPool = (pool: string) => {
     : { sandboxTemplateRef: { name: template }, warmpool: v1alpha1.WARM_POOL_DEFAULT };
 };
 
+// Specs differ only in how they name the pool (and v1beta1's volumeClaimTemplates, which the callers stash);
+// the rest carries over as is.
 const up = (alpha: v1alpha1.SandboxClaim): v1beta1.SandboxClaim => {
-  const { spec, status } = alpha;
+  const { sandboxTemplateRef: _, warmpool: __, ...shared } = alpha.spec;
+  const status = alpha.status;
   const sandbox = status?.sandbox;
   return {
     apiVersion: v1beta1.EXTENSIONS_API_VERSION,
     kind: "SandboxClaim",
     metadata: alpha.metadata,
-    spec: {
-      warmPoolRef: { name: poolOfV1alpha1Claim(alpha) },
-      ...field("lifecycle", spec.lifecycle),
-      ...field("additionalPodMetadata", spec.additionalPodMetadata),
-      ...field("env", spec.env),
-    },
+    spec: { warmPoolRef: { name: poolOfV1alpha1Claim(alpha) }, ...shared },
     ...field(
       "status",
       status && {
@@ -108,21 +106,14 @@ const up = (alpha: v1alpha1.SandboxClaim): v1beta1.SandboxClaim => {
 };
 
 const down = (beta: v1beta1.SandboxClaim): v1alpha1.SandboxClaim => {
-  const { spec, status } = beta;
+  const { warmPoolRef, volumeClaimTemplates: _, ...shared } = beta.spec;
   return {
     apiVersion: v1alpha1.EXTENSIONS_API_VERSION,
     kind: "SandboxClaim",
     metadata: beta.metadata,
-    spec: {
-      ...templateRefOfPool(spec.warmPoolRef.name),
-      ...field("lifecycle", spec.lifecycle),
-      ...field("additionalPodMetadata", spec.additionalPodMetadata),
-      ...field("env", spec.env),
-    },
-    ...field(
-      "status",
-      status && { ...field("conditions", status.conditions), ...field("sandbox", status.sandbox) },
-    ),
+    spec: { ...templateRefOfPool(warmPoolRef.name), ...shared },
+    // v1alpha1's claim status is v1beta1's plus the old `Name` spelling.
+    ...field("status", beta.status),
   };
 };
 
