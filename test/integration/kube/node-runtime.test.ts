@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiServerHandle } from "../../../src/apiserver/index";
 import { generatePki } from "../../../src/apiserver/tls";
-import { startServer } from "./support";
+import { serveMutualTls, startServer } from "./support";
 
 // Real servers on a shared, noisy machine: generous bounds (never asserted as durations).
 setDefaultTimeout(120_000);
@@ -55,23 +55,13 @@ test("under Node: HTTPS with a CA and a token, CRUD, a watch and a tagged error"
 
 test("under Node: client certificates are presented", async () => {
   const pki = await generatePki("127.0.0.1");
-  // A real HTTPS server that demands a client certificate signed by its CA and echoes a namespace list.
-  const mtls = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    tls: {
-      cert: pki.serverCert,
-      key: pki.serverKey,
-      ca: pki.caCert,
-      requestCert: true,
-      rejectUnauthorized: true,
-    },
-    fetch: () =>
-      Response.json(
-        { kind: "Status", code: 418, reason: "Teapot", message: "client certificate accepted" },
-        { status: 418 },
-      ),
-  });
+  // Answers with a Status whose message proves the handshake got through.
+  const mtls = serveMutualTls(pki, () =>
+    Response.json(
+      { kind: "Status", code: 418, reason: "Teapot", message: "client certificate accepted" },
+      { status: 418 },
+    ),
+  );
   try {
     const url = `https://127.0.0.1:${mtls.port}`;
     const withCert = await runNode({

@@ -2,6 +2,7 @@
 // silent on command (to force gaps, 410s and dead streams), and a server answering with a fixed Status.
 import { Effect, Logger, LogLevel, type Scope } from "effect";
 import { type ApiServerHandle, type ApiServerOptions, startApiServer } from "../../../src/apiserver/index";
+import type { Pki } from "../../../src/apiserver/tls";
 import { KubeClient, type KubeClientOptions } from "../../../src/kube/client";
 import type { DirectConnection } from "../../../src/kube/connection";
 
@@ -24,6 +25,24 @@ export const runWith = <A, E>(
       Effect.provide(Logger.minimumLogLevel(LogLevel.Error)),
     ),
   );
+
+/**
+ * A real HTTPS server on loopback that demands a client certificate signed by `pki`'s CA and answers every
+ * request with `respond()` (the embedded API server authenticates by token; this isolates the client-cert path).
+ */
+export const serveMutualTls = (pki: Pki, respond: () => Response) =>
+  Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    tls: {
+      cert: pki.serverCert,
+      key: pki.serverKey,
+      ca: pki.caCert,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    fetch: respond,
+  });
 
 export const startServer = (options: ApiServerOptions = {}) =>
   startApiServer({ bookmarkIntervalMs: 200, ...options });

@@ -9,7 +9,7 @@ import type { ApiServerHandle } from "../../../src/apiserver/index";
 import { generatePki, type Pki } from "../../../src/apiserver/tls";
 import { KubeClient } from "../../../src/kube/client";
 import { refs } from "../../../src/kube/resources";
-import { runWith, startServer } from "./support";
+import { runWith, serveMutualTls, startServer } from "./support";
 
 // Real servers on a shared, noisy machine: generous bounds (never asserted as durations).
 setDefaultTimeout(60_000);
@@ -72,30 +72,18 @@ describe("HTTPS to the embedded API server", () => {
 });
 
 describe("client certificates", () => {
-  // A real HTTPS server that demands a client certificate signed by its CA (the embedded API server
-  // authenticates by token; this isolates the client-certificate path).
-  let mtls: ReturnType<typeof Bun.serve>;
+  let mtls: ReturnType<typeof serveMutualTls>;
   let pki: Pki;
   beforeAll(async () => {
     pki = await generatePki("127.0.0.1");
-    mtls = Bun.serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      tls: {
-        cert: pki.serverCert,
-        key: pki.serverKey,
-        ca: pki.caCert,
-        requestCert: true,
-        rejectUnauthorized: true,
-      },
-      fetch: () =>
-        Response.json({
-          kind: "NamespaceList",
-          apiVersion: "v1",
-          metadata: {},
-          items: [{ metadata: { name: "mtls" } }],
-        }),
-    });
+    mtls = serveMutualTls(pki, () =>
+      Response.json({
+        kind: "NamespaceList",
+        apiVersion: "v1",
+        metadata: {},
+        items: [{ metadata: { name: "mtls" } }],
+      }),
+    );
   }, 60_000);
   afterAll(async () => {
     await mtls?.stop(true);
