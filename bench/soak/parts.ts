@@ -1,0 +1,155 @@
+// Local mode taken apart so fault tests can break one piece at a time: the API server runs as a child process
+// (SIGKILL-able, restartable on the same SQLite file and port), while the node agent, the controller and the
+// router each live in their own scope in this process (the controller can be closed and started again).
+// Composition mirrors src/local/compose.ts, which only offers the whole system in one scope.
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Deferred, Effect, Exit, ManagedRuntime, Scope } from "effect";
+import { runController } from "../../src/controller/manager";
+import { KubeClient, refs } from "../../src/kube/index";
+import { LOCAL_POD_CIDR } from "../../src/local/compose";
+import { installCrds } from "../../src/local/crds";
+import { defaultTemplate, defaultWarmPool } from "../../src/local/defaults";
+import { startNodeAgent } from "../../src/node/index";
+import { feedSandboxIndex, routerScoped, SandboxIndex } from "../../src/router/index";
+import { poll } from "./kube";
+
+const root = join(import.meta.dir, "../..");
+const bun = join(root, "node_modules/.bin/bun");
+
+const freePort = () => {
+  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = server.port;
+  server.stop(true);
+  return port;
+};
+
+export interface Parts {
+  readonly stateDir: string;
+  readonly apiUrl: string;
+  readonly routerUrl: string;
+  readonly kubeconfigPath: string;
+  readonly index: SandboxIndex;
+  /** SIGKILLs the API server process and waits for it to be gone. */
+  killApiServer(): Promise<void>;
+  /** Starts the API server again on the same port and SQLite file; resolves once it answers. */
+  startApiServer(): Promise<void>;
+  /** Closes the controller's scope (its informers and workers stop) and starts a fresh controller. */
+  restartController(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const startParts = async (options: {
+  warmPoolReplicas: number;
+  namespace?: string;
+}): Promise<Parts> => {
+  const namespace = options.namespace ?? "default";
+  const stateDir = await mkdtemp(join(tmpdir(), "agent-sandbox-fault-"));
+  const kubeconfigPath = join(stateDir, "kubeconfig");
+  const port = freePort();
+  const apiUrl = `https://127.0.0.1:${port}`;
+  let api: ReturnType<typeof Bun.spawn> | undefined;
+
+  const startApiServer = async () => {
+    api = Bun.spawn(
+      [bun, "src/apiserver/main.ts", "--port", String(port), "--tls"].concat([
+        "--storage",
+        join(stateDir, "store.sqlite"),
+        "--kubeconfig",
+        kubeconfigPath,
+      ]),
+      { cwd: root, stdout: "ignore", stderr: "inherit" },
+    );
+    const up = await poll(
+      () => fetch(`${apiUrl}/readyz`, { tls: { rejectUnauthorized: false } }).then((r) => r.ok || undefined),
+      60,
+    );
+    if (!up) throw new Error("API server did not come up");
+  };
+  const killApiServer = async () => {
+    api?.kill("SIGKILL");
+    await api?.exited;
+  };
+
+  await startApiServer();
+  const runtime = ManagedRuntime.make(KubeClient.layer(kubeconfigPath));
+  const inScope = async <A>(
+    scope: Scope.Scope,
+    effect: Effect.Effect<A, unknown, KubeClient | Scope.Scope>,
+  ) => runtime.runPromise(Scope.extend(effect, scope));
+
+  const base = Effect.runSync(Scope.make());
+  let controllerScope = Effect.runSync(Scope.make());
+  const startController = async () => {
+    controllerScope = Effect.runSync(Scope.make());
+    await inScope(
+      controllerScope,
+      Effect.gen(function* () {
+        const ready = yield* Deferred.make<void>();
+        yield* Effect.forkScoped(runController({ onReady: () => Deferred.unsafeDone(ready, Effect.void) }));
+        yield* Deferred.await(ready);
+      }),
+    );
+  };
+  const stop = async () => {
+    await Effect.runPromise(Scope.close(controllerScope, Exit.void));
+    await Effect.runPromise(Scope.close(base, Exit.void));
+    await runtime.dispose();
+    await killApiServer();
+    await rm(stateDir, { recursive: true, force: true });
+  };
+
+  try {
+    await mkdir(join(stateDir, "node"), { recursive: true });
+    await runtime.runPromise(installCrds);
+    await inScope(
+      base,
+      startNodeAgent({ stateDir: join(stateDir, "node"), podCidr: LOCAL_POD_CIDR, isolation: "auto" }),
+    );
+    await startController();
+    await runtime.runPromise(
+      Effect.flatMap(KubeClient, (k) =>
+        Effect.all([
+          k.create(refs.sandboxTemplate, defaultTemplate(namespace)),
+          k.create(refs.sandboxWarmPool, defaultWarmPool(namespace, options.warmPoolReplicas)),
+        ]),
+      ),
+    );
+    const index = new SandboxIndex();
+    const router = await inScope(
+      base,
+      Effect.gen(function* () {
+        yield* Effect.forkScoped(feedSandboxIndex(index));
+        return yield* routerScoped({
+          hostname: "127.0.0.1",
+          port: 0,
+          metricsPort: null,
+          auth: { mode: "none" },
+          allowUnauthenticated: true,
+          localPodCidrs: [LOCAL_POD_CIDR],
+          index,
+        });
+      }),
+    );
+    if (!(await poll(async () => index.isSynced || undefined, 60)))
+      throw new Error("router index did not sync");
+    return {
+      stateDir,
+      apiUrl,
+      routerUrl: router.url,
+      kubeconfigPath,
+      index,
+      killApiServer,
+      startApiServer,
+      restartController: async () => {
+        await Effect.runPromise(Scope.close(controllerScope, Exit.void));
+        await startController();
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
