@@ -51,13 +51,13 @@ export const withLeaderElection = <A, E, R>(
   Effect.gen(function* () {
     const client = yield* KubeClient;
     const name = config.name ?? DEFAULT_LEASE_NAME;
-    const leaseMillis = Duration.toMillis(config.leaseDuration ?? "15 seconds");
+    const leaseSeconds = Math.ceil(Duration.toMillis(config.leaseDuration ?? "15 seconds") / 1000);
     const renewDeadline = Duration.decode(config.renewDeadline ?? "10 seconds");
-    const retry = leaseRetrySchedule(config.retryPeriod ?? "2 seconds");
+    const retryPeriod = config.retryPeriod ?? "2 seconds";
+    const retry = leaseRetrySchedule(retryPeriod);
+    const leaseKey = `${config.namespace}/${name}`;
     const log = (message: string) =>
-      Effect.logInfo(message).pipe(
-        Effect.annotateLogs({ lease: `${config.namespace}/${name}`, identity: config.identity }),
-      );
+      Effect.logInfo(message).pipe(Effect.annotateLogs({ lease: leaseKey, identity: config.identity }));
 
     // What we last saw of the lease and when (our clock): expiry is judged locally, immune to clock skew.
     let observedVersion: string | undefined;
@@ -67,7 +67,7 @@ export const withLeaderElection = <A, E, R>(
       const now = yield* Clock.currentTimeMillis;
       const fresh = (transitions: number): LeaseSpec => ({
         holderIdentity: config.identity,
-        leaseDurationSeconds: Math.ceil(leaseMillis / 1000),
+        leaseDurationSeconds: leaseSeconds,
         acquireTime: microTime(now),
         renewTime: microTime(now),
         leaseTransitions: transitions,
@@ -100,7 +100,7 @@ export const withLeaderElection = <A, E, R>(
       const expired = observedAt + (spec.leaseDurationSeconds ?? 0) * 1000 <= now;
       if (holder !== "" && !heldByUs && !expired) return false;
       const nextSpec = heldByUs
-        ? { ...spec, renewTime: microTime(now), leaseDurationSeconds: Math.ceil(leaseMillis / 1000) }
+        ? { ...spec, renewTime: microTime(now), leaseDurationSeconds: leaseSeconds }
         : fresh((spec.leaseTransitions ?? 0) + 1);
       // `replace` carries the resourceVersion we read: a rival's concurrent write makes ours fail with Conflict.
       const updated = yield* Effect.either(client.replace(leaseRef, { ...lease, spec: nextSpec }));
@@ -113,19 +113,18 @@ export const withLeaderElection = <A, E, R>(
 
     const failed = (what: string, cause: unknown) =>
       Effect.logWarning(`lease ${what} failed`, cause).pipe(
-        Effect.annotateLogs({ lease: `${config.namespace}/${name}` }),
+        Effect.annotateLogs({ lease: leaseKey }),
         Effect.as(false),
       );
 
+    /** Tries on the retry schedule until the lease is ours (acquired, or renewed when we already hold it). */
     const acquire = Effect.repeat(tryAcquireOrRenew, { schedule: retry, until: (won) => won });
 
     /** Completes when renewals kept failing for the whole renew deadline. */
     const renewUntilLost = Effect.gen(function* () {
       for (;;) {
-        yield* Effect.sleep(config.retryPeriod ?? "2 seconds");
-        const renewed = yield* Effect.repeat(tryAcquireOrRenew, { schedule: retry, until: (ok) => ok }).pipe(
-          Effect.timeoutOption(renewDeadline),
-        );
+        yield* Effect.sleep(retryPeriod);
+        const renewed = yield* acquire.pipe(Effect.timeoutOption(renewDeadline));
         if (renewed._tag === "None") return;
       }
     });
