@@ -64,6 +64,14 @@ interface Seen {
 }
 
 /**
+ * client-go names events `<object>.<hex nanoseconds>`; here the sub-millisecond digits are a per-recorder
+ * sequence, which keeps events written within one millisecond apart. BigInt because milliseconds x 1e6 is past
+ * 2^53, where a Number would round the sequence away.
+ */
+export const eventName = (objectName: string, millis: number, sequence: number): string =>
+  `${objectName}.${(BigInt(millis) * 1_000_000n + BigInt(sequence % 1_000_000)).toString(16)}`;
+
+/**
  * Writes core/v1 Events in the background. A repeat of an identical event (same object, type, reason and
  * message) bumps `count` and `lastTimestamp` of the existing Event instead of creating another, as kube's
  * recorder does; the memory of past events is a bounded LRU.
@@ -104,7 +112,8 @@ export const makeEventRecorder = (
           item.reason,
           item.message,
         ].join("\u0000");
-        const now = new Date(yield* Clock.currentTimeMillis).toISOString().replace(/\.\d+Z$/, "Z");
+        const millis = yield* Clock.currentTimeMillis;
+        const now = new Date(millis).toISOString().replace(/\.\d+Z$/, "Z");
         const previous = seen.get(key);
         if (previous) {
           const patched = yield* Effect.either(
@@ -122,8 +131,7 @@ export const makeEventRecorder = (
           }
           if (patched.left._tag !== "NotFound") return yield* Effect.fail(patched.left);
         }
-        // client-go names events <object>.<hex nanoseconds>; a sequence keeps same-millisecond ones apart.
-        const name = `${meta.name ?? "unknown"}.${(Date.now() * 1_000_000 + (sequence++ % 1_000_000)).toString(16)}`;
+        const name = eventName(meta.name ?? "unknown", millis, sequence++);
         yield* client.create(eventRef, {
           apiVersion: "v1",
           kind: "Event",
