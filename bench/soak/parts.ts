@@ -18,7 +18,7 @@ import { poll } from "./kube";
 const root = join(import.meta.dir, "../..");
 const bun = join(root, "node_modules/.bin/bun");
 
-const freePort = () => {
+export const freePort = () => {
   const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   const port = server.port;
   server.stop(true);
