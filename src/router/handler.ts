@@ -5,6 +5,7 @@ import { type Authenticator, noAuth } from "./auth";
 import { ErrorDetail, errorResponse, logInternalError } from "./errors";
 import { DEFAULT_RETRY, type ForwardFailure, forward, type RetryPolicy } from "./forward";
 import {
+  DEFAULT_NAMESPACE,
   hasHopByHop,
   isDnsLabel,
   type PodIpPolicy,
@@ -135,7 +136,7 @@ export function makeHandler(
       if (authEnabled) {
         const denied = await auth.authenticate(headers);
         if (metrics !== undefined) {
-          const rawNs = headers.get("x-sandbox-namespace") ?? "default";
+          const rawNs = headers.get("x-sandbox-namespace") ?? DEFAULT_NAMESPACE;
           metrics.authzDecision(isDnsLabel(rawNs) ? rawNs : "-", denied === undefined ? "allow" : "deny");
         }
         if (denied !== undefined) return errorResponse(denied.status, denied.detail);

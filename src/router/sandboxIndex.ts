@@ -1,6 +1,7 @@
 // In-memory resolution index fed by Sandbox and SandboxClaim events (docs/contracts.md):
 // sandbox name -> URL host of its ready pod, and claim name -> bound sandbox name, per namespace.
 // Lookups are two Map gets with no allocation; this sits on the request hot path.
+import { DEFAULT_NAMESPACE } from "./headers";
 import { parseIp } from "./ip";
 
 interface Meta {
@@ -37,7 +38,7 @@ export interface SandboxClaimLike {
 
 function key(meta: Meta | undefined): { namespace: string; name: string } | undefined {
   if (!meta?.name) return undefined;
-  return { namespace: meta.namespace || "default", name: meta.name };
+  return { namespace: meta.namespace || DEFAULT_NAMESPACE, name: meta.name };
 }
 
 function isReady(obj: SandboxLike): boolean {
