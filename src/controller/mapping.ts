@@ -7,6 +7,7 @@ import {
   SANDBOX_CLAIM,
   SANDBOX_TEMPLATE,
   SANDBOX_WARM_POOL,
+  shadowPoolName,
 } from "../api";
 import type { KubeObject } from "../kube";
 import type { ChildKind } from "./common/actions";
@@ -66,6 +67,8 @@ export const keysFor = (kind: ChildKind, o: KubeObject, view: CacheView): QueueK
           ...key("SandboxWarmPool", p.metadata.name),
           ...waitingClaims(view, namespace, p.metadata.name ?? ""),
         ]),
+        // v1alpha1 claims that name this template wait on its shadow pool name.
+        ...waitingClaims(view, namespace, shadowPoolName(name ?? "")),
       ];
     }
     case "Pod":

@@ -10,6 +10,7 @@ import {
   nameHash,
   networkPolicyName,
   pvcName,
+  templateOfShadowPool,
 } from "../api";
 import { type ClaimPlan, planClaim } from "./claim/plan";
 import type { Plan } from "./common/actions";
@@ -136,7 +137,10 @@ export const planStep = (
       const claim = view.get("SandboxClaim", namespace, name);
       if (claim === undefined) return undefined;
       const pool = view.get("SandboxWarmPool", namespace, claim.spec.warmPoolRef.name);
-      const template = pool && view.get("SandboxTemplate", namespace, pool.spec.sandboxTemplateRef.name);
+      const templateName =
+        pool?.spec.sandboxTemplateRef.name ?? templateOfShadowPool(claim.spec.warmPoolRef.name);
+      const template =
+        templateName === undefined ? undefined : view.get("SandboxTemplate", namespace, templateName);
       const names = [
         claim.status?.sandbox?.name,
         claim.metadata.annotations?.[ANNOTATION_SANDBOX_NAME],

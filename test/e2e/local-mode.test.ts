@@ -180,7 +180,8 @@ describe("local mode", () => {
     );
     const ips = pods.items.map((p) => p.status?.podIP).filter((ip): ip is string => ip !== undefined);
     expect(ips.length).toBeGreaterThan(0);
-    expect((await processesServing(ips)).length).toBe(ips.length);
+    // bubblewrap wrappers repeat the container command line, so a pod may show more than one process.
+    expect((await processesServing(ips)).length).toBeGreaterThanOrEqual(ips.length);
     await local.stop();
     expect(await processesServing(ips)).toEqual([]);
   });

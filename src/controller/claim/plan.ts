@@ -44,6 +44,7 @@ import {
   REASON_WARM_POOL_NOT_FOUND,
   SANDBOX,
   SANDBOX_WARM_POOL,
+  templateOfShadowPool,
   V1BETA1,
 } from "../../api";
 import type { Action, JsonObject, ObjectKey, Plan } from "../common/actions";
@@ -296,18 +297,10 @@ class ClaimPlanner {
       );
     }
 
-    if (this.o.pool === undefined)
-      return this.notReady(
-        REASON_WARM_POOL_NOT_FOUND,
-        `SandboxWarmPool "${this.claim.spec.warmPoolRef.name}" not found`,
-        { requeueAfterMs: NOT_FOUND_REQUEUE_MS },
-      );
-    if (this.o.template === undefined)
-      return this.notReady(
-        REASON_TEMPLATE_NOT_FOUND,
-        `SandboxTemplate "${this.o.pool.spec.sandboxTemplateRef.name}" not found`,
-        { requeueAfterMs: NOT_FOUND_REQUEUE_MS },
-      );
+    const missing = this.missingPoolOrTemplate();
+    if (missing) return missing;
+    // A v1alpha1 claim names only a template; without a real pool of that shadow name it starts cold.
+    if (this.o.pool === undefined) return this.coldStart(false);
 
     // 4. Per-claim env or volumes cannot be given to a running pod: always cold.
     const custom =
@@ -434,21 +427,28 @@ class ClaimPlanner {
     return this.finish({ conditions: this.claim.status?.conditions ?? [] }, { adopting: name });
   }
 
+  /**
+   * The claim's pool and template, or why not: a missing pool is WarmPoolNotFound unless its name is a
+   * v1alpha1 claim's shadow pool, which stands for the template in its name.
+   */
+  missingPoolOrTemplate(): ClaimPlan | undefined {
+    const poolName = this.claim.spec.warmPoolRef.name;
+    const templateName = this.o.pool?.spec.sandboxTemplateRef.name ?? templateOfShadowPool(poolName);
+    if (templateName === undefined)
+      return this.notReady(REASON_WARM_POOL_NOT_FOUND, `SandboxWarmPool "${poolName}" not found`, {
+        requeueAfterMs: NOT_FOUND_REQUEUE_MS,
+      });
+    if (this.o.template === undefined)
+      return this.notReady(REASON_TEMPLATE_NOT_FOUND, `SandboxTemplate "${templateName}" not found`, {
+        requeueAfterMs: NOT_FOUND_REQUEUE_MS,
+      });
+    return undefined;
+  }
+
   coldStart(decided: boolean): ClaimPlan {
-    const pool = this.o.pool;
-    const template = this.o.template;
-    if (pool === undefined)
-      return this.notReady(
-        REASON_WARM_POOL_NOT_FOUND,
-        `SandboxWarmPool "${this.claim.spec.warmPoolRef.name}" not found`,
-        { requeueAfterMs: NOT_FOUND_REQUEUE_MS },
-      );
-    if (template === undefined)
-      return this.notReady(
-        REASON_TEMPLATE_NOT_FOUND,
-        `SandboxTemplate "${pool.spec.sandboxTemplateRef.name}" not found`,
-        { requeueAfterMs: NOT_FOUND_REQUEUE_MS },
-      );
+    const missing = this.missingPoolOrTemplate();
+    if (missing) return missing;
+    const template = this.o.template!;
     const built = this.buildColdSandbox(template);
     if (!built.ok) return this.notReady(built.reason, built.error);
     if (!decided) this.claimAnnotations[ANNOTATION_SANDBOX_NAME] = this.name;

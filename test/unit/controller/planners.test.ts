@@ -552,3 +552,31 @@ describe("SandboxClaim planner", () => {
     });
   });
 });
+
+describe("SandboxClaim planner: v1alpha1 claims (shadow pools)", () => {
+  const shadow = claimObj({ warmPoolRef: { name: "shadow-pool-tpl" } });
+  const readyReason = (actions: ReadonlyArray<Action>) =>
+    (statusOf(actions) as unknown as { conditions: Array<{ type: string; reason: string }> }).conditions.find(
+      (c) => c.type === "Ready",
+    )?.reason;
+
+  test("with no pool of the shadow name, the claim starts cold from the template in the name", () => {
+    const plan = planClaim({ ...claimObserved(shadow), pool: undefined });
+    expect(plan.actions).toContainEqual(
+      expect.objectContaining({
+        _tag: "Create",
+        kind: "Sandbox",
+        object: expect.objectContaining({ kind: "Sandbox" }),
+      }),
+    );
+  });
+
+  test("a missing template is TemplateNotFound, and a missing ordinary pool stays WarmPoolNotFound", () => {
+    expect(
+      readyReason(planClaim({ ...claimObserved(shadow), pool: undefined, template: undefined }).actions),
+    ).toBe("TemplateNotFound");
+    expect(readyReason(planClaim({ ...claimObserved(claimObj()), pool: undefined }).actions)).toBe(
+      "WarmPoolNotFound",
+    );
+  });
+});
