@@ -54,6 +54,7 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
   const send = (req: HttpRequest, outer?: AbortSignal): Effect.Effect<Response, KubeFailure> => {
     const url = `${conn.server}${req.path}${queryString(req.query ?? {})}`;
     const what = `${req.method} ${req.path}`;
+    const timeout = timeoutOf(req);
     if (!IS_BUN && conn.proxy) {
       return Effect.fail(new KubeError({ message: `${what}: proxy-url is supported on Bun only`, code: 0 }));
     }
@@ -80,9 +81,9 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
       catch: (cause) => failureFromThrown(cause, what),
     }).pipe(
       Effect.timeoutFail({
-        duration: timeoutOf(req),
+        duration: timeout,
         onTimeout: () =>
-          new Timeout({ message: `${what}: no response in ${Duration.format(timeoutOf(req))}`, code: 0 }),
+          new Timeout({ message: `${what}: no response in ${Duration.format(timeout)}`, code: 0 }),
       }),
       Effect.flatMap((res) =>
         res.ok
