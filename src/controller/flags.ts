@@ -38,6 +38,7 @@ export interface ControllerFlags {
     readonly manageCerts: boolean;
   };
   readonly version: boolean;
+  readonly help: boolean;
 }
 
 type Kind = "string" | "bool" | "int" | "duration" | "address" | "list";
@@ -70,6 +71,7 @@ const FLAGS: Record<string, { kind: Kind; default: string }> = {
   "webhook-namespace": { kind: "string", default: CONTROLLER_NAMESPACE },
   "manage-webhook-certs": { kind: "bool", default: "true" },
   version: { kind: "bool", default: "false" },
+  help: { kind: "bool", default: "false" },
 };
 
 /** Upstream flags this controller accepts for compatibility but does not act on. */
@@ -106,6 +108,18 @@ export const parseDuration = (value: string): number | undefined => {
   }
   return value.length > 0 ? total : undefined;
 };
+
+/** `--help` text: every flag with its default, then the upstream flags accepted and ignored. */
+export const usage = (): string =>
+  [
+    "Usage: agent-sandbox-controller [flags]",
+    "",
+    ...Object.entries(FLAGS).map(
+      ([name, spec]) => `  --${name}${spec.default === "" ? "" : ` (default ${spec.default})`}`,
+    ),
+    "",
+    `Accepted and ignored: ${IGNORED_FLAGS.map((f) => `--${f}`).join(", ")}`,
+  ].join("\n");
 
 export const parseFlags = (argv: ReadonlyArray<string>): Either.Either<ControllerFlags, string> => {
   const values: Record<string, string> = Object.fromEntries(
@@ -169,6 +183,7 @@ export const parseFlags = (argv: ReadonlyArray<string>): Either.Either<Controlle
     ...(str("kubeconfig") ? { kubeconfig: str("kubeconfig") } : {}),
     ...(metricsAddress ? { metricsAddress } : {}),
     ...(probeAddress ? { probeAddress } : {}),
+    help: bool("help"),
     leaderElect: bool("leader-elect"),
     leaderElectionNamespace: str("leader-election-namespace"),
     extensions: bool("extensions"),

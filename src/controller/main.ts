@@ -6,7 +6,7 @@ import { Effect, Either } from "effect";
 import { CONTROLLER_NAMESPACE, DEFAULT_ALLOWED_LABEL_DOMAIN } from "../api";
 import { KubeClient } from "../kube";
 import { defaultControllerConfig } from "./config";
-import { parseAllowedLabelDomains, parseFlags } from "./flags";
+import { parseAllowedLabelDomains, parseFlags, usage } from "./flags";
 import { runController } from "./manager";
 import { dnsNamesFor, loadOrCreateCert } from "./webhook/cert";
 import { patchCaBundles, serveWebhook } from "./webhook/server";
@@ -19,6 +19,10 @@ if (Either.isLeft(parsed)) {
   process.exit(2);
 }
 const flags = parsed.right;
+if (flags.help) {
+  console.log(usage());
+  process.exit(0);
+}
 if (flags.version) {
   console.log(`agent-sandbox-controller ${VERSION}`);
   process.exit(0);

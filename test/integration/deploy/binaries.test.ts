@@ -1,6 +1,6 @@
 // Compiles the three binaries with scripts/build-binaries.ts and runs them on this machine: each starts with
 // the flags the chart or its image passes (the controller against the embedded API server) and answers its
-// health checks; the router's --help names every flag and variable the chart passes. A missing entry point
+// health checks; each --help names every flag and variable the chart passes. A missing entry point
 // fails here by name.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -110,6 +110,27 @@ describe("compiled binaries", () => {
     const { code, output } = await run("sandbox-router", ["--help"]);
     expect(code).toBe(0);
     for (const flag of routerHelpTerms()) expect(output).toContain(flag);
+  });
+
+  test("the controller's --help exits 0 and names every flag the chart passes", async () => {
+    const { code, output } = await run("agent-sandbox-controller", ["--help"]);
+    expect(code).toBe(0);
+    const args: string[] = field(
+      find(
+        renderChart({ values: { controller: { enabled: true } } }),
+        "Deployment",
+        "agent-sandbox-controller",
+      ),
+      "spec.template.spec.containers.0.args",
+    );
+    for (const flag of new Set(args.map(flagName))) expect(output).toContain(flag);
+  });
+
+  test("the runtime's --help exits 0 and names its flags and variables", async () => {
+    const { code, output } = await run("sandbox-runtime", ["--help"]);
+    expect(code).toBe(0);
+    for (const term of ["--host", "--port", "--base-dir", "SANDBOX_BASE_DIR", "SANDBOX_EXEC_TIMEOUT_SECONDS"])
+      expect(output).toContain(term);
   });
 
   test("the router starts on a free port and answers /healthz and /readyz", async () => {
