@@ -106,7 +106,8 @@ test("random requests get the backend's answer or a specified error, and the rou
       if (r.id !== undefined) headers["X-Sandbox-ID"] = r.id;
       if (r.namespace !== undefined) headers["X-Sandbox-Namespace"] = r.namespace;
       if (port !== undefined) headers["X-Sandbox-Port"] = port;
-      // A leading "//" is collapsed by Bun itself (client or server) even without the router, so start with a segment.
+      // A leading "//" is collapsed by Bun itself (client or server) even without the router, hence the
+      // "p/" start and the collapse in the expected path (".." segments can still bring it to the front).
       const url = new URL(`${router.url}/p/${r.path.join("/")}`);
       const withBody = r.method !== "GET" && r.method !== "HEAD";
       const res = await fetch(url, { method: r.method, headers, ...(withBody ? { body: r.body } : {}) });
@@ -123,7 +124,7 @@ test("random requests get the backend's answer or a specified error, and the rou
         if (r.method !== "HEAD") {
           expect(JSON.parse(text)).toEqual({
             method: r.method,
-            path: url.pathname + url.search,
+            path: (url.pathname + url.search).replace(/^\/+/, "/"),
             bodyBytes: withBody ? r.body.length : 0,
           });
         }
