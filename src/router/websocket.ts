@@ -105,6 +105,9 @@ function openBackend(
   });
 }
 
+/** Bun refused to upgrade (not a valid WebSocket handshake): the only case answered with plain HTTP. */
+const upgradeFailed = () => new Response("WebSocket upgrade failed", { status: 400 });
+
 export class WebSocketProxy {
   private readonly perClient = new Map<string, number>();
   private readonly live = new Set<ServerWebSocket<SocketData>>();
@@ -158,13 +161,11 @@ export class WebSocketProxy {
     if (upgraded) return undefined;
     backend.ws.close(1011);
     this.release(clientIp);
-    return new Response("WebSocket upgrade failed", { status: 400 });
+    return upgradeFailed();
   }
 
   private accept(req: Request, server: Server<SocketData>, data: SocketData): Response | undefined {
-    return server.upgrade(req, { data })
-      ? undefined
-      : new Response("WebSocket upgrade failed", { status: 400 });
+    return server.upgrade(req, { data }) ? undefined : upgradeFailed();
   }
 
   private release(clientKey: string | undefined): void {
