@@ -40,26 +40,26 @@ const runOrThrow = async <A, E>(
   throw Cause.squash(exit.cause);
 };
 
-// Sessions still open when the process gets SIGINT/SIGTERM are closed (their claims deleted) before it exits.
-const openSessions = new Set<SandboxSession>();
-const closeAllAndExit = (signal: NodeJS.Signals) => {
-  void Promise.allSettled([...openSessions].map((s) => s.close())).then(() =>
+// Claims still held when the process gets SIGINT/SIGTERM, by open sessions or by creates still waiting
+// for Ready, are deleted before it exits: an agent stopped with Ctrl-C leaves nothing behind.
+const cleanups = new Set<() => Promise<void>>();
+const cleanUpAndExit = (signal: NodeJS.Signals) => {
+  void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() =>
     process.exit(signal === "SIGINT" ? 130 : 143),
   );
 };
-const track = (session: SandboxSession) => {
-  if (openSessions.size === 0) {
-    process.once("SIGINT", closeAllAndExit);
-    process.once("SIGTERM", closeAllAndExit);
+/** Runs `cleanup` on SIGINT/SIGTERM until the returned function is called. */
+const holdUntilReleased = (cleanup: () => Promise<void>): (() => void) => {
+  if (cleanups.size === 0) {
+    process.once("SIGINT", cleanUpAndExit);
+    process.once("SIGTERM", cleanUpAndExit);
   }
-  openSessions.add(session);
-};
-const untrack = (session: SandboxSession) => {
-  openSessions.delete(session);
-  if (openSessions.size === 0) {
-    process.off("SIGINT", closeAllAndExit);
-    process.off("SIGTERM", closeAllAndExit);
-  }
+  cleanups.add(cleanup);
+  return () => {
+    if (!cleanups.delete(cleanup) || cleanups.size > 0) return;
+    process.off("SIGINT", cleanUpAndExit);
+    process.off("SIGTERM", cleanUpAndExit);
+  };
 };
 
 /** A claimed sandbox; close it (or let `await using` do it) to delete the claim. */
@@ -83,6 +83,8 @@ export class SandboxSession implements AsyncDisposable {
     ) => Promise<void>;
   };
   #closed: Promise<void> | undefined;
+
+  #release: () => void = () => {};
 
   private constructor(
     private readonly sandbox: Sandbox,
@@ -123,14 +125,33 @@ export class SandboxSession implements AsyncDisposable {
       : KubeClient.layerDefault();
     const runtime: Runtime = ManagedRuntime.make(layer);
     const scope = await runtime.runPromise(Scope.make());
+    // Aborted by the caller's signal, or by SIGINT/SIGTERM while waiting (which then deletes the claim).
+    const abort = new AbortController();
+    if (options.signal?.aborted) abort.abort();
+    options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+    const opening = (async () => {
+      try {
+        const sandbox = await runOrThrow(runtime, Scope.extend(acquire, scope), abort.signal);
+        return new SandboxSession(sandbox, scope, runtime);
+      } catch (error) {
+        await runtime.runPromise(Scope.close(scope, Exit.void));
+        await runtime.dispose();
+        throw error;
+      }
+    })();
+    const release = holdUntilReleased(async () => {
+      abort.abort();
+      await opening.then(
+        (session) => session.close(),
+        () => {},
+      );
+    });
     try {
-      const sandbox = await runOrThrow(runtime, Scope.extend(acquire, scope), options.signal);
-      const session = new SandboxSession(sandbox, scope, runtime);
-      track(session);
+      const session = await opening;
+      session.#release = release;
       return session;
     } catch (error) {
-      await runtime.runPromise(Scope.close(scope, Exit.void));
-      await runtime.dispose();
+      release();
       throw error;
     }
   }
@@ -162,7 +183,7 @@ export class SandboxSession implements AsyncDisposable {
   /** Deletes the claim (if this session created it) and releases local resources. Safe to call twice. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      untrack(this);
+      this.#release();
       await this.runtime.runPromise(Scope.close(this.scope, Exit.void));
       await this.runtime.dispose();
     })();

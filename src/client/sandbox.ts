@@ -99,8 +99,11 @@ interface SandboxObject extends KubeObject {
 const conditionTrue = (sandbox: SandboxObject, type: string) =>
   sandbox.status?.conditions?.some((c) => c.type === type && c.status === "True") === true;
 
+// Tolerates `{ template, warmPool: undefined }` from callers who spread optional settings.
 const sourceOf = (options: ClaimOptions): ClaimSource =>
-  "warmPool" in options ? { warmPool: options.warmPool } : { template: options.template };
+  "warmPool" in options && options.warmPool !== undefined
+    ? { warmPool: options.warmPool }
+    : { template: (options as { readonly template: string }).template };
 
 /** Options of `Sandbox.attach`: an existing claim, found by name. */
 export interface AttachOptions {

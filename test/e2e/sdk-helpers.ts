@@ -1,0 +1,62 @@
+// Shared by the SDK's end-to-end tests: Kubernetes calls against local mode, and a warm pool that never
+// becomes ready (its image is unknown to the node agent) for timeout tests.
+import { Effect } from "effect";
+import { KubeClient, type KubeObject, refs } from "../../src/kube/index";
+import type { LocalHandle } from "../support/local";
+
+export const kubeOn =
+  (local: () => LocalHandle) =>
+  <A, E>(f: (k: typeof KubeClient.Service) => Effect.Effect<A, E>): Promise<A> =>
+    Effect.runPromise(
+      Effect.flatMap(KubeClient, f).pipe(Effect.provide(KubeClient.layer(local().kubeconfigPath))),
+    );
+
+/** Names of the SandboxClaims in `default`. */
+export const claimNames = async (kube: ReturnType<typeof kubeOn>): Promise<string[]> =>
+  (await kube((k) => k.listAll(refs.sandboxClaim, { namespace: "default" }))).items.map(
+    (c) => c.metadata?.name ?? "",
+  );
+
+/** Polls `probe` every 100 ms until it returns a value; fails after `seconds`. */
+export const until = async <A>(
+  what: string,
+  probe: () => Promise<A | undefined>,
+  seconds = 60,
+): Promise<A> => {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+};
+
+/** Waits until no claim is left in `default` (claims are deleted asynchronously by finalizers). */
+export const noClaimsLeft = (kube: ReturnType<typeof kubeOn>) =>
+  until("all claims deleted", async () => ((await claimNames(kube)).length === 0 ? true : undefined));
+
+/** A template whose image no node can run, and a warm pool of it: claims from it never become Ready. */
+export const createStuckPool = async (kube: ReturnType<typeof kubeOn>, name: string): Promise<void> => {
+  const template: KubeObject = {
+    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+    kind: "SandboxTemplate",
+    metadata: { name, namespace: "default" },
+    spec: {
+      podTemplate: {
+        spec: { containers: [{ name: "main", image: "registry.invalid/no-such-image:1" }] },
+      },
+    },
+  };
+  await kube((k) => k.create(refs.sandboxTemplate, template));
+  await kube((k) =>
+    k.create(refs.sandboxWarmPool, {
+      apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+      kind: "SandboxWarmPool",
+      metadata: { name, namespace: "default" },
+      spec: { replicas: 1, sandboxTemplateRef: { name } },
+    }),
+  );
+};
+
+export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
