@@ -1,0 +1,74 @@
+// bun run bench/load/router-throughput.ts [--seconds N]
+// The k6 router-throughput profile without k6: wrk with bench/router/ids.lua (requests spread over the profile's
+// sandbox IDs) against the router as bench/router benchmarks it (index of N sandboxes, all pointing at the bench
+// backend). Numbers and thresholds come from bench/profiles.json; exits 1 when a threshold is missed.
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import profiles from "../profiles.json";
+
+const profile = profiles.routerThroughput;
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: String(profile.durationSeconds) } },
+});
+const here = import.meta.dir;
+const bun = join(here, "../../node_modules/.bin/bun");
+const children: ReturnType<typeof Bun.spawn>[] = [];
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
+
+/** Starts a bench/router helper and reads the JSON line it prints once listening. */
+const spawnJson = async <T>(script: string, args: string[] = []): Promise<T> => {
+  const proc = Bun.spawn([bun, join(here, "../router", script), ...args], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  children.push(proc);
+  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${script} exited early`);
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return JSON.parse(text.split("\n")[0] ?? "") as T;
+};
+
+const backend = await spawnJson<{ port: number }>("backend.ts");
+const router = await spawnJson<{ port: number }>("router-entry.ts", [String(profile.sandboxIds)]);
+const wrk = Bun.spawn(
+  [
+    "wrk",
+    "-t1",
+    `-c${profile.connections}`,
+    `-d${values.seconds}s`,
+    "-s",
+    join(here, "../router/ids.lua"),
+  ].concat([`http://127.0.0.1:${router.port}${profile.path}`]),
+  {
+    env: { ...process.env, SANDBOX_IDS: String(profile.sandboxIds), SANDBOX_PORT: String(backend.port) },
+    stdout: "pipe",
+    stderr: "inherit",
+  },
+);
+const out = await new Response(wrk.stdout).text();
+const line = out.split("\n").find((l) => l.startsWith("WRK_JSON "));
+if (!line) throw new Error(`wrk printed no summary:\n${out}`);
+const r = JSON.parse(line.slice(9)) as {
+  requests: number;
+  duration_us: number;
+  errors: number;
+  p99_us: number;
+};
+const result = {
+  rps: Math.round(r.requests / (r.duration_us / 1e6)),
+  p99Ms: r.p99_us / 1000,
+  errorRate: r.requests > 0 ? r.errors / r.requests : 1,
+  requests: r.requests,
+};
+const passed = result.p99Ms <= profile.thresholds.p99Ms && result.errorRate <= profile.thresholds.errorRate;
+console.log(
+  JSON.stringify({ profile: "routerThroughput", ...result, thresholds: profile.thresholds, passed }),
+);
+process.exit(passed ? 0 : 1);
