@@ -3,7 +3,7 @@
 // status 1; a wrong call prints usage and exits with status 2.
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Scope } from "effect";
 import { KubeClient } from "../../kube/client";
-import { type ParsedArgs, parseArgs, stringFlag, UsageError } from "./args";
+import { type ParsedArgs, parseArgs, secondsFlag, stringFlag, UsageError } from "./args";
 import { EXIT_USAGE, runCommand, USAGE } from "./commands";
 
 const HINT = "Run `agent-sandbox --help` for usage.\n";
@@ -18,6 +18,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   let args: ParsedArgs;
   try {
     args = parseArgs(argv);
+    secondsFlag(args, "timeout"); // checked up front, also for commands that do not wait
   } catch (error) {
     process.stderr.write(`agent-sandbox: ${errorLine(error)}\n${HINT}`);
     return EXIT_USAGE;
