@@ -3,7 +3,7 @@
 // sandbox carries it out, and its output becomes the next observation.
 //
 //   SANDBOX_ROUTER_URL=http://127.0.0.1:8080 KUBECONFIG=~/.kube/config bun run examples/agent-tool.ts
-import { type SandboxSession, SandboxClient } from "../src/client/index";
+import { SandboxClient, type SandboxSession } from "../src/client/index";
 
 /** What the agent can ask its tool to do. */
 type Action =

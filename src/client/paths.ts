@@ -15,10 +15,10 @@ export const sandboxPath = (path: string): Either.Either<string, InvalidPath> =>
     );
   if (path.split(/[\\/]/).includes(".."))
     return Either.left(new InvalidPath({ path, message: `path must not contain "..": ${path}` }));
-  const normal = posix.normalize(path.replace(/^\/+/, ""));
+  const normal = posix.normalize(path.replace(/^\/+/, "")).replace(/\/+$/, "");
   if (normal === "." || normal === "")
     return Either.left(new InvalidPath({ path, message: "path names no file" }));
-  return Either.right(normal.replace(/\/+$/, ""));
+  return Either.right(normal);
 };
 
 /** One path segment for the legacy runtime's `/download/<p>` style routes: `/` travels as `%2F`. */
