@@ -156,6 +156,10 @@ export class SandboxSession implements AsyncDisposable {
     }
   }
 
+  /**
+   * Runs a command line (split like POSIX shlex, no shell) and resolves with its whole output and exit
+   * code. A non-zero exit code is a result, not an error. Never retried once it may have reached the sandbox.
+   */
   run(command: string, options?: RunOptions & CallOptions): Promise<ExecutionResult> {
     return runOrThrow(this.runtime, this.sandbox.run(command, options), options?.signal);
   }
@@ -166,10 +170,12 @@ export class SandboxSession implements AsyncDisposable {
     yield* Stream.toAsyncIterableRuntime(this.sandbox.exec(command, options), runtime);
   }
 
+  /** Stops the sandbox's pod, keeping its volumes; resolves once it is suspended. */
   suspend(options?: LifecycleOptions & CallOptions): Promise<void> {
     return runOrThrow(this.runtime, this.sandbox.suspend(options), options?.signal);
   }
 
+  /** Starts the pod again; resolves once the sandbox is Ready (routing follows its new pod IP). */
   resume(options?: LifecycleOptions & CallOptions): Promise<void> {
     return runOrThrow(this.runtime, this.sandbox.resume(options), options?.signal);
   }
@@ -195,7 +201,15 @@ export class SandboxSession implements AsyncDisposable {
   }
 }
 
-/** Entry point of the Promise face. */
+/**
+ * Entry point of the Promise face.
+ *
+ * @example
+ * ```ts
+ * await using sandbox = await SandboxClient.create({ warmPool: "python-sandbox-warmpool" });
+ * console.log((await sandbox.run("echo 'Hello from Local!'")).stdout);
+ * ```
+ */
 export const SandboxClient = {
   create: (options: CreateOptions): Promise<SandboxSession> => SandboxSession.create(options),
   attach: (options: AttachSessionOptions): Promise<SandboxSession> => SandboxSession.attach(options),
