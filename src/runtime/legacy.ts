@@ -86,11 +86,14 @@ export const upload = async (req: Request, ctx: RuntimeContext): Promise<Respons
     const msg = "Value error, Expected UploadFile, received: <class 'str'>";
     return unprocessable([{ type: "value_error", loc: ["body", "file"], msg, input: file }]);
   }
-  const target = await resolveConfined(ctx.baseDir, file.name);
+  // A part without a filename arrives as a bare Blob; there is nothing to name the file by.
+  const name = (file as { name?: string }).name ?? "";
+  if (name === "") return json({ message: "File upload failed: the file part has no filename" }, 400);
+  const target = await resolveConfined(ctx.baseDir, name);
   if (target === undefined) return accessDenied();
   try {
     await writeAtomically(target, file);
-    return json({ message: `File '${file.name}' uploaded successfully.` });
+    return json({ message: `File '${name}' uploaded successfully.` });
   } catch (error) {
     return json(
       { message: `File upload failed: ${error instanceof Error ? error.message : String(error)}` },

@@ -56,6 +56,14 @@ describe("POST /upload", () => {
     expect(stringField.status).toBe(422);
   });
 
+  test("a file part without a filename is a 400 that says so, and nothing is written", async () => {
+    const form = new FormData();
+    form.append("file", new File(["x"], ""));
+    const res = await fetch(`${rt.url}/upload`, { method: "POST", body: form });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ message: "File upload failed: the file part has no filename" });
+  });
+
   test("writing over a directory fails with upstream's 500 body", async () => {
     const res = await upload("inner", "x");
     expect(res.status).toBe(500);
