@@ -145,6 +145,12 @@ const bubblewrapCommand = (
   if (launch.workingDir !== "/" && launch.workingDir !== "/tmp" && !covered(launch.workingDir))
     fromRoot(launch.workingDir);
   for (const m of launch.mounts) binds.push({ host: m.hostPath, path: m.mountPath, readOnly: m.readOnly });
+  // The pod's own /tmp hides the host's, where the program may live (a checkout under /tmp, say): keep the
+  // top directory of each host path the command names visible, read-only.
+  const programDirs = [
+    ...new Set(launch.argv.filter((a) => a.startsWith("/tmp/")).map((a) => `/tmp/${a.split("/")[2]}`)),
+  ];
+  for (const dir of programDirs) binds.push({ host: dir, path: dir, readOnly: true });
 
   const args = [
     bwrap,
@@ -160,12 +166,15 @@ const bubblewrapCommand = (
   args.push("--dev", "/dev", "--proc", "/proc");
   for (const dir of hidden) args.push("--tmpfs", dir);
   for (const b of binds) args.push(b.readOnly ? "--ro-bind" : "--bind", b.host, b.path);
+  // State directories inside a program directory stay hidden under its read-only bind.
+  for (const dir of dirs.hidden.filter((d) => programDirs.some((p) => d.startsWith(`${p}/`))))
+    args.push("--tmpfs", dir);
   args.push("--chdir", launch.workingDir, "--", ...launch.argv);
   return {
     argv: args,
     env: { ...launch.env, TMPDIR: "/tmp", HOME: launch.env.HOME ?? "/tmp" },
     cwd: "/",
-    ensureDirs: binds.map((b) => b.host),
+    ensureDirs: binds.filter((b) => !programDirs.includes(b.host)).map((b) => b.host),
     links: [],
   };
 };

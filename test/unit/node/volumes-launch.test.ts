@@ -115,6 +115,19 @@ describe("hostCommand", () => {
     expect(cmd.env.SANDBOX_BASE_DIR).toBe("/app");
   });
 
+  test("a program under /tmp stays visible read-only over the pod's /tmp, with the state dir still hidden", () => {
+    const fromTmp = { ...launch, argv: ["/tmp/checkout/node_modules/bun", "/tmp/checkout/src/main.ts"] };
+    const dirsInCheckout = { rootfs: "/tmp/checkout/.state/pods/p/rootfs", hidden: ["/tmp/checkout/.state"] };
+    const cmd = hostCommand(fromTmp, dirsInCheckout, "bubblewrap", fakeHost);
+    const args = cmd.argv.join(" ");
+    expect(args).toContain("--bind /tmp/checkout/.state/pods/p/rootfs/tmp /tmp");
+    expect(args.indexOf("--ro-bind /tmp/checkout /tmp/checkout")).toBeGreaterThan(args.indexOf("/tmp "));
+    expect(args.indexOf("--tmpfs /tmp/checkout/.state")).toBeGreaterThan(
+      args.indexOf("--ro-bind /tmp/checkout /tmp/checkout"),
+    );
+    expect(cmd.ensureDirs).not.toContain("/tmp/checkout");
+  });
+
   test("a mount point the host lacks inside a host directory rebuilds that directory from read-only binds", () => {
     const nested = {
       ...launch,
