@@ -215,7 +215,7 @@ export class Engine {
     if (t.def.crd || obj.spec !== undefined) meta.generation = 1;
     let next: KObject = obj;
     if (t.def.crd && t.def.statusSubresource) delete next.status;
-    const prepared = prepareCreate(t.def, next, at);
+    const prepared = prepareCreate(t.def, next, at, { clusterIpsInUse: () => this.clusterIpsInUse() });
     next = this.admit(t, prepared.object, name, prepared.causes);
     const stored = this.toVersion(t.def, next, t.def.storageVersion);
     if (opts.dryRun) return next;
@@ -291,6 +291,17 @@ export class Engine {
     const deleting = metaOf(stored).deletionTimestamp !== undefined && finalizersOf(stored).length === 0;
     const [event] = this.commit([{ type: deleting ? "DELETED" : "MODIFIED", rid, object: stored }]);
     return this.toVersion(t.def, event!.object, t.version);
+  }
+
+  /** Every ClusterIP a stored Service holds, for the allocator. */
+  private clusterIpsInUse(): Set<string> {
+    const ips = new Set<string>();
+    for (const svc of this.store.list("services")) {
+      const spec = svc.spec as { clusterIPs?: unknown; clusterIP?: unknown } | undefined;
+      for (const ip of Array.isArray(spec?.clusterIPs) ? spec.clusterIPs : [spec?.clusterIP])
+        if (typeof ip === "string") ips.add(ip);
+    }
+    return ips;
   }
 
   /** Generation counts changes to everything but metadata (and status, when it has its own endpoint). */

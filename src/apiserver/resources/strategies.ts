@@ -1,5 +1,6 @@
 // Per-kind rules kube-apiserver applies on create and update (its "strategies"), limited to the kinds and
 // fields local mode relies on: status resets, defaults clients read back, and CRD status.
+import { pickClusterIp, randomStart, SERVICE_CIDR } from "../cluster-ip";
 import { isPlainObject } from "../patch/merge";
 import type { StatusCause } from "../status";
 import { crdStatus, validateCrd } from "./crd";
@@ -45,22 +46,26 @@ const defaultPodSpec = (spec: unknown): unknown => {
   };
 };
 
-let nextClusterIp = 1;
-const allocateClusterIp = (): string => {
-  const n = nextClusterIp++;
-  return `10.96.${(n >> 8) & 255}.${n & 255}`;
-};
+/** What creating a Service needs to know about the others: the ClusterIPs already handed out. */
+export interface StrategyContext {
+  readonly clusterIpsInUse: () => ReadonlySet<string>;
+}
 
-const defaultService = (spec: unknown, previous: unknown): unknown => {
+const wantsClusterIp = (spec: Record<string, unknown>): boolean =>
+  (spec.clusterIP === undefined || spec.clusterIP === "") && spec.type !== "ExternalName";
+
+const defaultService = (spec: unknown, previous: unknown, allocate: () => string | undefined): unknown => {
   if (!isPlainObject(spec)) return spec;
   const prev = isPlainObject(previous) ? previous : {};
-  const clusterIP = spec.clusterIP ?? prev.clusterIP ?? allocateClusterIp();
+  // An update without a ClusterIP keeps the one the Service has; only a new Service gets a fresh one.
+  const clusterIP = wantsClusterIp(spec) ? (prev.clusterIP ?? allocate()) : spec.clusterIP;
   return {
     type: "ClusterIP",
     sessionAffinity: "None",
     ...spec,
-    clusterIP,
-    clusterIPs: spec.clusterIPs ?? prev.clusterIPs ?? [clusterIP],
+    ...(clusterIP === undefined
+      ? {}
+      : { clusterIP, clusterIPs: spec.clusterIPs ?? prev.clusterIPs ?? [clusterIP] }),
     ...(Array.isArray(spec.ports)
       ? {
           ports: spec.ports.map((p) =>
@@ -69,6 +74,26 @@ const defaultService = (spec: unknown, previous: unknown): unknown => {
         }
       : {}),
   };
+};
+
+const preparedService = (obj: KObject, spec: unknown, ctx: StrategyContext): Prepared => {
+  let exhausted = false;
+  const allocate = () => {
+    const ip = pickClusterIp(ctx.clusterIpsInUse(), randomStart());
+    exhausted = ip === undefined;
+    return ip;
+  };
+  const object = { ...obj, spec: defaultService(spec, undefined, allocate), status: { loadBalancer: {} } };
+  const causes: StatusCause[] = exhausted
+    ? [
+        {
+          reason: "FieldValueInvalid",
+          message: `Internal error: failed to allocate a serviceIP: range ${SERVICE_CIDR} is full`,
+          field: "spec.clusterIPs",
+        },
+      ]
+    : [];
+  return { object, causes };
 };
 
 /** Secrets fold `stringData` into base64 `data`, as the API server does. */
@@ -85,7 +110,7 @@ export interface Prepared {
   readonly causes: ReadonlyArray<StatusCause>;
 }
 
-export const prepareCreate = (def: ResourceDef, obj: KObject, at: string): Prepared => {
+export const prepareCreate = (def: ResourceDef, obj: KObject, at: string, ctx: StrategyContext): Prepared => {
   switch (kindKey(def)) {
     case "/Namespace":
       return {
@@ -99,10 +124,7 @@ export const prepareCreate = (def: ResourceDef, obj: KObject, at: string): Prepa
     case "/Pod":
       return { object: { ...obj, spec: defaultPodSpec(obj.spec), status: { phase: "Pending" } }, causes: [] };
     case "/Service":
-      return {
-        object: { ...obj, spec: defaultService(obj.spec ?? {}, undefined), status: { loadBalancer: {} } },
-        causes: [],
-      };
+      return preparedService(obj, obj.spec ?? {}, ctx);
     case "/PersistentVolumeClaim":
       return {
         object: {
@@ -137,7 +159,10 @@ export const prepareUpdate = (def: ResourceDef, prev: KObject, next: KObject, at
     case "/Namespace":
       return { object: { ...next, spec: prev.spec }, causes: [] };
     case "/Service":
-      return { object: { ...next, spec: defaultService(next.spec ?? {}, prev.spec) }, causes: [] };
+      return {
+        object: { ...next, spec: defaultService(next.spec ?? {}, prev.spec, () => undefined) },
+        causes: [],
+      };
     case "/Secret":
       return { object: foldStringData(next), causes: [] };
     case "apiextensions.k8s.io/CustomResourceDefinition": {
