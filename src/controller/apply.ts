@@ -40,6 +40,8 @@ const CACHE_LAG_REQUEUE_MS = 200;
  * contention, not an error. The winner's update event usually brings the key back before this fires.
  */
 const CONFLICT_REQUEUE_MS = 20;
+/** `run`'s answer for "stop here, nothing to retry" (a RequireLive guard found its object gone). */
+const QUIET_STOP = -1;
 
 /** Names created and UIDs deleted are collected in `written` as they happen, so a failed plan still reports them. */
 export const applyPlan = (
@@ -65,14 +67,26 @@ export const applyPlan = (
       const stop = yield* run(action).pipe(
         Effect.catchTag("Conflict", () => Effect.succeed(CONFLICT_REQUEUE_MS)),
       );
+      if (stop === QUIET_STOP) return outcome();
       if (stop !== undefined) return outcome(stop);
     }
     if (plan.failure !== undefined) return yield* new ReconcileFailed({ message: plan.failure });
     return outcome(plan.requeueAfterMs);
 
-    /** Runs one action; a number means "stop here and requeue after this many ms". */
+    /** Runs one action; a number means "stop here and requeue after this many ms" (QUIET_STOP: no requeue). */
     function run(action: Action): Effect.Effect<number | undefined, KubeFailure, never> {
       switch (action._tag) {
+        case "RequireLive":
+          return client
+            .get(refFor[action.key.kind], action.key.name, { namespace: action.key.namespace })
+            .pipe(
+              Effect.map((o) =>
+                o.metadata?.uid === action.uid && o.metadata?.deletionTimestamp === undefined
+                  ? undefined
+                  : QUIET_STOP,
+              ),
+              Effect.catchTag("NotFound", () => Effect.succeed(QUIET_STOP)),
+            );
         case "Create":
           return create(action.kind, action.object).pipe(
             Effect.as(undefined),
@@ -104,7 +118,11 @@ export const applyPlan = (
                 ...(action.resourceVersion !== undefined ? { resourceVersion: action.resourceVersion } : {}),
               },
             )
-            .pipe(Effect.as(undefined));
+            .pipe(
+              Effect.as(undefined),
+              // Gone since the cache saw it: not an error to back off from; the plan stops here.
+              Effect.catchTag("NotFound", () => Effect.succeed(CACHE_LAG_REQUEUE_MS)),
+            );
         case "PatchStatus":
           return client
             .patchStatus(

@@ -452,6 +452,11 @@ class ClaimPlanner {
     const built = this.buildColdSandbox(template);
     if (!built.ok) return this.notReady(built.reason, built.error);
     if (!decided) this.claimAnnotations[ANNOTATION_SANDBOX_NAME] = this.name;
+    // A decided claim whose Sandbox is missing may itself be gone (the garbage collector took the Sandbox
+    // after the claim's deletion, and the claim cache lags): check live before creating on its behalf.
+    // Undecided passes write the claim under its lock first, which fails just as well.
+    else if (this.claim.metadata.uid)
+      this.actions.push({ _tag: "RequireLive", key: claimKey(this.claim), uid: this.claim.metadata.uid });
     this.actions.push({ _tag: "Create", kind: "Sandbox", object: built.sandbox, onAlreadyExists: "requeue" });
     this.actions.push(this.event("Normal", EVENT_SANDBOX_PROVISIONED, `Created Sandbox ${this.name}`));
     if (decided)

@@ -53,6 +53,12 @@ export type Action =
       readonly resourceVersion?: string;
       readonly propagation?: "Background" | "Foreground";
     }
+  /**
+   * Stop the plan quietly (no error, no requeue) unless this object still exists with this UID and is not
+   * being deleted, read live from the API server rather than the cache. Guards writes made on behalf of an
+   * owner that a lagging cache may still show after it was deleted.
+   */
+  | { readonly _tag: "RequireLive"; readonly key: ObjectKey; readonly uid: string }
   | {
       readonly _tag: "Event";
       readonly regarding: ObjectKey & { readonly uid: string };

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { refs } from "../../../src/kube";
+import { Effect } from "effect";
+import { applyPlan } from "../../../src/controller/apply";
+import { makeEventRecorder, refs } from "../../../src/kube";
 import { condition, type Env, type Obj, startEnv } from "./harness";
 
 let env: Env;
@@ -210,3 +212,39 @@ test("a v1alpha1 claim with sandboxTemplateRef and a v1beta1 claim with warmPool
   const old = await env.get(refs.v1alpha1.sandboxClaim, "old-style");
   expect(condition(old, "Ready")?.status).toBe("True");
 }, 40_000);
+
+test("a RequireLive guard stops a plan quietly once its object is gone, and lets it run while it lives", async () => {
+  await env.create(refs.sandboxTemplate, template("guard-tpl"));
+  await env.create(refs.sandboxWarmPool, pool("guard", "guard-tpl", 0));
+  const live = await env.create(refs.sandboxClaim, claim("guard-claim", "guard"));
+  const key = { kind: "SandboxClaim" as const, namespace: "default", name: "guard-claim" };
+  const headless = (name: string) => ({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: "default" },
+    spec: { clusterIP: "None" },
+  });
+  const apply = (uid: string, name: string) =>
+    env.run(
+      Effect.scoped(
+        Effect.flatMap(makeEventRecorder({ component: "test" }), (recorder) =>
+          applyPlan(
+            {
+              actions: [
+                { _tag: "RequireLive", key, uid },
+                { _tag: "Create", kind: "Service", object: headless(name), onAlreadyExists: "fail" },
+              ],
+            },
+            recorder,
+            10,
+          ),
+        ),
+      ),
+    );
+  expect((await apply(live.metadata.uid, "guard-live")).created).toEqual(["guard-live"]);
+  expect((await apply("another-uid", "guard-other")).created).toEqual([]);
+  await env.remove(refs.sandboxClaim, "guard-claim");
+  expect((await apply(live.metadata.uid, "guard-gone")).created).toEqual([]);
+  expect(await env.get(refs.service, "guard-other")).toBeUndefined();
+  expect(await env.get(refs.service, "guard-gone")).toBeUndefined();
+}, 30_000);

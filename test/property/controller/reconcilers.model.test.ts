@@ -81,6 +81,8 @@ const checkSafety = (w: World, boundTo: Map<string, string>): void => {
   const sandboxes = w.cluster.all("Sandbox");
   // A sandbox a claim holds is never handed to another claim, not even for a moment.
   expect(w.cluster.handovers).toEqual([]);
+  // A deleted claim gets nothing new, even when a lagging cache still shows it.
+  expect(w.cluster.createdForGoneClaims).toEqual([]);
   for (const s of sandboxes) {
     expect((s.metadata.ownerReferences ?? []).filter((r: Obj) => r.controller).length).toBeLessThanOrEqual(1);
     // Once a claim holds a sandbox, no other claim ever takes it over.
@@ -225,4 +227,21 @@ test("claims reconciled from the same stale view never take the same warm sandbo
   expect(w.quiesce()).toBe(true);
   checkQuiescent(w);
   expect(w.cluster.handovers).toEqual([]);
+});
+
+test("a deleted claim that a lagging cache still shows gets no new sandbox", () => {
+  const w = new World(11);
+  w.run({ t: "createClaim", spec: { policy: "Retain", env: true, badMetadata: false } });
+  expect(w.quiesce()).toBe(true);
+  expect(w.cluster.get("Sandbox", NS, "claim-1")).toBeDefined();
+  // Caches freeze; the claim goes and the garbage collector takes its cold-started sandbox with it.
+  w.run({ t: "restart" });
+  w.run({ t: "deleteClaim", i: 0 });
+  w.run({ t: "gc" });
+  // The sandbox cache sees the sandbox gone, the claim cache still shows the claim.
+  w.run({ t: "cache", kind: 0, fraction: 1 });
+  w.run({ t: "reconcile", kind: 3, i: 0 });
+  expect(w.cluster.createdForGoneClaims).toEqual([]);
+  expect(w.cluster.get("Sandbox", NS, "claim-1")).toBeUndefined();
+  expect(w.quiesce()).toBe(true);
 });

@@ -48,6 +48,8 @@ export class SimCluster {
   readonly events: Array<{ reason: string; name: string }> = [];
   /** Writes that moved an object from one claim to another (must never happen). */
   readonly handovers: string[] = [];
+  /** Objects the controller created for a claim that no longer existed (must never happen). */
+  readonly createdForGoneClaims: string[] = [];
   rand: () => number = () => 1;
 
   get store(): Store {
@@ -98,6 +100,13 @@ export class SimCluster {
       },
     });
     delete obj.metadata.generateName;
+    const claimRef = (meta.ownerReferences ?? []).find((r: Obj) => r.controller && r.kind === "SandboxClaim");
+    if (
+      this.controllerWrite &&
+      claimRef &&
+      !this.all("SandboxClaim").some((c) => c.metadata.uid === claimRef.uid)
+    )
+      this.createdForGoneClaims.push(`${kind}/${meta.name}`);
     this.commit((m) => m.set(storeKey(kind, ns, meta.name), obj));
     this.maybeLost();
     return obj;
@@ -212,8 +221,13 @@ export class SimCluster {
   apply(actions: ReadonlyArray<Action>): WriteOutcome & { error?: string } {
     const created: string[] = [];
     const deleted: string[] = [];
-    const run = (a: Action): void => {
+    /** false: stop here quietly. */
+    const run = (a: Action): boolean | undefined => {
       switch (a._tag) {
+        case "RequireLive": {
+          const o = this.get(a.key.kind, a.key.namespace, a.key.name);
+          return o?.metadata.uid === a.uid && !o.metadata.deletionTimestamp;
+        }
         case "Create":
           this.createTracked(a.kind, a.object, created);
           return;
@@ -260,7 +274,7 @@ export class SimCluster {
     };
     this.controllerWrite = true;
     try {
-      for (const a of actions) run(a);
+      for (const a of actions) if (run(a) === false) break;
       return { created, deleted };
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
