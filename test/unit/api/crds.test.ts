@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, parseDocument, visit } from "yaml";
 import { customResourceDefinitions, RESOURCES, renderCrdFiles } from "../../../src/api";
 import { checkStructural, validateUpdate } from "../../../src/apiserver/schema";
 import { loadFixture } from "../../fixtures";
@@ -20,6 +20,15 @@ describe("generated CRDs", () => {
 
   test("rendering is deterministic", () => {
     expect([...renderCrdFiles()]).toEqual([...files]);
+  });
+
+  test.each([...files.keys()])("%s is plain YAML: no anchors or aliases", (name) => {
+    let shared = 0;
+    visit(parseDocument(files.get(name)!), {
+      Alias: () => void shared++,
+      Node: (_, node) => void (node.anchor ? shared++ : undefined),
+    });
+    expect(shared).toBe(0);
   });
 
   test.each([...files.keys()])("%s parses as a CustomResourceDefinition with structural schemas", (name) => {
