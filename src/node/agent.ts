@@ -97,6 +97,8 @@ export const startNodeAgent = (
       images: {
         bun: options.bun ?? process.execPath,
         runtimeMain: options.runtimeMain ?? resolve(import.meta.dir, "../runtime/main.ts"),
+        routerEntrypoint: resolve(import.meta.dir, "router-entrypoint.ts"),
+        podCidr,
       },
       restartBackoff: options.restartBackoff ?? { baseMs: 10_000, capMs: 300_000 },
       maxGracePeriodSeconds: options.maxGracePeriodSeconds ?? 30,

@@ -8,6 +8,7 @@ import { Data, Either } from "effect";
  * |-------------------------------------------------------------------------|---------------------------------------|
  * | `.../agent-sandbox/python-runtime-sandbox:*` (upstream's runtime image)  | `bun src/runtime/main.ts --host $(POD_IP) --port 8888`, base dir `/app` |
  * | `ghcr.io/agent-sandbox-ts/runtime:*` (ours), `python-runtime-sandbox:*`  | the same                              |
+ * | `ghcr.io/agent-sandbox-ts/sandbox-router:*` (ours), the article's `ghcr.io/linuxdweller/sandbox-router:*`, `sandbox-router:*` | `bun src/node/router-entrypoint.ts` (the router's CLI, binds on the pod IP), `LOCAL_POD_CIDR` = the node's pod range |
  * | `python:*`                                                              | `python3`                             |
  * | `busybox:*`, `alpine:*`, `debian:*`, `ubuntu:*`                          | `sh`                                  |
  *
@@ -33,6 +34,10 @@ export interface ImageHost {
   readonly bun: string;
   /** Absolute path of `src/runtime/main.ts`. */
   readonly runtimeMain: string;
+  /** Absolute path of `src/node/router-entrypoint.ts`. */
+  readonly routerEntrypoint: string;
+  /** The node's pod range, which the router image may dial through `X-Sandbox-Pod-IP`. */
+  readonly podCidr: string;
 }
 
 export class ImageNotFound extends Data.TaggedError("ImageNotFound")<{
@@ -60,6 +65,13 @@ export const RUNTIME_IMAGES = [
   "python-runtime-sandbox",
 ] as const;
 
+/** Image names of the router: ours (the chart's default) and the article chart's. */
+export const ROUTER_IMAGES = [
+  "ghcr.io/agent-sandbox-ts/sandbox-router",
+  "ghcr.io/linuxdweller/sandbox-router",
+  "sandbox-router",
+] as const;
+
 /** The image local mode's default template uses. */
 export const DEFAULT_RUNTIME_IMAGE = "ghcr.io/agent-sandbox-ts/runtime:latest";
 
@@ -83,6 +95,16 @@ const TABLE: readonly ImageEntry[] = [
     }),
   },
   {
+    pattern: exact(ROUTER_IMAGES),
+    config: (host) => ({
+      entrypoint: [host.bun, host.routerEntrypoint],
+      cmd: [],
+      workingDir: "/",
+      env: { LOCAL_POD_CIDR: host.podCidr },
+      pathEnv: [],
+    }),
+  },
+  {
     pattern: official("python"),
     config: () => ({ entrypoint: [], cmd: ["python3"], workingDir: "/", env: {}, pathEnv: [] }),
   },
@@ -99,7 +121,7 @@ export const resolveImage = (
   return Either.left(
     new ImageNotFound({
       image: name,
-      message: `image "${name}" is not in the node agent's image table (src/node/images.ts); known: ${RUNTIME_IMAGES.join(", ")}, python, busybox, alpine, debian, ubuntu`,
+      message: `image "${name}" is not in the node agent's image table (src/node/images.ts); known: ${[...RUNTIME_IMAGES, ...ROUTER_IMAGES].join(", ")}, python, busybox, alpine, debian, ubuntu`,
     }),
   );
 };

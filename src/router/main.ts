@@ -74,7 +74,8 @@ const serve = (config: RouterCliConfig, kube: KubeClientApi | undefined) =>
     return yield* Effect.never;
   });
 
-const program = Effect.gen(function* () {
+/** The router CLI (also run by local mode's router image entrypoint, `src/node/router-entrypoint.ts`). */
+export const program = Effect.gen(function* () {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
     yield* Console.log(USAGE);

@@ -3,7 +3,12 @@ import { Either } from "effect";
 import { buildEnv, expandReferences } from "../../../src/node/env";
 import { containerArgv, resolveImage } from "../../../src/node/images";
 
-const host = { bun: "/usr/bin/bun", runtimeMain: "/repo/src/runtime/main.ts" };
+const host = {
+  bun: "/usr/bin/bun",
+  runtimeMain: "/repo/src/runtime/main.ts",
+  routerEntrypoint: "/repo/src/node/router-entrypoint.ts",
+  podCidr: "127.1.0.0/16",
+};
 
 describe("image table", () => {
   test("upstream's and our runtime images run the runtime on the pod IP", () => {
@@ -24,6 +29,22 @@ describe("image table", () => {
       ]);
       expect(config.env.SANDBOX_BASE_DIR).toBe("/app");
       expect(config.pathEnv).toEqual(["SANDBOX_BASE_DIR"]);
+    }
+  });
+
+  test("the chart's and the article's router images run the router's entrypoint with the pod range", () => {
+    for (const image of [
+      "ghcr.io/agent-sandbox-ts/sandbox-router:0.1.0",
+      "ghcr.io/linuxdweller/sandbox-router:v0.2.1",
+      "sandbox-router",
+    ]) {
+      const config = Either.getOrThrow(resolveImage(image, host));
+      expect(containerArgv(config, undefined, ["--http-bind-address=:8080"])).toEqual([
+        "/usr/bin/bun",
+        "/repo/src/node/router-entrypoint.ts",
+        "--http-bind-address=:8080",
+      ]);
+      expect(config.env).toEqual({ LOCAL_POD_CIDR: "127.1.0.0/16" });
     }
   });
 
