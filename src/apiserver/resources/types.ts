@@ -1,4 +1,7 @@
 // What the server needs to know to store and serve one resource (built-in or from a CRD).
+import type { ResourceDescriptor } from "../../api/names";
+
+export { groupVersionOf as apiVersionOf } from "../discovery/types";
 
 /** A Kubernetes object as JSON: the server works on plain objects. */
 export type KObject = Record<string, unknown> & { metadata?: Record<string, unknown> };
@@ -12,16 +15,11 @@ export interface ScaleSubresource {
 /** Which DNS rule object names follow: most kinds are subdomains, namespaces are labels. */
 export type NameRule = "subdomain" | "label" | "path";
 
-export interface ResourceDef {
-  readonly group: string;
-  /** Served versions, preferred first. */
-  readonly versions: ReadonlyArray<string>;
-  readonly storageVersion: string;
-  readonly kind: string;
-  readonly listKind: string;
-  readonly plural: string;
-  readonly singular: string;
-  readonly shortNames: ReadonlyArray<string>;
+/**
+ * A served resource: the names and versions src/api gives its own kinds (`ResourceDescriptor`, here for any
+ * scope; `versions` lists the preferred version first), plus what storing and serving it needs.
+ */
+export interface ResourceDef extends Omit<ResourceDescriptor, "namespaced"> {
   readonly categories: ReadonlyArray<string>;
   readonly namespaced: boolean;
   readonly statusSubresource: boolean;
@@ -49,6 +47,3 @@ export interface CrdInfo {
 /** `pods`, `sandboxes.agents.x-k8s.io`: the storage identity of a resource, independent of version. */
 export const resourceId = (def: Pick<ResourceDef, "group" | "plural">): string =>
   def.group ? `${def.plural}.${def.group}` : def.plural;
-
-export const apiVersionOf = (group: string, version: string): string =>
-  group ? `${group}/${version}` : version;
