@@ -44,7 +44,11 @@ export const keysFor = (kind: ChildKind, o: KubeObject, view: CacheView): QueueK
     case "SandboxClaim":
       return key("SandboxClaim", name);
     case "Sandbox": {
-      const out = [...key("Sandbox", name), ...key("SandboxClaim", ownedBy(o, SANDBOX_CLAIM))];
+      const claimName = ownedBy(o, SANDBOX_CLAIM);
+      const out = [...key("Sandbox", name), ...key("SandboxClaim", claimName)];
+      // An adopted Sandbox names its claim, no longer its pool: wake the claim's pool so it refills.
+      const claim = claimName ? view.get("SandboxClaim", namespace, claimName) : undefined;
+      if (claim) out.push(...key("SandboxWarmPool", claim.spec.warmPoolRef.name));
       const pool = ownedBy(o, SANDBOX_WARM_POOL);
       if (pool) out.push(...key("SandboxWarmPool", pool), ...waitingClaims(view, namespace, pool));
       else if (o.metadata?.labels?.[LABEL_WARM_POOL_SANDBOX]) {

@@ -4,6 +4,7 @@ import { Deferred, Duration, Effect, Either, Queue } from "effect";
 import type { Container, Pod } from "../api/index";
 import type { KubeClientApi } from "../kube/client";
 import { refs } from "../kube/resources";
+import { cappedBackoff } from "../kube/schedules";
 import type { AgentConfig } from "./config";
 import {
   type ContainerProcess,
@@ -44,6 +45,11 @@ export interface WorkerContext {
 const BACKOFF_RESET_MS = 10 * 60 * 1000;
 /** Status writes are coalesced over this window. */
 const STATUS_DEBOUNCE = Duration.millis(15);
+/**
+ * A failed status write is retried until it lands (the client's own retries give up after ~6 s): nothing else would write it again if the pod never
+ * changes after an API server outage (a Ready pod would look unready forever). Backoff capped at 5 s.
+ */
+const STATUS_RETRY = cappedBackoff("100 millis", "5 seconds");
 
 type ListName = "initContainers" | "containers";
 
@@ -106,14 +112,19 @@ export const runPod = (
     // Status writer: one merge patch of the whole status per burst of changes.
     let conditions: readonly { type: string; status: string; lastTransitionTime?: string | null }[] =
       pod.status?.conditions ?? [];
-    const writeStatus = Effect.gen(function* () {
+    // Each attempt writes the latest record, so a retry also carries changes made since the failure.
+    const writeStatus = Effect.suspend(() => {
       const status = podStatus(record, conditions, nowIso());
       conditions = status.conditions;
-      yield* kube.patchStatus(refs.pod, name, { type: "merge", body: { status } }, { namespace }).pipe(
-        Effect.catchTag("NotFound", () => Effect.void),
-        Effect.catchAll((e) => Effect.logWarning(`status of pod ${namespace}/${name} not written`, e)),
-      );
-    });
+      return kube.patchStatus(refs.pod, name, { type: "merge", body: { status } }, { namespace });
+    }).pipe(
+      Effect.asVoid,
+      Effect.catchTag("NotFound", () => Effect.void),
+      Effect.tapError((e) =>
+        Effect.logWarning(`status of pod ${namespace}/${name} not written; retrying`, e),
+      ),
+      Effect.retry(STATUS_RETRY),
+    );
     yield* Effect.forkScoped(
       Effect.forever(
         Queue.take(changed).pipe(

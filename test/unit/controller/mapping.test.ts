@@ -1,0 +1,54 @@
+import { describe, expect, test } from "bun:test";
+import type { v1beta1 } from "../../../src/api";
+import type { ChildKind } from "../../../src/controller/common/actions";
+import type { CacheView, KindTypes } from "../../../src/controller/common/view";
+import { keysFor } from "../../../src/controller/mapping";
+
+// A view holding just the objects a test names (pure lookup: this is a unit test of the mapping).
+const viewOf = (objects: Partial<{ [K in ChildKind]: ReadonlyArray<KindTypes[K]> }>): CacheView => ({
+  get: (kind, namespace, name) =>
+    (objects[kind] ?? []).find(
+      (o) => o.metadata?.namespace === namespace && o.metadata?.name === name,
+    ) as never,
+  list: (kind, namespace) =>
+    (objects[kind] ?? []).filter((o) => o.metadata?.namespace === namespace) as never,
+});
+
+const claim = {
+  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+  kind: "SandboxClaim",
+  metadata: { name: "c1", namespace: "ns", uid: "claim-uid" },
+  spec: { warmPoolRef: { name: "pool" } },
+} as unknown as v1beta1.SandboxClaim;
+
+const adopted = {
+  apiVersion: "agents.x-k8s.io/v1beta1",
+  kind: "Sandbox",
+  metadata: {
+    name: "pool-abcde",
+    namespace: "ns",
+    ownerReferences: [
+      {
+        apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+        kind: "SandboxClaim",
+        name: "c1",
+        uid: "claim-uid",
+        controller: true,
+      },
+    ],
+  },
+  spec: {},
+};
+
+describe("keysFor", () => {
+  test("a Sandbox adopted by a claim wakes the claim's pool, so the pool refills", () => {
+    const keys = keysFor("Sandbox", adopted, viewOf({ SandboxClaim: [claim] }));
+    expect(keys).toContainEqual({ kind: "SandboxWarmPool", namespace: "ns", name: "pool" });
+    expect(keys).toContainEqual({ kind: "SandboxClaim", namespace: "ns", name: "c1" });
+  });
+
+  test("a claimed Sandbox whose claim is not cached wakes no pool", () => {
+    const keys = keysFor("Sandbox", adopted, viewOf({}));
+    expect(keys.some((k) => k.kind === "SandboxWarmPool")).toBe(false);
+  });
+});
