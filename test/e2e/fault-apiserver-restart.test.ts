@@ -2,43 +2,22 @@
 // API clients get a clear error and already-routed sandboxes keep serving from the router's index; after it,
 // the controller, node agent and router (whose watches broke, and resume against a server whose event
 // window restarted) carry on without being restarted: a new claim becomes Ready and is routable.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { type KubeApi, kubeApi, poll, readySandbox } from "../../bench/soak/kube";
+import { expect, setDefaultTimeout, test } from "bun:test";
+import { poll, readySandbox } from "../../bench/soak/kube";
 import { BindingLedger } from "../../bench/soak/ledger";
-import { type Parts, startParts } from "../../bench/soak/parts";
+import { startParts } from "../../bench/soak/parts";
+import { viaRouter } from "../support/sandbox-http";
+import { faultSetup } from "./fault-setup";
 
 setDefaultTimeout(240_000);
 
-let parts: Parts;
-let kube: KubeApi;
+const setup = faultSetup(() => startParts({ warmPoolReplicas: 1 }));
 
-beforeAll(async () => {
-  parts = await startParts({ warmPoolReplicas: 1 });
-  kube = kubeApi(parts.kubeconfigPath, "default");
-});
-
-afterAll(async () => {
-  await kube?.dispose();
-  await parts?.stop();
-});
-
-const execute = (sandbox: string, command: string) =>
-  fetch(`${parts.routerUrl}/execute`, {
-    method: "POST",
-    headers: {
-      "X-Sandbox-ID": sandbox,
-      "X-Sandbox-Namespace": "default",
-      "Content-Type": "application/json",
-    },
-    body: JSON.stringify({ command }),
-  });
-
-const output = async (sandbox: string, command: string) => {
-  const res = await execute(sandbox, command);
-  return res.status === 200 ? ((await res.json()) as { stdout: string }).stdout : undefined;
-};
+const output = async (sandbox: string, command: string) =>
+  (await viaRouter(setup.system.routerUrl, sandbox).result(command))?.stdout;
 
 test("API server killed and restarted: clear errors during, everything reconnects after", async () => {
+  const { system: parts, kube } = setup;
   const ledger = new BindingLedger();
   await kube.createClaim("before", "python-sandbox-warmpool");
   const before = await readySandbox(kube, "before", 120);

@@ -1,27 +1,19 @@
 // Fault: the controller is stopped and started again in the middle of a burst of claims. Every claim ends
 // Ready, each with its own sandbox (none bound twice, none moved), and the router reaches all of them.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { type KubeApi, kubeApi, poll, readySandbox } from "../../bench/soak/kube";
+import { expect, setDefaultTimeout, test } from "bun:test";
+import { poll, readySandbox } from "../../bench/soak/kube";
 import { BindingLedger } from "../../bench/soak/ledger";
-import { type Parts, startParts } from "../../bench/soak/parts";
+import { startParts } from "../../bench/soak/parts";
+import { viaRouter } from "../support/sandbox-http";
+import { faultSetup } from "./fault-setup";
 
 setDefaultTimeout(240_000);
 
 const BURST = 6;
-let parts: Parts;
-let kube: KubeApi;
-
-beforeAll(async () => {
-  parts = await startParts({ warmPoolReplicas: 2 });
-  kube = kubeApi(parts.kubeconfigPath, "default");
-});
-
-afterAll(async () => {
-  await kube?.dispose();
-  await parts?.stop();
-});
+const setup = faultSetup(() => startParts({ warmPoolReplicas: 2 }));
 
 test("controller restarted during a claim burst: all claims Ready, none bound twice", async () => {
+  const { system: parts, kube } = setup;
   const ledger = new BindingLedger();
   let watching = true;
   const watcher = (async () => {
@@ -47,18 +39,7 @@ test("controller restarted during a claim burst: all claims Ready, none bound tw
   expect(new Set(sandboxes).size).toBe(BURST);
   expect(ledger.details).toEqual([]);
   for (const sandbox of sandboxes) {
-    const answer = await poll(
-      async () => {
-        const res = await fetch(`${parts.routerUrl}/execute`, {
-          method: "POST",
-          headers: { "X-Sandbox-ID": sandbox!, "Content-Type": "application/json" },
-          body: JSON.stringify({ command: "echo ok" }),
-        });
-        return res.status === 200 ? ((await res.json()) as { stdout: string }).stdout : undefined;
-      },
-      60,
-      250,
-    );
-    expect(answer).toBe("ok\n");
+    const answer = await poll(() => viaRouter(parts.routerUrl, sandbox!).result("echo ok"), 60, 250);
+    expect(answer?.stdout).toBe("ok\n");
   }
 });

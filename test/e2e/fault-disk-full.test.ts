@@ -5,54 +5,37 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { poll } from "../../bench/soak/kube";
-import { freePort } from "../../bench/soak/parts";
+import { type RuntimeProcess, startRuntimeProcess } from "../support/runtime-process";
+import { directTo, type SandboxCalls } from "../support/sandbox-http";
 
 setDefaultTimeout(120_000);
 
-const root = join(import.meta.dir, "../..");
 const baseDir = mkdtempSync(join(tmpdir(), "disk-full-"));
-let runtime: ReturnType<typeof Bun.spawn> | undefined;
-let url = "";
+let runtime: RuntimeProcess | undefined;
+let calls: SandboxCalls;
 
 const sh = (cmd: string[]) => Bun.spawnSync(cmd, { stderr: "pipe" });
 
 beforeAll(async () => {
   const mount = sh(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", baseDir]);
   if (mount.exitCode !== 0) throw new Error(`cannot mount a tmpfs (needs root): ${mount.stderr.toString()}`);
-  const port = freePort();
-  url = `http://127.0.0.1:${port}`;
-  runtime = Bun.spawn(
-    [
-      join(root, "node_modules/.bin/bun"),
-      "src/runtime/main.ts",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-    ].concat(["--base-dir", baseDir]),
-    { cwd: root, stdout: "ignore", stderr: "ignore" },
-  );
-  await poll(() => fetch(`${url}/`).then((r) => r.ok || undefined), 60);
+  runtime = await startRuntimeProcess(baseDir);
+  calls = directTo(runtime.url);
 });
 
 afterAll(async () => {
-  runtime?.kill();
-  await runtime?.exited;
+  await runtime?.stop();
   sh(["umount", baseDir]);
   rmSync(baseDir, { recursive: true, force: true });
 });
 
 const put = (path: string, bytes: number) =>
-  fetch(`${url}/v1/files/${path}`, { method: "PUT", body: new Uint8Array(bytes).fill(7) });
-const execute = async (command: string) =>
-  (await (
-    await fetch(`${url}/execute`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ command }),
-    })
-  ).json()) as { stdout: string; stderr: string; exit_code: number };
+  calls.request(`v1/files/${path}`, { method: "PUT", body: new Uint8Array(bytes).fill(7) });
+const execute = async (command: string) => {
+  const result = await calls.result(command);
+  if (result === undefined) throw new Error(`/execute of '${command}' did not answer 200`);
+  return result;
+};
 
 test("a full disk gives clear errors, keeps earlier files and the runtime keeps serving", async () => {
   expect((await put("keep.bin", 1024 * 1024)).status).toBe(204);
@@ -65,13 +48,13 @@ test("a full disk gives clear errors, keeps earlier files and the runtime keeps 
 
   // Overwriting an existing file with more than fits leaves the old content (atomic replace).
   expect((await put("keep.bin", 8 * 1024 * 1024)).status).toBe(500);
-  const kept = new Uint8Array(await (await fetch(`${url}/v1/files/keep.bin`)).arrayBuffer());
+  const kept = new Uint8Array(await (await calls.request("v1/files/keep.bin")).arrayBuffer());
   expect(kept.length).toBe(1024 * 1024);
   expect(kept.every((b) => b === 7)).toBe(true);
 
   const form = new FormData();
   form.append("file", new Blob([new Uint8Array(8 * 1024 * 1024)]), "legacy.bin");
-  const legacy = await fetch(`${url}/upload`, { method: "POST", body: form });
+  const legacy = await calls.request("upload", { method: "POST", body: form });
   expect(legacy.status).toBeGreaterThanOrEqual(400);
 
   const dd = await execute("dd if=/dev/zero of=filler bs=1M count=8");

@@ -1,39 +1,20 @@
 // Fault: a sandbox pod's process is SIGKILLed while a request to it is in flight. The client gets a clear
 // 5xx from the router (not a hang, not a 200), the node agent restarts the container (restartPolicy
 // OnFailure), later requests succeed, and the claim keeps its one sandbox.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { type KubeApi, kubeApi, poll, readySandbox } from "../../bench/soak/kube";
+import { expect, setDefaultTimeout, test } from "bun:test";
+import { poll, readySandbox } from "../../bench/soak/kube";
 import { BindingLedger } from "../../bench/soak/ledger";
 import { descendants } from "../../bench/soak/processes";
-import { type LocalHandle, startLocalForTest } from "../support/local";
+import { startLocalForTest } from "../support/local";
+import { viaRouter } from "../support/sandbox-http";
+import { faultSetup } from "./fault-setup";
 
 setDefaultTimeout(180_000);
 
-let local: LocalHandle;
-let kube: KubeApi;
-
-beforeAll(async () => {
-  local = await startLocalForTest({ warmPoolReplicas: 1 });
-  kube = kubeApi(local.kubeconfigPath, "default");
-});
-
-afterAll(async () => {
-  await kube?.dispose();
-  await local?.stop();
-});
-
-const execute = (sandbox: string, command: string) =>
-  fetch(`${local.routerUrl}/execute`, {
-    method: "POST",
-    headers: {
-      "X-Sandbox-ID": sandbox,
-      "X-Sandbox-Namespace": "default",
-      "Content-Type": "application/json",
-    },
-    body: JSON.stringify({ command }),
-  });
+const setup = faultSetup(() => startLocalForTest({ warmPoolReplicas: 1 }));
 
 test("killing the runtime mid-request gives a 5xx, then the pod is restarted and serves again", async () => {
+  const { system: local, kube } = setup;
   await kube.createClaim("victim", "python-sandbox-warmpool");
   const sandbox = await readySandbox(kube, "victim", 120);
   expect(sandbox).toBeDefined();
@@ -41,30 +22,19 @@ test("killing the runtime mid-request gives a 5xx, then the pod is restarted and
   ledger.observe(await kube.listClaims());
   const ip = await kube.podIP(sandbox!);
   expect(ip).toBeDefined();
+  const calls = viaRouter(local.routerUrl, sandbox!);
   const runtimeOf = () => descendants().filter((p) => p.command.includes(`--host ${ip} `));
   expect(runtimeOf().length).toBeGreaterThan(0);
 
   // The command announces itself by creating a marker, so the kill lands while the request is in flight.
-  const inFlight = execute(sandbox!, "sh -c 'touch started && sleep 30'");
-  await poll(
-    async () =>
-      ((await (await execute(sandbox!, "ls started")).json()) as { exit_code: number }).exit_code === 0 ||
-      undefined,
-    60,
-  );
+  const inFlight = calls.execute("sh -c 'touch started && sleep 30'");
+  await poll(async () => (await calls.result("ls started"))?.exit_code === 0 || undefined, 60);
   for (const p of runtimeOf()) process.kill(p.pid, "SIGKILL");
   const res = await inFlight;
   expect(res.status).toBeGreaterThanOrEqual(500);
   expect(res.status).toBeLessThan(600);
 
-  const answer = await poll(
-    async () => {
-      const r = await execute(sandbox!, "echo back");
-      return r.status === 200 ? ((await r.json()) as { stdout: string }) : undefined;
-    },
-    120,
-    250,
-  );
+  const answer = await poll(() => calls.result("echo back"), 120, 250);
   expect(answer?.stdout).toBe("back\n");
   expect(await readySandbox(kube, "victim", 60)).toBe(sandbox);
   ledger.observe(await kube.listClaims());

@@ -14,6 +14,7 @@ import { KubeClient } from "../../src/kube/index";
 import { LOCAL_POD_CIDR } from "../../src/local/compose";
 import { feedSandboxIndex, routerScoped, SandboxIndex } from "../../src/router/index";
 import { type LocalHandle, startLocalForTest } from "../support/local";
+import { viaRouter } from "../support/sandbox-http";
 
 setDefaultTimeout(240_000);
 
@@ -112,19 +113,8 @@ afterAll(async () => {
   await local?.stop();
 });
 
-const echo = (sandbox: string) =>
-  poll(
-    async () => {
-      const res = await fetch(`${routerUrl}/execute`, {
-        method: "POST",
-        headers: { "X-Sandbox-ID": sandbox, "Content-Type": "application/json" },
-        body: JSON.stringify({ command: `echo ${sandbox}` }),
-      });
-      return res.status === 200 ? ((await res.json()) as { stdout: string }).stdout : undefined;
-    },
-    90,
-    250,
-  );
+const echo = async (sandbox: string) =>
+  (await poll(() => viaRouter(routerUrl, sandbox).result(`echo ${sandbox}`), 90, 250))?.stdout;
 
 test("broken watch connections and 410 Expired: the router re-lists and routes new sandboxes", async () => {
   const ledger = new BindingLedger();

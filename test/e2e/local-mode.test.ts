@@ -2,14 +2,14 @@
 // resume keeping files, claim expiry, and nothing left running after shutdown.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Effect } from "effect";
-import { KubeClient, type KubeObject, refs } from "../../src/kube/index";
+import { type KubeObject, refs } from "../../src/kube/index";
+import { kubeOn } from "../support/kube";
 import { type LocalHandle, processesServing, startLocalForTest } from "../support/local";
+import { viaRouter } from "../support/sandbox-http";
+import { until } from "../support/until";
 
 let local: LocalHandle;
-const kube = <A, E>(f: (k: typeof KubeClient.Service) => Effect.Effect<A, E>) =>
-  Effect.runPromise(
-    Effect.flatMap(KubeClient, f).pipe(Effect.provide(KubeClient.layer(local.kubeconfigPath))),
-  );
+const kube = kubeOn(() => local);
 
 interface Claim extends KubeObject {
   status?: {
@@ -18,16 +18,6 @@ interface Claim extends KubeObject {
   };
 }
 
-const until = async <A>(what: string, probe: () => Promise<A | undefined>, seconds = 60): Promise<A> => {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-};
-
 const readyClaim = (ref: typeof refs.sandboxClaim, name: string) =>
   until(`claim ${name} Ready`, async () => {
     const claim = await kube((k) => k.get<Claim>(ref, name, { namespace: "default" }));
@@ -35,21 +25,7 @@ const readyClaim = (ref: typeof refs.sandboxClaim, name: string) =>
     return ready && claim.status?.sandbox?.name ? claim : undefined;
   });
 
-const routed = (sandbox: string, path: string, init: RequestInit = {}) =>
-  fetch(`${local.routerUrl}/${path}`, {
-    ...init,
-    headers: { "X-Sandbox-ID": sandbox, "X-Sandbox-Namespace": "default", ...init.headers },
-  });
-
-const execute = async (sandbox: string, command: string) => {
-  const res = await routed(sandbox, "execute", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ command }),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { stdout: string; stderr: string; exit_code: number };
-};
+const sandboxOf = (claim: Claim) => viaRouter(local.routerUrl, claim.status!.sandbox!.name!);
 
 beforeAll(async () => {
   local = await startLocalForTest();
@@ -74,9 +50,8 @@ describe("local mode", () => {
       }),
     );
     const claim = await readyClaim(refs.sandboxClaim, "beta-claim");
-    const sandbox = claim.status!.sandbox!.name!;
-    expect(sandbox.startsWith("python-sandbox-warmpool-")).toBe(true);
-    const result = await execute(sandbox, "echo 'Hello from Local!'");
+    expect(claim.status!.sandbox!.name!.startsWith("python-sandbox-warmpool-")).toBe(true);
+    const result = await sandboxOf(claim).result("echo 'Hello from Local!'");
     expect(result).toEqual({ stdout: "Hello from Local!\n", stderr: "", exit_code: 0 });
   });
 
@@ -90,37 +65,37 @@ describe("local mode", () => {
       }),
     );
     const claim = await readyClaim(refs.v1alpha1.sandboxClaim, "alpha-claim");
-    const result = await execute(claim.status!.sandbox!.name!, "python3 -c 'print(6*7)'");
-    expect(result.stdout).toBe("42\n");
+    const result = await sandboxOf(claim).result("python3 -c 'print(6*7)'");
+    expect(result?.stdout).toBe("42\n");
   });
 
   test("files: write, read, list and exists through the router", async () => {
-    const claim = await readyClaim(refs.sandboxClaim, "beta-claim");
-    const sandbox = claim.status!.sandbox!.name!;
+    const sandbox = sandboxOf(await readyClaim(refs.sandboxClaim, "beta-claim"));
     const form = new FormData();
     form.append("file", new Blob(["some notes\n"]), "notes/today.txt");
-    expect((await routed(sandbox, "upload", { method: "POST", body: form })).status).toBe(200);
-    expect(await (await routed(sandbox, `download/${encodeURIComponent("notes/today.txt")}`)).text()).toBe(
+    expect((await sandbox.request("upload", { method: "POST", body: form })).status).toBe(200);
+    expect(await (await sandbox.request(`download/${encodeURIComponent("notes/today.txt")}`)).text()).toBe(
       "some notes\n",
     );
-    const listing = (await (await routed(sandbox, "list/notes")).json()) as Array<{
+    const listing = (await (await sandbox.request("list/notes")).json()) as Array<{
       name: string;
       type: string;
     }>;
     expect(listing.map((e) => [e.name, e.type])).toEqual([["today.txt", "file"]]);
-    expect(await (await routed(sandbox, "exists/notes%2Ftoday.txt")).json()).toEqual({
+    expect(await (await sandbox.request("exists/notes%2Ftoday.txt")).json()).toEqual({
       path: "notes/today.txt",
       exists: true,
     });
     expect(
-      ((await (await routed(sandbox, "exists/nothing-here")).json()) as { exists: boolean }).exists,
+      ((await (await sandbox.request("exists/nothing-here")).json()) as { exists: boolean }).exists,
     ).toBe(false);
   });
 
   test("suspend and resume keep the sandbox's files", async () => {
     const claim = await readyClaim(refs.sandboxClaim, "beta-claim");
     const sandbox = claim.status!.sandbox!.name!;
-    await execute(sandbox, "sh -c 'echo kept > survivor.txt'");
+    const calls = sandboxOf(claim);
+    expect((await calls.result("sh -c 'echo kept > survivor.txt'"))?.exit_code).toBe(0);
     const setMode = (operatingMode: string) =>
       kube((k) =>
         k.patch(
@@ -139,14 +114,7 @@ describe("local mode", () => {
     });
     await setMode("Running");
     await readyClaim(refs.sandboxClaim, "beta-claim");
-    const result = await until("runtime answering after resume", async () => {
-      const res = await routed(sandbox, "execute", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ command: "cat survivor.txt" }),
-      });
-      return res.status === 200 ? ((await res.json()) as { stdout: string }) : undefined;
-    });
+    const result = await until("runtime answering after resume", () => calls.result("cat survivor.txt"));
     expect(result.stdout).toBe("kept\n");
   });
 

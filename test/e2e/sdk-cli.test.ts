@@ -4,8 +4,11 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LocalHandle, startLocalForTest } from "../support/local";
-import { claimNames, kubeOn, noClaimsLeft, until } from "./sdk-helpers";
+import { kubeOn } from "../support/kube";
+import { clientEnv, type LocalHandle, startLocalForTest } from "../support/local";
+import { runProcess } from "../support/process";
+import { until } from "../support/until";
+import { claimNames, noClaimsLeft } from "./sdk-helpers";
 
 setDefaultTimeout(60_000);
 
@@ -16,20 +19,12 @@ const kube = kubeOn(() => local);
 
 const spawnCli = (args: ReadonlyArray<string>) =>
   Bun.spawn([process.execPath, MAIN, ...args], {
-    env: { ...process.env, KUBECONFIG: local.kubeconfigPath, SANDBOX_ROUTER_URL: local.routerUrl },
+    env: clientEnv(local),
     stdout: "pipe",
     stderr: "pipe",
   });
 
-const cli = async (...args: string[]) => {
-  const child = spawnCli(args);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { stdout, stderr, code };
-};
+const cli = (...args: string[]) => runProcess([process.execPath, MAIN, ...args], { env: clientEnv(local) });
 
 beforeAll(async () => {
   local = await startLocalForTest();

@@ -3,8 +3,10 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { Chunk, Effect, Fiber, Stream } from "effect";
 import { type ClaimOptions, KubeClient, Sandbox } from "../../src/client/index";
+import { kubeOn } from "../support/kube";
 import { type LocalHandle, startLocalForTest } from "../support/local";
-import { claimNames, createStuckPool, kubeOn, noClaimsLeft, text, until } from "./sdk-helpers";
+import { until } from "../support/until";
+import { claimNames, createStuckPool, noClaimsLeft, text } from "./sdk-helpers";
 
 setDefaultTimeout(60_000);
 

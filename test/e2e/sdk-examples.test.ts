@@ -1,27 +1,20 @@
 // The runnable examples as child processes against local mode, configured as local mode tells users to.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { type LocalHandle, startLocalForTest } from "../support/local";
-import { kubeOn, noClaimsLeft } from "./sdk-helpers";
+import { kubeOn } from "../support/kube";
+import { clientEnv, type LocalHandle, startLocalForTest } from "../support/local";
+import { runProcess } from "../support/process";
+import { noClaimsLeft } from "./sdk-helpers";
 
 setDefaultTimeout(60_000);
 
 let local: LocalHandle;
 const kube = kubeOn(() => local);
 
-const runExample = async (name: string) => {
-  const child = Bun.spawn([process.execPath, "run", join(import.meta.dir, "../../examples", name)], {
-    env: { ...process.env, KUBECONFIG: local.kubeconfigPath, SANDBOX_ROUTER_URL: local.routerUrl },
-    stdout: "pipe",
-    stderr: "pipe",
+const runExample = (name: string) =>
+  runProcess([process.execPath, "run", join(import.meta.dir, "../../examples", name)], {
+    env: clientEnv(local),
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { stdout, stderr, code };
-};
 
 beforeAll(async () => {
   local = await startLocalForTest();

@@ -1,43 +1,21 @@
 // Shared by the SDK's end-to-end tests: Kubernetes calls against local mode, and a warm pool that never
 // becomes ready (its image is unknown to the node agent) for timeout tests.
-import { Effect } from "effect";
-import { KubeClient, type KubeObject, refs } from "../../src/kube/index";
-import type { LocalHandle } from "../support/local";
-
-export const kubeOn =
-  (local: () => LocalHandle) =>
-  <A, E>(f: (k: typeof KubeClient.Service) => Effect.Effect<A, E>): Promise<A> =>
-    Effect.runPromise(
-      Effect.flatMap(KubeClient, f).pipe(Effect.provide(KubeClient.layer(local().kubeconfigPath))),
-    );
+import { type KubeObject, refs } from "../../src/kube/index";
+import type { KubeOn } from "../support/kube";
+import { until } from "../support/until";
 
 /** Names of the SandboxClaims in `default`. */
-export const claimNames = async (kube: ReturnType<typeof kubeOn>): Promise<string[]> =>
+export const claimNames = async (kube: KubeOn): Promise<string[]> =>
   (await kube((k) => k.listAll(refs.sandboxClaim, { namespace: "default" }))).items.map(
     (c) => c.metadata?.name ?? "",
   );
 
-/** Polls `probe` every 100 ms until it returns a value; fails after `seconds`. */
-export const until = async <A>(
-  what: string,
-  probe: () => Promise<A | undefined>,
-  seconds = 60,
-): Promise<A> => {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-};
-
 /** Waits until no claim is left in `default` (claims are deleted asynchronously by finalizers). */
-export const noClaimsLeft = (kube: ReturnType<typeof kubeOn>) =>
+export const noClaimsLeft = (kube: KubeOn) =>
   until("all claims deleted", async () => ((await claimNames(kube)).length === 0 ? true : undefined));
 
 /** A template whose image no node can run, and a warm pool of it: claims from it never become Ready. */
-export const createStuckPool = async (kube: ReturnType<typeof kubeOn>, name: string): Promise<void> => {
+export const createStuckPool = async (kube: KubeOn, name: string): Promise<void> => {
   const template: KubeObject = {
     apiVersion: "extensions.agents.x-k8s.io/v1beta1",
     kind: "SandboxTemplate",

@@ -15,8 +15,10 @@ import {
   TemplateNotFound,
   WarmPoolNotFound,
 } from "../../src/client/index";
-import { type LocalHandle, startLocalForTest } from "../support/local";
-import { claimNames, createStuckPool, kubeOn, noClaimsLeft, text, until } from "./sdk-helpers";
+import { kubeOn } from "../support/kube";
+import { clientEnv, type LocalHandle, startLocalForTest } from "../support/local";
+import { until } from "../support/until";
+import { claimNames, createStuckPool, noClaimsLeft, text } from "./sdk-helpers";
 
 setDefaultTimeout(60_000);
 
@@ -191,7 +193,7 @@ await new Promise(() => {});
 `,
     );
     return Bun.spawn([process.execPath, "run", script], {
-      env: { ...process.env, KUBECONFIG: local.kubeconfigPath, SANDBOX_ROUTER_URL: local.routerUrl },
+      env: clientEnv(local),
       stdout: "pipe",
       stderr: "pipe",
     });

@@ -1,4 +1,5 @@
-// Starts local mode on free ports in a fresh state directory, for end-to-end tests.
+// Starts local mode on free ports, for end-to-end tests: in a fresh state directory (removed on stop), or in
+// the caller's `stateDir` (kept, so a test can start local mode on it again).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,9 +13,9 @@ export interface LocalHandle extends LocalSystem {
 }
 
 export const startLocalForTest = async (overrides: Partial<LocalConfig> = {}): Promise<LocalHandle> => {
-  const stateDir = await mkdtemp(join(tmpdir(), "agent-sandbox-e2e-"));
+  const fresh = overrides.stateDir === undefined;
+  const stateDir = overrides.stateDir ?? (await mkdtemp(join(tmpdir(), "agent-sandbox-e2e-")));
   const config: LocalConfig = {
-    stateDir,
     apiPort: 0,
     routerPort: 0,
     host: "127.0.0.1",
@@ -22,11 +23,12 @@ export const startLocalForTest = async (overrides: Partial<LocalConfig> = {}): P
     namespace: "default",
     isolation: true,
     ...overrides,
+    stateDir,
   };
   const scope = Effect.runSync(Scope.make());
   const stop = async () => {
     await Effect.runPromise(Scope.close(scope, Exit.void));
-    await rm(stateDir, { recursive: true, force: true });
+    if (fresh) await rm(stateDir, { recursive: true, force: true });
   };
   try {
     const system = await Effect.runPromise(Scope.extend(startLocal(config), scope));
@@ -36,6 +38,13 @@ export const startLocalForTest = async (overrides: Partial<LocalConfig> = {}): P
     throw error;
   }
 };
+
+/** The environment local mode tells its users to set, on top of this process's own. */
+export const clientEnv = (local: LocalSystem): Record<string, string | undefined> => ({
+  ...process.env,
+  KUBECONFIG: local.kubeconfigPath,
+  SANDBOX_ROUTER_URL: local.routerUrl,
+});
 
 /** Processes still running whose command line mentions one of these pod IPs (the runtime's `--host`). */
 export const processesServing = async (podIPs: ReadonlyArray<string>): Promise<string[]> => {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
+import { runProcess, runProcessOk } from "../../support/process";
 import { eventually, type Running, start } from "./helpers";
 
 const ROOT = join(import.meta.dir, "../../..");
@@ -12,26 +13,11 @@ let env: Running;
 let dir: string;
 let kubeconfig: string;
 
-const kubectl = async (args: string[], stdin?: string) => {
-  const proc = Bun.spawn(["kubectl", "--kubeconfig", kubeconfig, ...args], {
-    cwd: ROOT,
-    stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [code, stdout, stderr] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ]);
-  return { code, stdout, stderr };
-};
+const kubectl = (args: string[], stdin?: string) =>
+  runProcess(["kubectl", "--kubeconfig", kubeconfig, ...args], { cwd: ROOT, stdin });
 
-const ok = async (args: string[], stdin?: string): Promise<string> => {
-  const r = await kubectl(args, stdin);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: exit ${r.code}\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-};
+const ok = (args: string[], stdin?: string): Promise<string> =>
+  runProcessOk(["kubectl", "--kubeconfig", kubeconfig, ...args], { cwd: ROOT, stdin });
 
 beforeAll(async () => {
   expect(Bun.which("kubectl")).not.toBeNull();

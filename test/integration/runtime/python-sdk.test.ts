@@ -1,12 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { runProcess } from "../../support/process";
 import { startTestRuntime, type TestRuntime } from "./harness";
 
 /**
  * The upstream Python SDK (`k8s-agent-sandbox`) talking its legacy-runtime wire calls straight to
  * our runtime through `SandboxDirectConnectionConfig`: no cluster or router involved, just the HTTP.
  */
+// The script waits out a command timeout on purpose; the harness's default is per module load, so set it here
+// too for runs that load several files in one process.
+setDefaultTimeout(60_000);
+
 const SCRIPT = `
 import json, sys
 from k8s_agent_sandbox.connector import SandboxConnector
@@ -38,14 +43,9 @@ afterAll(() => rt.stop());
 
 describe("upstream Python SDK against the runtime", () => {
   test("commands.run and files.write/read/list/exists", async () => {
-    const child = Bun.spawn(["python3", "-c", SCRIPT, rt.url], { stdout: "pipe", stderr: "pipe" });
-    const [out, err, code] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ]);
-    expect({ code, err }).toMatchObject({ code: 0 });
-    const result = JSON.parse(out);
+    const { code, stdout, stderr } = await runProcess(["python3", "-c", SCRIPT, rt.url]);
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    const result = JSON.parse(stdout);
     expect(result.hello).toEqual({ stdout: "Hello from SDK\n", stderr: "", exit_code: 0, timed_out: false });
     expect(result.slow).toMatchObject({ exit_code: 1, timed_out: true });
     expect(result.read).toBe("from python");

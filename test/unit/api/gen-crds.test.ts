@@ -2,6 +2,7 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runProcess } from "../../support/process";
 
 // bun's default per-test timeout is 5 s (bunfig's [test] timeout is not read); property runs and child
 // processes can take longer on a loaded machine.
@@ -12,15 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), "gen-crds-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = async (...args: string[]) => {
-  const proc = Bun.spawn([process.execPath, "run", SCRIPT, ...args, "--dir", dir], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [code, stdout, stderr] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ]);
+  const { code, stdout, stderr } = await runProcess([process.execPath, "run", SCRIPT, ...args, "--dir", dir]);
   return { code, output: stdout + stderr };
 };
 

@@ -18,6 +18,7 @@ import {
   toTable,
   versionInfo,
 } from "../../../src/apiserver/discovery";
+import { runProcess } from "../../support/process";
 
 export interface Recorded {
   readonly method: string;
@@ -163,22 +164,10 @@ current-context: h
   return {
     url,
     requests,
-    kubectl: async (...args: string[]) => {
-      const proc = Bun.spawn(
-        ["kubectl", "--kubeconfig", kubeconfig, "--cache-dir", join(dir, "cache"), ...args],
-        {
-          stdout: "pipe",
-          stderr: "pipe",
-          env: { ...process.env, HOME: dir, KUBECTL_KUBERC: "false" },
-        },
-      );
-      const [stdout, stderr, code] = await Promise.all([
-        new Response(proc.stdout).text(),
-        new Response(proc.stderr).text(),
-        proc.exited,
-      ]);
-      return { code, stdout, stderr };
-    },
+    kubectl: (...args: string[]) =>
+      runProcess(["kubectl", "--kubeconfig", kubeconfig, "--cache-dir", join(dir, "cache"), ...args], {
+        env: { ...process.env, HOME: dir, KUBECTL_KUBERC: "false" },
+      }),
     stop: async () => {
       await server.stop(true);
       rmSync(dir, { recursive: true, force: true });
