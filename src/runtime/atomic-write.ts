@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { chmod, mkdir, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 
 export type WriteSource = Blob | ReadableStream<Uint8Array> | null;
 
@@ -13,7 +13,8 @@ export type WriteSource = Blob | ReadableStream<Uint8Array> | null;
 export const writeAtomically = async (target: string, source: WriteSource, mode?: number): Promise<void> => {
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(target)}.${randomUUID()}.tmp`);
+  // Not derived from the target's name: a name near the 255-byte limit plus a suffix would not fit.
+  const temp = join(dir, `.${randomUUID()}.tmp`);
   try {
     if (source instanceof Blob) await Bun.write(temp, source);
     else await Bun.write(temp, new Response(source));

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { type WriteSource, writeAtomically } from "./atomic-write";
 import { resolveConfined, resolveConfinedEntry } from "./confine";
 import type { RuntimeContext } from "./context";
+import { errnoOf, filesErrorFromFs } from "./fs-errors";
+import { overlongComponent } from "./path-limits";
 import { filesError, json } from "./responses";
 
 /**
@@ -10,19 +12,22 @@ import { filesError, json } from "./responses";
  * so `/` may be written literally or as `%2F`.
  */
 
-const errno = (error: unknown): string | undefined => (error as { code?: string }).code;
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 const denied = (path: string) => filesError("PERMISSION_DENIED", "path escapes the sandbox root", path);
-const missing = (path: string) => filesError("NOT_FOUND", "no such file or directory", path);
 
 const modeString = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
 
 const entryType = (s: Awaited<ReturnType<typeof lstat>>): string =>
   s.isFile() ? "file" : s.isDirectory() ? "directory" : s.isSymbolicLink() ? "symlink" : "other";
 
+/** A name longer than any file can have is bad input; saying so beats "not found" or the filesystem's error. */
+const badName = (path: string): Response | undefined => {
+  const why = overlongComponent(path);
+  return why === undefined ? undefined : filesError("INVALID_ARGUMENT", why, path);
+};
+
 const listing = async (dir: string, path: string): Promise<Response> => {
-  const names = await readdir(dir);
+  const names = await readdir(dir).catch((error: unknown) => error);
+  if (!Array.isArray(names)) return filesErrorFromFs(names, path);
   const entries = [];
   for (const name of names) {
     const s = await lstat(join(dir, name)).catch(() => undefined);
@@ -40,10 +45,13 @@ const listing = async (dir: string, path: string): Promise<Response> => {
 
 /** GET (file bytes or a directory listing) and HEAD (existence, with the file's size). */
 export const getFile = async (path: string, head: boolean, ctx: RuntimeContext): Promise<Response> => {
+  const answer = (error: Response) => (head ? new Response(null, { status: error.status }) : error);
+  const invalid = badName(path);
+  if (invalid) return answer(invalid);
   const target = await resolveConfined(ctx.baseDir, path);
-  if (target === undefined) return head ? new Response(null, { status: 403 }) : denied(path);
-  const s = await stat(target).catch(() => undefined);
-  if (s === undefined) return head ? new Response(null, { status: 404 }) : missing(path);
+  if (target === undefined) return answer(denied(path));
+  const s = await stat(target).catch((error: unknown) => answer(filesErrorFromFs(error, path)));
+  if (s instanceof Response) return s;
   const headers = {
     "last-modified": s.mtime.toUTCString(),
     "x-file-type": s.isDirectory() ? "directory" : "file",
@@ -54,6 +62,8 @@ export const getFile = async (path: string, head: boolean, ctx: RuntimeContext):
     return new Response(null, { headers: { ...headers, ...length } });
   }
   if (s.isDirectory()) return listing(target, path);
+  // Reading a FIFO would wait for a writer that may never come; sockets and devices have no content to send.
+  if (!s.isFile()) return filesError("INVALID_ARGUMENT", "not a regular file or a directory", path);
   return new Response(Bun.file(target), {
     headers: { ...headers, "content-type": "application/octet-stream" },
   });
@@ -66,6 +76,8 @@ export const putFile = async (req: Request, path: string, ctx: RuntimeContext): 
   const modeParam = new URL(req.url).searchParams.get("mode");
   if (modeParam !== null && !MODE.test(modeParam))
     return filesError("INVALID_ARGUMENT", `mode must be octal like 0644, got '${modeParam}'`, path);
+  const invalid = badName(path);
+  if (invalid) return invalid;
   const target = await resolveConfined(ctx.baseDir, path);
   if (target === undefined) return denied(path);
   if (target === ctx.baseDir) return filesError("INVALID_ARGUMENT", "cannot write to the sandbox root", path);
@@ -83,11 +95,11 @@ export const putFile = async (req: Request, path: string, ctx: RuntimeContext): 
     await writeAtomically(target, source, modeParam === null ? undefined : Number.parseInt(modeParam, 8));
     return new Response(null, { status: 204 });
   } catch (error) {
-    const code = errno(error);
+    const code = errnoOf(error);
     if (code === "EISDIR") return filesError("CONFLICT", "path is a directory", path);
     if (code === "ENOTDIR" || code === "EEXIST")
       return filesError("CONFLICT", "a parent of the path is not a directory", path);
-    return filesError("INTERNAL", messageOf(error), path);
+    return filesErrorFromFs(error, path);
   }
 };
 
@@ -96,21 +108,23 @@ export const deleteFile = async (req: Request, path: string, ctx: RuntimeContext
   const recursiveParam = new URL(req.url).searchParams.get("recursive");
   if (recursiveParam !== null && recursiveParam !== "true" && recursiveParam !== "false")
     return filesError("INVALID_ARGUMENT", "recursive must be true or false", path);
+  const invalid = badName(path);
+  if (invalid) return invalid;
   const target = await resolveConfinedEntry(ctx.baseDir, path);
   if (target === undefined)
     return (await resolveConfined(ctx.baseDir, path)) === ctx.baseDir
       ? filesError("INVALID_ARGUMENT", "cannot delete the sandbox root", path)
       : denied(path);
-  const s = await lstat(target).catch(() => undefined);
-  if (s === undefined) return missing(path);
+  const s = await lstat(target).catch((error: unknown) => filesErrorFromFs(error, path));
+  if (s instanceof Response) return s;
   try {
     if (!s.isDirectory()) await rm(target);
     else if (recursiveParam === "true") await rm(target, { recursive: true });
     else await rmdir(target);
     return new Response(null, { status: 204 });
   } catch (error) {
-    if (errno(error) === "ENOTEMPTY" || errno(error) === "EEXIST")
+    if (errnoOf(error) === "ENOTEMPTY" || errnoOf(error) === "EEXIST")
       return filesError("CONFLICT", "directory is not empty; use recursive=true", path);
-    return filesError("INTERNAL", messageOf(error), path);
+    return filesErrorFromFs(error, path);
   }
 };

@@ -64,6 +64,15 @@ describe("POST /upload", () => {
     expect(await res.json()).toEqual({ message: "File upload failed: the file part has no filename" });
   });
 
+  test("a name at the 255-byte limit is written; a longer one fails with upstream's 500 body", async () => {
+    expect((await upload(`named/${"n".repeat(255)}`, "fits")).status).toBe(200);
+    expect(await readFile(join(rt.base, "named", "n".repeat(255)), "utf8")).toBe("fits");
+    const res = await upload(`named/${"n".repeat(256)}`, "x");
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { message: string }).message).toStartWith("File upload failed: ");
+    expect(await readdir(join(rt.base, "named"))).toEqual(["n".repeat(255)]);
+  });
+
   test("writing over a directory fails with upstream's 500 body", async () => {
     const res = await upload("inner", "x");
     expect(res.status).toBe(500);

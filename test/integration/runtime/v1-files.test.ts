@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { lstat, mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startTestRuntime, type TestRuntime, uploadForm } from "./harness";
 
@@ -141,6 +141,65 @@ describe("DELETE /v1/files/<path>", () => {
     expect((await del("..%2Foutside%2Fsecret.txt")).status).toBe(403);
     expect((await del("tree2", "?recursive=maybe")).status).toBe(400);
     expect(await readFile(join(rt.outside, "secret.txt"), "utf8")).toBe("secret");
+  });
+});
+
+describe("paths the filesystem cannot hold", () => {
+  const longest = "n".repeat(255);
+  const tooLong = "n".repeat(256);
+
+  test("a name at the 255-byte limit is written and read back", async () => {
+    expect((await put(`long%2F${longest}`, "fits")).status).toBe(204);
+    expect(await (await fetch(`${files}/long/${longest}`)).text()).toBe("fits");
+    expect((await del(`long/${longest}`)).status).toBe(204);
+  });
+
+  test("a longer name is INVALID_ARGUMENT for every method, and nothing is written", async () => {
+    for (const method of ["PUT", "GET", "DELETE"]) {
+      const res = await fetch(`${files}/long/${tooLong}`, {
+        method,
+        ...(method === "PUT" ? { body: "x" } : {}),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        code: "INVALID_ARGUMENT",
+        path: `long/${tooLong}`,
+        message: "a path component is 256 bytes long; the limit is 255",
+      });
+    }
+    expect((await fetch(`${files}/${tooLong}`, { method: "HEAD" })).status).toBe(400);
+    expect(await readdir(join(rt.base, "long"))).toEqual([]);
+  });
+
+  test("a path longer than the filesystem allows is INVALID_ARGUMENT", async () => {
+    const deep = Array.from({ length: 20 }, () => "d".repeat(250)).join("/");
+    for (const method of ["PUT", "GET", "DELETE"]) {
+      const res = await fetch(`${files}/${deep}`, { method, ...(method === "PUT" ? { body: "x" } : {}) });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        code: "INVALID_ARGUMENT",
+        message: "the path is too long for the filesystem",
+      });
+    }
+  });
+
+  test("a file used as a directory: PUT is a CONFLICT, GET and DELETE NOT_FOUND", async () => {
+    await writeFile(join(rt.base, "plain.txt"), "plain");
+    expect((await put("plain.txt/child", "x")).status).toBe(409);
+    expect((await fetch(`${files}/plain.txt/child`)).status).toBe(404);
+    expect((await del("plain.txt/child")).status).toBe(404);
+    expect(await readFile(join(rt.base, "plain.txt"), "utf8")).toBe("plain");
+  });
+
+  test("a FIFO is not read (that would wait for a writer): INVALID_ARGUMENT", async () => {
+    expect(Bun.spawnSync(["mkfifo", join(rt.base, "pipe")]).exitCode).toBe(0);
+    const res = await fetch(`${files}/pipe`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      code: "INVALID_ARGUMENT",
+      path: "pipe",
+      message: "not a regular file or a directory",
+    });
   });
 });
 
