@@ -1,6 +1,8 @@
 // Durable object store on bun:sqlite with an in-memory index for reads.
 // Every commit is one SQLite transaction: objects, the watch-event log and the resourceVersion counter move
 // together, so a crash never leaves half a write and the version sequence resumes after a restart.
+// Only the newest events stay in memory (most watches resume from a recent version); older ones within the
+// resumable window are read back from SQLite, so memory does not grow with the window's history.
 import { Database } from "bun:sqlite";
 import type { KObject } from "../resources/types";
 
@@ -17,6 +19,22 @@ export interface StoredEvent {
   readonly previous?: KObject;
 }
 
+interface EventRow {
+  readonly rv: number;
+  readonly type: EventType;
+  readonly rid: string;
+  readonly ns: string;
+  readonly data: string;
+}
+
+const fromRow = (e: EventRow): StoredEvent => ({
+  rv: e.rv,
+  type: e.type,
+  rid: e.rid,
+  namespace: e.ns,
+  object: JSON.parse(e.data),
+});
+
 export interface Change {
   readonly type: EventType;
   readonly rid: string;
@@ -30,18 +48,26 @@ const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
 export class Store {
   private readonly db: Database;
   private readonly objects = new Map<string, Map<string, KObject>>();
+  /** The newest events, at most `memoryWindow`; the rest of the resumable window is only in SQLite. */
   private readonly window: StoredEvent[] = [];
+  /** Oldest event still in SQLite (undefined before the first). */
+  private oldestEventRv: number | undefined;
   private rv = 0;
   private readonly insertObject;
   private readonly deleteObject;
   private readonly insertEvent;
   private readonly pruneEvents;
+  private readonly selectEvents;
   private readonly saveRv;
 
-  /** `windowSize`: how many past events a watch can resume from before it gets 410 Gone. */
+  /**
+   * `windowSize`: how many past events a watch can resume from before it gets 410 Gone.
+   * `memoryWindow`: how many of those are kept in memory as objects (with the version before each change).
+   */
   constructor(
     path: string,
     private readonly windowSize = 10_000,
+    private readonly memoryWindow = 1_000,
   ) {
     this.db = new Database(path, { create: true, strict: true });
     if (path !== ":memory:") this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
@@ -60,6 +86,9 @@ export class Store {
       "INSERT INTO events (rv, type, rid, ns, data) VALUES ($rv, $type, $rid, $ns, $data)",
     );
     this.pruneEvents = this.db.prepare("DELETE FROM events WHERE rv <= $rv");
+    this.selectEvents = this.db.prepare(
+      "SELECT rv, type, rid, ns, data FROM events WHERE rv > $after AND rv < $before ORDER BY rv",
+    );
     this.saveRv = this.db.prepare("INSERT OR REPLACE INTO meta (k, v) VALUES ('rv', $v)");
     this.load();
   }
@@ -75,18 +104,12 @@ export class Store {
     }>) {
       this.bucket(r.rid).set(keyOf(r.ns, r.name), JSON.parse(r.data) as KObject);
     }
+    const oldest = this.db.query("SELECT MIN(rv) AS rv FROM events").get() as { rv: number | null } | null;
+    this.oldestEventRv = oldest?.rv ?? undefined;
     const events = this.db
       .query("SELECT rv, type, rid, ns, data FROM events ORDER BY rv DESC LIMIT $n")
-      .all({ n: this.windowSize }) as Array<{
-      rv: number;
-      type: EventType;
-      rid: string;
-      ns: string;
-      data: string;
-    }>;
-    for (const e of events.reverse()) {
-      this.window.push({ rv: e.rv, type: e.type, rid: e.rid, namespace: e.ns, object: JSON.parse(e.data) });
-    }
+      .all({ n: Math.min(this.memoryWindow, this.windowSize) }) as EventRow[];
+    this.window.push(...events.reverse().map(fromRow));
   }
 
   private bucket(rid: string): Map<string, KObject> {
@@ -104,8 +127,13 @@ export class Store {
 
   /** The oldest resourceVersion a watch may start from and still receive every later event. */
   get oldestResumable(): number {
-    const first = this.window[0];
-    return first ? first.rv - 1 : this.rv;
+    if (this.oldestEventRv === undefined) return this.rv;
+    return Math.max(this.oldestEventRv, this.rv - this.windowSize + 1) - 1;
+  }
+
+  /** How many events are held in memory (the rest of the window is read from SQLite on demand). */
+  get eventsInMemory(): number {
+    return this.window.length;
   }
 
   get(rid: string, namespace: string, name: string): KObject | undefined {
@@ -132,6 +160,12 @@ export class Store {
 
   /** Events after `rv` still in the window; callers check `oldestResumable` first. */
   eventsSince(rv: number): StoredEvent[] {
+    const firstInMemory = this.window[0]?.rv ?? this.rv + 1;
+    if (rv < firstInMemory - 1) {
+      // Older than memory holds: replay from SQLite (these carry no `previous`, as after a restart).
+      const older = this.selectEvents.all({ after: rv, before: firstInMemory }) as EventRow[];
+      return [...older.map(fromRow), ...this.window];
+    }
     let lo = 0;
     let hi = this.window.length;
     while (lo < hi) {
@@ -184,7 +218,9 @@ export class Store {
       else b.set(k, e.object);
       this.window.push(e);
     }
-    if (this.window.length > this.windowSize) this.window.splice(0, this.window.length - this.windowSize);
+    this.oldestEventRv ??= events[0]?.rv;
+    const keep = Math.min(this.memoryWindow, this.windowSize);
+    if (this.window.length > keep) this.window.splice(0, this.window.length - keep);
     return events;
   }
 
