@@ -13,13 +13,22 @@ const KINDS = Object.keys(refFor) as ChildKind[];
 /** Only the labels the reconcilers look objects up by are indexed (memory stays flat with many objects). */
 const INDEXED = [LABEL_SANDBOX_NAME_HASH, LABEL_WARM_POOL_SANDBOX];
 
+/**
+ * Kinds a `--cache-label-selectors` controller watches only with the tracking label: the Pods and Services
+ * it creates all carry it, so on a busy cluster the caches hold O(sandboxes) rather than O(cluster).
+ */
+const TRACKED: ReadonlySet<ChildKind> = new Set(["Pod", "Service"]);
+
 export const makeInformers = (options: {
   namespace?: string;
+  /** Watch Pods and Services carrying the tracking label only (pre-made adoptable ones must carry it too). */
+  trackedOnly?: boolean;
 }): Effect.Effect<Informers, never, KubeClient | Scope.Scope> =>
   Effect.gen(function* () {
     const entries = yield* Effect.forEach(KINDS, (kind) =>
       makeInformer(refFor[kind], {
         ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+        ...(options.trackedOnly && TRACKED.has(kind) ? { labelSelector: LABEL_SANDBOX_NAME_HASH } : {}),
         indexedLabels: INDEXED,
       }).pipe(Effect.map((informer) => [kind, informer] as const)),
     );

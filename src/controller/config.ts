@@ -11,6 +11,10 @@ export interface ControllerConfig {
   readonly warmPoolReadinessGraceMs: number;
   readonly warmPoolUnschedulableRecheckMs: number;
   readonly enableWarmPoolEviction: boolean;
+  /** Hold refill back this long after pool members drop out (0 = refill at once). */
+  readonly warmPoolReplenishDelayMs: number;
+  /** Sandbox creates per second per pool when refilling (0 = unpaced). */
+  readonly warmPoolMaxRefillRate: number;
 }
 
 export const defaultControllerConfig: ControllerConfig = {
@@ -22,4 +26,6 @@ export const defaultControllerConfig: ControllerConfig = {
   warmPoolReadinessGraceMs: 5 * 60_000,
   warmPoolUnschedulableRecheckMs: 60_000,
   enableWarmPoolEviction: true,
+  warmPoolReplenishDelayMs: 0,
+  warmPoolMaxRefillRate: 0,
 };

@@ -28,6 +28,10 @@ export interface ControllerFlags {
   readonly warmPoolReadinessGraceMs: number;
   readonly warmPoolUnschedulableRecheckMs: number;
   readonly enableWarmPoolEviction: boolean;
+  readonly warmPoolReplenishDelayMs: number;
+  readonly warmPoolMaxRefillRate: number;
+  /** Watch only Pods and Services that carry the sandbox tracking label. */
+  readonly cacheLabelSelectors: boolean;
   readonly webhook?: {
     readonly port: number;
     readonly certDir: string;
@@ -41,7 +45,7 @@ export interface ControllerFlags {
   readonly help: boolean;
 }
 
-type Kind = "string" | "bool" | "int" | "duration" | "address" | "list";
+type Kind = "string" | "bool" | "int" | "number" | "duration" | "address" | "list";
 const FLAGS: Record<string, { kind: Kind; default: string }> = {
   kubeconfig: { kind: "string", default: "" },
   "metrics-bind-address": { kind: "address", default: ":8080" },
@@ -62,6 +66,9 @@ const FLAGS: Record<string, { kind: Kind; default: string }> = {
   "sandbox-warm-pool-readiness-grace-period": { kind: "duration", default: "5m" },
   "sandbox-warm-pool-unschedulable-recheck-interval": { kind: "duration", default: "1m" },
   "enable-warm-pool-eviction": { kind: "bool", default: "true" },
+  "sandbox-warm-pool-replenish-delay": { kind: "duration", default: "0" },
+  "sandbox-warm-pool-max-refill-rate": { kind: "number", default: "0" },
+  "cache-label-selectors": { kind: "bool", default: "false" },
   "enable-webhook": { kind: "bool", default: "false" },
   "webhook-port": { kind: "int", default: String(WEBHOOK_PORT) },
   "webhook-cert-dir": { kind: "string", default: "/tmp/k8s-webhook-server/serving-certs" },
@@ -85,12 +92,9 @@ export const IGNORED_FLAGS = [
   "kube-api-burst",
   "api-connections",
   "separate-watch-connection",
-  "cache-label-selectors",
   "disable-claim-events",
   "disable-claim-observability-annotations",
   "sandbox-write-behind-window",
-  "sandbox-warm-pool-replenish-delay",
-  "sandbox-warm-pool-max-refill-rate",
 ];
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -158,6 +162,12 @@ export const parseFlags = (argv: ReadonlyArray<string>): Either.Either<Controlle
     if (!Number.isInteger(n) || n < min) errors.push(`--${k} must be an integer >= ${min}, got "${str(k)}"`);
     return n;
   };
+  const nonNegative = (k: string) => {
+    const n = Number(str(k));
+    if (str(k).trim() === "" || !Number.isFinite(n) || n < 0)
+      errors.push(`--${k} must be a finite number >= 0, got "${str(k)}"`);
+    return n;
+  };
   const duration = (k: string) => {
     const ms = parseDuration(str(k));
     if (ms === undefined) errors.push(`--${k} must be a duration like 30s or 5m, got "${str(k)}"`);
@@ -202,6 +212,9 @@ export const parseFlags = (argv: ReadonlyArray<string>): Either.Either<Controlle
     warmPoolReadinessGraceMs: duration("sandbox-warm-pool-readiness-grace-period"),
     warmPoolUnschedulableRecheckMs: duration("sandbox-warm-pool-unschedulable-recheck-interval"),
     enableWarmPoolEviction: bool("enable-warm-pool-eviction"),
+    warmPoolReplenishDelayMs: duration("sandbox-warm-pool-replenish-delay"),
+    warmPoolMaxRefillRate: nonNegative("sandbox-warm-pool-max-refill-rate"),
+    cacheLabelSelectors: bool("cache-label-selectors"),
     ...(bool("enable-webhook")
       ? {
           webhook: {

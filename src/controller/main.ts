@@ -8,8 +8,7 @@ import { KubeClient } from "../kube";
 import { defaultControllerConfig } from "./config";
 import { parseAllowedLabelDomains, parseFlags, usage } from "./flags";
 import { runController } from "./manager";
-import { dnsNamesFor, loadOrCreateCert } from "./webhook/cert";
-import { patchCaBundles, serveWebhook } from "./webhook/server";
+import { startWebhook } from "./webhook/start";
 
 const VERSION = "0.1.0";
 
@@ -48,21 +47,12 @@ const config = {
   warmPoolReadinessGraceMs: flags.warmPoolReadinessGraceMs,
   warmPoolUnschedulableRecheckMs: flags.warmPoolUnschedulableRecheckMs,
   enableWarmPoolEviction: flags.enableWarmPoolEviction,
+  warmPoolReplenishDelayMs: flags.warmPoolReplenishDelayMs,
+  warmPoolMaxRefillRate: flags.warmPoolMaxRefillRate,
 };
 
-const webhook = Effect.gen(function* () {
-  const w = flags.webhook;
-  if (w === undefined) return;
-  const cert = yield* Effect.promise(() =>
-    loadOrCreateCert(w.certDir, w.certName, w.keyName, dnsNamesFor(w.serviceName, w.namespace)),
-  );
-  const port = yield* serveWebhook({ host: "0.0.0.0", port: w.port }, cert);
-  yield* Effect.logInfo(`conversion webhook listening on :${port}/convert`);
-  if (w.manageCerts) yield* patchCaBundles(cert.cert);
-});
-
 const program = Effect.gen(function* () {
-  yield* webhook;
+  if (flags.webhook !== undefined) yield* startWebhook(flags.webhook);
   const leaseNamespace =
     flags.leaderElectionNamespace ||
     readOptional("/var/run/secrets/kubernetes.io/serviceaccount/namespace")?.trim() ||
@@ -71,6 +61,7 @@ const program = Effect.gen(function* () {
     config,
     concurrency: flags.concurrency,
     extensions: flags.extensions,
+    cacheLabelSelectors: flags.cacheLabelSelectors,
     ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
     ...(flags.metricsAddress ? { metricsAddress: flags.metricsAddress } : {}),
     ...(flags.probeAddress ? { probeAddress: flags.probeAddress } : {}),

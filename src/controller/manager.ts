@@ -41,6 +41,8 @@ export interface ControllerOptions {
   readonly extensions?: boolean;
   /** Watch one namespace only; default all. */
   readonly namespace?: string;
+  /** Watch only Pods and Services carrying the sandbox tracking label (upstream's `--cache-label-selectors`). */
+  readonly cacheLabelSelectors?: boolean;
   readonly leaderElection?: { readonly namespace: string; readonly identity: string; readonly name?: string };
   readonly metricsAddress?: Address;
   readonly probeAddress?: Address;
@@ -81,9 +83,10 @@ export const runController = (
     const kinds = options.extensions === false ? (["Sandbox"] as const) : CONTROLLER_KINDS;
     const metrics = options.metrics ?? new ControllerMetrics();
     const ready = yield* Ref.make(false);
-    const informers = yield* makeInformers(
-      options.namespace !== undefined ? { namespace: options.namespace } : {},
-    );
+    const informers = yield* makeInformers({
+      ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+      trackedOnly: options.cacheLabelSelectors === true,
+    });
     const view = informerView(informers);
 
     if (options.probeAddress)

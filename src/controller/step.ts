@@ -16,6 +16,7 @@ import { type ClaimPlan, planClaim } from "./claim/plan";
 import type { Plan } from "./common/actions";
 import type { CacheView } from "./common/view";
 import type { ControllerConfig } from "./config";
+import { activeMembers, RefillShaper, shapeRefill } from "./refill";
 import { planSandbox } from "./sandbox/plan";
 import { planTemplate } from "./template/plan";
 import { Expectations } from "./warmpool/expectations";
@@ -38,6 +39,8 @@ export class ControllerState {
    * the pool (or a short timeout), so concurrent claims spread over the pool instead of racing for its head.
    */
   readonly reserved = new Map<string, number>();
+  /** Replenish holds and refill token buckets per pool. */
+  readonly refill = new RefillShaper();
 }
 
 export interface WriteOutcome {
@@ -103,20 +106,24 @@ export const planStep = (
       return { plan, done: noop };
     }
     case "SandboxWarmPool": {
-      const pool = view.get("SandboxWarmPool", namespace, name);
-      if (pool === undefined) return undefined;
       const key = `${namespace}/${name}`;
+      const pool = view.get("SandboxWarmPool", namespace, name);
+      if (pool === undefined) {
+        state.refill.forget(key);
+        return undefined;
+      }
       const members = view.list("Sandbox", namespace, {
         key: LABEL_WARM_POOL_SANDBOX,
         value: nameHash(name),
       });
       const satisfied = state.expectations.settle(key, members, now.getTime());
-      const plan = planWarmPool({
+      const pendingDeletes = state.expectations.pendingDeletes(key);
+      const planned = planWarmPool({
         pool,
         template: view.get("SandboxTemplate", namespace, pool.spec.sandboxTemplateRef.name),
         members,
         expectationsSatisfied: satisfied,
-        pendingDeletes: state.expectations.pendingDeletes(key),
+        pendingDeletes,
         wasNotProgressing: state.notProgressing.has(key),
         now,
         config: {
@@ -126,11 +133,23 @@ export const planStep = (
           dnsNameservers: config.dnsNameservers,
         },
       });
+      const active = activeMembers(pool, members, pendingDeletes);
+      const plan = shapeRefill(
+        planned,
+        state.refill,
+        { replenishDelayMs: config.warmPoolReplenishDelayMs, maxRefillRate: config.warmPoolMaxRefillRate },
+        pool,
+        active,
+        now.getTime(),
+      );
       if (plan.notProgressing) state.notProgressing.add(key);
       else state.notProgressing.delete(key);
       return {
         plan,
-        done: (outcome) => state.expectations.record(key, outcome.created, outcome.deleted, now.getTime()),
+        done: (outcome) => {
+          state.expectations.record(key, outcome.created, outcome.deleted, now.getTime());
+          state.refill.created(key, outcome.created.length);
+        },
       };
     }
     case "SandboxClaim": {

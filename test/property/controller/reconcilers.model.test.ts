@@ -3,6 +3,7 @@
 // and liveness invariants once the system is left alone. Named upstream bugs each map to an assertion.
 import { expect, test } from "bun:test";
 import fc from "fast-check";
+import { type ControllerConfig, defaultControllerConfig } from "../../../src/controller/config";
 import { NS, type Step, World } from "./world";
 
 // biome-ignore lint/suspicious/noExplicitAny: simulated objects are arbitrary JSON, read field by field
@@ -175,15 +176,15 @@ const checkQuiescent = (w: World): void => {
   for (const claim of c.all("SandboxClaim")) expect(claim.metadata.deletionTimestamp).toBeUndefined();
 };
 
-const adoptions = { warm: 0, cold: 0 };
-
-test("reconcilers keep their invariants under random interleavings, lag, conflicts and restarts", () => {
+/** Runs random step sequences in worlds with this config; returns how many warm and cold adoptions ran. */
+const checkRandomRuns = (config: ControllerConfig | undefined, numRuns: number) => {
+  const adoptions = { warm: 0, cold: 0 };
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 2 ** 30 }),
       fc.array(step, { minLength: 20, maxLength: 150 }),
       (seed, steps) => {
-        const w = new World(seed);
+        const w = new World(seed, config);
         const boundTo = new Map<string, string>();
         for (const s of steps) {
           w.run(s);
@@ -196,11 +197,29 @@ test("reconcilers keep their invariants under random interleavings, lag, conflic
         adoptions.cold += w.cluster.events.filter((e) => e.reason === "SandboxProvisioned").length;
       },
     ),
-    { numRuns: 100, seed: 20260101 },
+    { numRuns, seed: 20260101 },
   );
+  return adoptions;
+};
+
+test("reconcilers keep their invariants under random interleavings, lag, conflicts and restarts", () => {
+  const adoptions = checkRandomRuns(undefined, 100);
   // The runs must exercise both paths, or the invariants above prove little.
   expect(adoptions.warm).toBeGreaterThan(50);
   expect(adoptions.cold).toBeGreaterThan(50);
+}, 120_000);
+
+test("with refill held back and paced, the same invariants hold and pools still converge", () => {
+  const adoptions = checkRandomRuns(
+    {
+      ...defaultControllerConfig,
+      warmPoolMaxBatchSize: 4,
+      warmPoolReplenishDelayMs: 5000,
+      warmPoolMaxRefillRate: 0.5,
+    },
+    40,
+  );
+  expect(adoptions.warm).toBeGreaterThan(20);
 }, 120_000);
 
 test("claims reconciled from the same stale view never take the same warm sandbox", () => {

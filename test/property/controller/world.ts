@@ -1,6 +1,6 @@
 // The model-test world: one namespace with a template, a warm pool, a hand-written Sandbox with a volume,
 // and claims coming and going; the four reconcilers run through `planStep` against lagging caches.
-import { defaultControllerConfig } from "../../../src/controller/config";
+import { type ControllerConfig, defaultControllerConfig } from "../../../src/controller/config";
 import {
   CONTROLLER_KINDS,
   type ControllerKind,
@@ -14,7 +14,7 @@ const T0 = Date.parse("2026-01-01T00:00:00Z");
 // biome-ignore lint/suspicious/noExplicitAny: simulated objects are arbitrary JSON, read field by field
 type Obj = Record<string, any>;
 
-export const config = { ...defaultControllerConfig, warmPoolMaxBatchSize: 4 };
+const defaultConfig: ControllerConfig = { ...defaultControllerConfig, warmPoolMaxBatchSize: 4 };
 
 export interface ClaimSpec {
   readonly policy: "Delete" | "DeleteForeground" | "Retain";
@@ -62,7 +62,10 @@ export class World {
   /** Failures planned in the last quiescent round (must be none). */
   failures: string[] = [];
 
-  constructor(seed: number) {
+  constructor(
+    seed: number,
+    readonly config: ControllerConfig = defaultConfig,
+  ) {
     let x = seed || 1;
     // Deterministic faults per run (xorshift).
     this.cluster.rand = () => {
@@ -229,7 +232,7 @@ export class World {
     kind: ControllerKind,
     name: string,
   ): { wrote: boolean; requeueAfterMs?: number; failure?: string } {
-    const step = planStep(kind, NS, name, this.caches, this.state, config, this.now);
+    const step = planStep(kind, NS, name, this.caches, this.state, this.config, this.now);
     if (step === undefined) return { wrote: false };
     const result = this.cluster.apply(step.plan.actions);
     step.done(result);

@@ -6,7 +6,7 @@ import type { PodSpec, v1beta1 } from "../../../src/api";
 import { injectEnv, mergeVolumeClaimTemplates } from "../../../src/controller/claim/injection";
 import { validateAdditionalPodMetadata } from "../../../src/controller/claim/metadata";
 import { applySecureDefaults } from "../../../src/controller/common/blueprint";
-import { parseDuration, parseFlags } from "../../../src/controller/flags";
+import { parseDuration, parseFlags, usage } from "../../../src/controller/flags";
 import { servicePorts } from "../../../src/controller/sandbox/ports";
 import { desiredNetworkPolicySpec } from "../../../src/controller/template/plan";
 import { slowStartBatches } from "../../../src/controller/warmpool/plan";
@@ -207,6 +207,32 @@ describe("flags", () => {
     expect(Either.isLeft(parseFlags(["--leader-elect=maybe"]))).toBe(true);
     expect(Either.isLeft(parseFlags(["--cluster-domain"]))).toBe(true);
     expect(Either.isLeft(parseFlags(["--sandbox-warm-pool-readiness-grace-period=soon"]))).toBe(true);
+  });
+
+  test("refill shaping and cache scoping flags are acted on, off by default as upstream", () => {
+    const d = Either.getOrThrow(parseFlags([]));
+    expect([d.warmPoolReplenishDelayMs, d.warmPoolMaxRefillRate, d.cacheLabelSelectors]).toEqual([
+      0,
+      0,
+      false,
+    ]);
+    const f = Either.getOrThrow(
+      parseFlags([
+        "--sandbox-warm-pool-replenish-delay=1500ms",
+        "--sandbox-warm-pool-max-refill-rate",
+        "2.5",
+        "--cache-label-selectors",
+      ]),
+    );
+    expect([f.warmPoolReplenishDelayMs, f.warmPoolMaxRefillRate, f.cacheLabelSelectors]).toEqual([
+      1500,
+      2.5,
+      true,
+    ]);
+    for (const bad of ["-1", "NaN", "Inf", "", "fast"])
+      expect(Either.isLeft(parseFlags([`--sandbox-warm-pool-max-refill-rate=${bad}`]))).toBe(true);
+    expect(Either.isLeft(parseFlags(["--sandbox-warm-pool-replenish-delay=later"]))).toBe(true);
+    expect(usage()).not.toMatch(/Accepted and ignored:.*(refill|replenish|cache-label)/);
   });
 
   test("durations", () => {
