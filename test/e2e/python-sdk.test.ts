@@ -2,6 +2,7 @@
 // create_sandbox(warmpool=...) through the router with SandboxDirectConnectionConfig.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type LocalHandle, startLocalForTest } from "../support/local";
+import { runProcessOk } from "../support/process";
 
 const script = `
 import json, sys
@@ -34,17 +35,9 @@ afterAll(async () => {
 });
 
 test("the upstream Python SDK claims from the warm pool and runs commands and file calls", async () => {
-  const proc = Bun.spawn(["python3", "-c", script, local.routerUrl], {
+  const stdout = await runProcessOk(["python3", "-c", script, local.routerUrl], {
     env: { ...process.env, KUBECONFIG: local.kubeconfigPath },
-    stdout: "pipe",
-    stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) throw new Error(`python exited ${code}:\n${stderr}`);
   const lastLine = stdout.trim().split("\n").at(-1) ?? "";
   expect(JSON.parse(lastLine)).toEqual({
     stdout: "Hello from Local!\n",

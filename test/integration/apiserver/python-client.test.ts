@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runProcessOk } from "../../support/process";
 import { type Running, start, widgetCrd } from "./helpers";
 
 let env: Running;
@@ -51,13 +52,7 @@ print(json.dumps({"size": got["spec"]["size"], "events": events, "after": status
 `;
 
 test("CustomObjectsApi create, get, patch, delete, watch", async () => {
-  const proc = Bun.spawn(["python3", "-c", SCRIPT, join(dir, "config")], { stdout: "pipe", stderr: "pipe" });
-  const [code, out, err] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ]);
-  if (code !== 0) throw new Error(err);
+  const out = await runProcessOk(["python3", "-c", SCRIPT, join(dir, "config")]);
   expect(JSON.parse(out)).toEqual({
     size: 2,
     events: [

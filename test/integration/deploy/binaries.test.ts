@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINARIES, type BuildResult, buildBinaries } from "../../../scripts/build-binaries";
+import { runProcess } from "../../support/process";
 import { startCluster } from "./kubectl";
 import { field, find, renderChart } from "./render";
 
@@ -58,12 +59,7 @@ const until = async (what: string, check: () => Promise<boolean | undefined>) =>
 };
 
 const run = async (binary: string, args: string[]) => {
-  const proc = Bun.spawn([join(outdir, binary), ...args], { stdout: "pipe", stderr: "pipe" });
-  const [code, stdout, stderr] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ]);
+  const { code, stdout, stderr } = await runProcess([join(outdir, binary), ...args]);
   return { code, output: `${stdout}${stderr}` };
 };
 

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiServerHandle } from "../../../src/apiserver/index";
 import { generatePki } from "../../../src/apiserver/tls";
+import { runProcess } from "../../support/process";
 import { serveMutualTls, startServer } from "./support";
 
 // Real servers on a shared, noisy machine: generous bounds (never asserted as durations).
@@ -32,17 +33,10 @@ afterAll(async () => {
 });
 
 const runNode = async (connection: object) => {
-  const proc = Bun.spawn(["node", bundle], {
+  const { stdout, stderr, code } = await runProcess(["node", bundle], {
     env: { ...process.env, KUBE_TEST_CONNECTION: JSON.stringify(connection) },
-    stdout: "pipe",
-    stderr: "pipe",
   });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { out, err, code };
+  return { out: stdout, err: stderr, code };
 };
 
 test("under Node: HTTPS with a CA and a token, CRUD, a watch and a tagged error", async () => {

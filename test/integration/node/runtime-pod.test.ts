@@ -3,6 +3,7 @@ import { Effect } from "effect";
 import { KubeClient } from "../../../src/kube/client";
 import { refs } from "../../../src/kube/resources";
 import { DEFAULT_RUNTIME_IMAGE } from "../../../src/node/index";
+import { runProcess } from "../../support/process";
 import {
   type Cluster,
   condition,
@@ -76,17 +77,14 @@ describe("node agent with the runtime image", () => {
       'Filesystem(c, None, "t").write("hello.txt", b"from sdk")',
       'print(CommandExecutor(c, None, "t").run("cat hello.txt").stdout, end="")',
     ].join("\n");
-    const child = Bun.spawn(["python3", "-c", script, `http://${pod.status.podIP}:8888`], {
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [out, err, code] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
+    const { code, stdout, stderr } = await runProcess([
+      "python3",
+      "-c",
+      script,
+      `http://${pod.status.podIP}:8888`,
     ]);
-    expect({ code, err }).toMatchObject({ code: 0 });
-    expect(out).toBe("from sdk");
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    expect(stdout).toBe("from sdk");
   }, 60_000);
 
   test("deleting the pod stops it gracefully and removes the object", async () => {
