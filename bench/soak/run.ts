@@ -1,17 +1,22 @@
-// npm run soak -- --seconds N [--out file] [--hold-seconds S]
+// npm run soak -- --seconds N [--out file] [--hold-seconds S] [--pool R]
 // Local mode (own state dir) under continuous claim churn while the soak mix of bench/profiles.json flows
-// through the router. Local mode runs in this process, so memory is reported as this process's RSS (API
-// server + controller + node agent + router together) plus the pod processes, sampled after a full GC.
+// through the router. Local mode is taken apart: API server, node agent, controller and router each run in a
+// process of their own (component.ts), so each part's memory (RSS and JS heap after a full GC) is measured on
+// its own, apart from each other and from this load generator; pod processes are summed separately.
 // Ends with one summary line (the interface of issue 9) and writes the details as JSON.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Effect, Exit, Scope } from "effect";
-import { startLocal } from "../../src/local/compose";
+import { Effect, ManagedRuntime } from "effect";
+import { KubeClient, refs } from "../../src/kube/index";
+import { installCrds } from "../../src/local/crds";
+import { defaultTemplate, defaultWarmPool } from "../../src/local/defaults";
 import profiles from "../profiles.json";
+import { type Component, type PartName, startComponent } from "./components";
 import { type KubeApi, kubeApi, poll, readySandbox } from "./kube";
 import { BindingLedger } from "./ledger";
+import { type ComponentSeries, growth, type PartSample } from "./memory";
 import { descendants, type ProcessId, rssKb, stillAlive } from "./processes";
 import { perform, pickOperation, type Target } from "./traffic";
 
@@ -28,11 +33,14 @@ const seconds = Number(values.seconds);
 const holdMs = Number(values["hold-seconds"]) * 1000;
 const poolSize = Number(values.pool);
 const { soak, claimChurn } = profiles;
+// Samples before this are start-up (JIT compiling hot paths, first claims, the API server's in-memory watch
+// window filling) and are not compared: the first sixth of the run, at most a minute.
+const warmUpSeconds = Math.min(60, seconds / 6);
 const namespace = claimChurn.namespace;
 
 interface Sample {
   readonly t: number;
-  readonly processKb: number;
+  readonly parts: Record<PartName, PartSample>;
   readonly podsKb: number;
   readonly podProcesses: number;
 }
@@ -49,25 +57,43 @@ const noteError = (what: string, cause: unknown) => {
   if (errors.length < 20) errors.push(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+/** Starts the parts in local mode's order (CRDs, template and warm pool go in once the API server is up). */
+const startSystem = async (stateDir: string, started: Component[]) => {
+  const start = async (name: PartName) => {
+    const component = await startComponent(name, stateDir);
+    started.push(component);
+    return component;
+  };
+  await start("apiserver");
+  const kubeconfigPath = join(stateDir, "kubeconfig");
+  const setup = ManagedRuntime.make(KubeClient.layer(kubeconfigPath));
+  await setup.runPromise(installCrds);
+  const node = await start("node");
+  await start("controller");
+  await setup.runPromise(
+    Effect.flatMap(KubeClient, (k) =>
+      Effect.all([
+        k.create(refs.sandboxTemplate, defaultTemplate(namespace)),
+        k.create(refs.sandboxWarmPool, defaultWarmPool(namespace, poolSize)),
+      ]),
+    ),
+  );
+  await setup.dispose();
+  const router = await start("router");
+  return { kubeconfigPath, node, routerUrl: router.url };
+};
 
 const main = async () => {
   const stateDir = await mkdtemp(join(tmpdir(), "agent-sandbox-soak-"));
-  const scope = Effect.runSync(Scope.make());
-  const system = await Effect.runPromise(
-    Scope.extend(
-      startLocal({
-        stateDir,
-        apiPort: 0,
-        routerPort: 0,
-        host: "127.0.0.1",
-        warmPoolReplicas: poolSize,
-        namespace,
-        isolation: true,
-      }),
-      scope,
-    ),
-  );
+  const components: Component[] = [];
+  const stopAll = async () => {
+    // Reverse start order: the API server goes last, so the node agent can still report its pods stopping.
+    for (const c of [...components].reverse()) await c.stop();
+  };
+  const system = await startSystem(stateDir, components).catch(async (e) => {
+    await stopAll();
+    throw e;
+  });
   const kube: KubeApi = kubeApi(system.kubeconfigPath, namespace);
   const ledger = new BindingLedger();
   const podProcesses = new Map<string, ProcessId>();
@@ -78,13 +104,23 @@ const main = async () => {
   let claims = 0;
   let requests = 0;
 
-  const sample = () => {
-    Bun.gc(true);
-    const pods = descendants();
+  // Object counts by type, first and latest, to name what grows when a part's heap does.
+  const firstTypes = new Map<PartName, Record<string, number>>();
+  const lastTypes = new Map<PartName, Record<string, number>>();
+  const sample = async () => {
+    const t = Math.round((Date.now() - started) / 1000);
+    const measured = await Promise.all(components.map(async (c) => [c.name, await c.sample()] as const));
+    const parts = {} as Record<PartName, PartSample>;
+    for (const [name, m] of measured) {
+      parts[name] = { rssKb: m.rssKb, heapKb: m.heapKb, extraKb: m.extraKb, objects: m.objects };
+      if (!firstTypes.has(name) && t >= warmUpSeconds) firstTypes.set(name, m.objectTypeCounts);
+      lastTypes.set(name, m.objectTypeCounts);
+    }
+    const pods = descendants(system.node.pid);
     for (const p of pods) podProcesses.set(`${p.pid}:${p.startTicks}`, p);
     samples.push({
-      t: Math.round((Date.now() - started) / 1000),
-      processKb: rssKb(process.pid),
+      t,
+      parts,
       podsKb: pods.reduce((sum, p) => sum + rssKb(p.pid), 0),
       podProcesses: pods.length,
     });
@@ -103,7 +139,7 @@ const main = async () => {
   const sampler = async () => {
     const every = Math.max(1000, (seconds * 1000) / 60);
     while (running()) {
-      sample();
+      await sample().catch((e) => noteError("memory sample", e));
       await Bun.sleep(every);
     }
   };
@@ -157,7 +193,7 @@ const main = async () => {
     ...slots.map(churn),
     ...Array.from({ length: soak.vus }, vu),
   ]);
-  sample();
+  await sample().catch((e) => noteError("memory sample", e));
 
   // All claims released: the system must settle back to the warm pool; anything above its size is a leak.
   const settled = await poll(
@@ -180,9 +216,9 @@ const main = async () => {
     pods: await kube.countPods(),
   };
   const leakedObjects = Math.max(0, leftover.sandboxes - poolSize) + Math.max(0, leftover.pods - poolSize);
-  for (const p of descendants()) podProcesses.set(`${p.pid}:${p.startTicks}`, p);
+  for (const p of descendants(system.node.pid)) podProcesses.set(`${p.pid}:${p.startTicks}`, p);
   await kube.dispose();
-  await Effect.runPromise(Scope.close(scope, Exit.void));
+  await stopAll();
   const leaked =
     (await poll(async () => {
       const alive = [...podProcesses.values()].filter(stillAlive);
@@ -190,11 +226,19 @@ const main = async () => {
     }, 15)) ?? [...podProcesses.values()].filter(stillAlive);
   await rm(stateDir, { recursive: true, force: true });
 
-  // Growth of this process's RSS: median of the last three samples against the first three after warm-up.
-  const steady = samples.filter((s) => s.t >= Math.min(10, seconds / 6));
-  const head = median(steady.slice(0, 3).map((s) => s.processKb));
-  const tail = median(steady.slice(-3).map((s) => s.processKb));
-  const rssGrowthPct = head > 0 ? Math.round(((tail - head) / head) * 1000) / 10 : 0;
+  const steady = samples.filter((s) => s.t >= warmUpSeconds);
+  const memory = Object.fromEntries(
+    components.map((c): [PartName, ComponentSeries] => [
+      c.name,
+      growth(
+        steady.map((s) => s.parts[c.name]),
+        firstTypes.get(c.name) ?? {},
+        lastTypes.get(c.name) ?? {},
+      ),
+    ]),
+  );
+  // The interface's single figure: the worst part's RSS growth.
+  const rssGrowthPct = Math.max(...Object.values(memory).map((m) => m.rssGrowthPct));
 
   const summary = {
     seconds,
@@ -208,10 +252,11 @@ const main = async () => {
   const report = {
     command: `npm run soak -- --seconds ${seconds}`,
     finishedAt: new Date().toISOString(),
-    profile: { ...soak, warmPoolReplicas: poolSize, holdSeconds: holdMs / 1000 },
+    profile: { ...soak, warmPoolReplicas: poolSize, holdSeconds: holdMs / 1000, warmUpSeconds },
     memoryNote:
-      "processKb: RSS of the one process running API server, controller, node agent and router; podsKb: sum over pod processes",
+      "Per part (each its own process), after a full GC: rssKb, heapKb (JS heap in use), extraKb (held outside the heap), objects (live JS objects). Growth = median of the last three samples against the first three after warm-up (the first sixth of the run, at most 60 s); rss_growth_pct = the largest part's RSS growth. podsKb: sum over pod processes",
     summary,
+    memory,
     leakedObjects,
     poolRefilled: leftover.sandboxes === poolSize && leftover.pods === poolSize,
     leftover,
