@@ -3,15 +3,20 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Deferred, Duration, Effect, Schedule, type Scope } from "effect";
+import { SERVICE_CIDR } from "../apiserver/cluster-ip";
 import { ApiServer } from "../apiserver/index";
 import { runController } from "../controller/manager";
-import { KubeClient, type KubeObject, type ResourceRef, refs } from "../kube/index";
+import { KubeClient, type KubeObject, makeInformer, type ResourceRef, refs, typedRef } from "../kube/index";
 import { startNodeAgent } from "../node/index";
 import { feedSandboxIndex, routerScoped, SandboxIndex } from "../router/index";
+import { startClusterProxy } from "./cluster-proxy";
 import type { LocalConfig } from "./config";
 import { installCrds } from "./crds";
 import { DEFAULT_WARM_POOL_NAME, defaultTemplate, defaultWarmPool } from "./defaults";
+import { runDeploymentController } from "./deployments";
 import { step } from "./progress";
+import { runServiceProxy } from "./service-proxy";
+import type { EndpointPod, Service } from "./service-routing";
 
 /** Loopback range the node agent hands pod IPs out of; the router may dial it through X-Sandbox-Pod-IP. */
 export const LOCAL_POD_CIDR = "127.1.0.0/16";
@@ -19,6 +24,8 @@ export const LOCAL_POD_CIDR = "127.1.0.0/16";
 export interface LocalSystem {
   readonly apiUrl: string;
   readonly routerUrl: string;
+  /** The HTTP proxy that resolves cluster Service names (`HTTP_PROXY`). */
+  readonly proxyUrl: string;
   readonly kubeconfigPath: string;
 }
 
@@ -82,6 +89,22 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
       );
       api.setPodLogSource(node.podLogSource);
 
+      yield* step("deployment controller", runDeploymentController);
+      const services = yield* makeInformer(typedRef<Service>(refs.service));
+      const pods = yield* makeInformer(typedRef<EndpointPod>(refs.pod));
+      yield* step("service proxy", runServiceProxy(services, pods), () => `ClusterIPs on ${SERVICE_CIDR}`);
+      const proxy = yield* step(
+        "cluster-name proxy",
+        startClusterProxy({
+          host: config.host,
+          port: config.proxyPort ?? 0,
+          namespace: config.namespace,
+          services,
+          pods,
+        }),
+        (handle) => handle.url,
+      );
+
       const controllerReady = yield* Deferred.make<void>();
       yield* Effect.forkScoped(
         runController({ onReady: () => Deferred.unsafeDone(controllerReady, Effect.void) }),
@@ -133,7 +156,12 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
         ),
         () => `${index.size} sandboxes`,
       );
-      return { apiUrl: api.url, routerUrl: router.url, kubeconfigPath } satisfies LocalSystem;
+      return {
+        apiUrl: api.url,
+        routerUrl: router.url,
+        proxyUrl: proxy.url,
+        kubeconfigPath,
+      } satisfies LocalSystem;
     });
     return yield* Effect.provide(rest, KubeClient.layer(kubeconfigPath));
   });

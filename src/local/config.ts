@@ -7,6 +7,8 @@ export interface LocalConfig {
   readonly stateDir: string;
   readonly apiPort: number;
   readonly routerPort: number;
+  /** Port of the cluster-name proxy (`HTTP_PROXY`); absent: a free port. */
+  readonly proxyPort?: number;
   readonly host: string;
   readonly warmPoolReplicas: number;
   readonly namespace: string;
@@ -27,7 +29,8 @@ Options:
   --state-dir <dir>          where the store, kubeconfig and pod directories live (default: .agent-sandbox)
   --api-port <port>          API server port (default: 6443)
   --router-port <port>       router port (default: 8080)
-  --host <addr>              address the API server and router listen on (default: 127.0.0.1)
+  --proxy-port <port>        port of the HTTP proxy that resolves <svc>.<ns>.svc.cluster.local (default: 3128)
+  --host <addr>              address the API server, router and proxy listen on (default: 127.0.0.1)
   --warm-pool-replicas <n>   size of the default warm pool (default: 2)
   --namespace <ns>           namespace of the default template and warm pool (default: default)
   --no-isolation             run pods without bubblewrap namespaces
@@ -51,8 +54,9 @@ export const parseLocalArgs = (argv: ReadonlyArray<string>, cwd: string): Parsed
   if (values.help) return { _tag: "Help" };
   const apiPort = integerIn("--api-port", values["api-port"], 65535);
   const routerPort = integerIn("--router-port", values["router-port"], 65535);
+  const proxyPort = integerIn("--proxy-port", values["proxy-port"], 65535);
   const warmPoolReplicas = integerIn("--warm-pool-replicas", values["warm-pool-replicas"], 1000);
-  for (const checked of [apiPort, routerPort, warmPoolReplicas]) {
+  for (const checked of [apiPort, routerPort, proxyPort, warmPoolReplicas]) {
     if (typeof checked === "string") return { _tag: "Invalid", message: checked };
   }
   return {
@@ -61,6 +65,7 @@ export const parseLocalArgs = (argv: ReadonlyArray<string>, cwd: string): Parsed
       stateDir: resolve(cwd, values["state-dir"]),
       apiPort: apiPort as number,
       routerPort: routerPort as number,
+      proxyPort: proxyPort as number,
       host: values.host,
       warmPoolReplicas: warmPoolReplicas as number,
       namespace: values.namespace,
@@ -78,6 +83,7 @@ const parseFlags = (argv: ReadonlyArray<string>) =>
       "state-dir": { type: "string", default: ".agent-sandbox" },
       "api-port": { type: "string", default: "6443" },
       "router-port": { type: "string", default: "8080" },
+      "proxy-port": { type: "string", default: "3128" },
       host: { type: "string", default: "127.0.0.1" },
       "warm-pool-replicas": { type: "string", default: "2" },
       namespace: { type: "string", default: "default" },

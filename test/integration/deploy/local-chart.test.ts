@@ -1,12 +1,14 @@
-// The chart's sandbox objects applied to local mode, then the upstream Python SDK's client flow against
-// them: the default SandboxTemplate (hardened, our runtime image) and a warm pool from the chart, a claim
-// through the SDK, a command run through the router.
+// The whole chart applied to local mode with kubectl, then the article's client flow through the chart's own
+// router: its Deployment runs as a local pod, `kubectl rollout status` waits for it, and the upstream Python
+// SDK reaches it by its Service name, `sandbox-router-svc.<ns>.svc.cluster.local`, through local mode's
+// cluster-name proxy (HTTP_PROXY) and Service proxy (ClusterIP -> router pod).
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type LocalHandle, startLocalForTest } from "../../support/local";
 import { renderChart } from "./render";
 
 const NAMESPACE = "agent-sandbox";
+const ROUTER_URL = `http://sandbox-router-svc.${NAMESPACE}.svc.cluster.local:8080`;
 
 const script = `
 import json, sys
@@ -24,8 +26,9 @@ finally:
 
 let local: LocalHandle;
 
-const kubectl = async (args: string[], stdin?: string) => {
-  const proc = Bun.spawn(["kubectl", "--kubeconfig", local.kubeconfigPath, ...args], {
+const run = async (argv: string[], env: Record<string, string | undefined>, stdin?: string) => {
+  const proc = Bun.spawn(argv, {
+    env,
     stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin),
     stdout: "pipe",
     stderr: "pipe",
@@ -35,9 +38,12 @@ const kubectl = async (args: string[], stdin?: string) => {
     new Response(proc.stdout).text(),
     new Response(proc.stderr).text(),
   ]);
-  if (code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (exit ${code}):\n${stderr}`);
+  if (code !== 0) throw new Error(`${argv.slice(0, 3).join(" ")} failed (exit ${code}):\n${stderr}${stdout}`);
   return stdout;
 };
+
+const kubectl = (args: string[], stdin?: string) =>
+  run(["kubectl", "--kubeconfig", local.kubeconfigPath, ...args], process.env, stdin);
 
 beforeAll(async () => {
   local = await startLocalForTest({ warmPoolReplicas: 0 });
@@ -47,30 +53,68 @@ afterAll(async () => {
   await local?.stop();
 }, 60_000);
 
-test("the chart's template and warm pool serve the Python SDK's flow in local mode", async () => {
-  // Local mode runs no Deployments: its own router stands in for sandbox-router-deployment.
-  const objects = renderChart({ values: { warmPool: { enabled: true, replicas: 1 } } }).filter((o) =>
-    ["SandboxTemplate", "SandboxWarmPool", "ClusterRole"].includes(o.kind),
+test("the chart's router, found by its Service name, serves the Python SDK's flow in local mode", async () => {
+  // Everything the chart renders but the HTTPRoute: its kind comes from the Gateway API CRDs, which a
+  // cluster's gateway installs and local mode does not have (there is no Gateway to attach it to either).
+  const objects = renderChart({ values: { warmPool: { enabled: true, replicas: 1 } } }).filter(
+    (o) => o.kind !== "HTTPRoute",
   );
+  expect(objects.map((o) => o.kind)).toContain("Deployment");
   await kubectl(
     ["apply", "--server-side=false", "-f", "-"],
     `---\n${JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } })}\n${objects
       .map((o) => `---\n${JSON.stringify(o)}\n`)
       .join("")}`,
   );
-  const proc = Bun.spawn(["python3", "-c", script, local.routerUrl], {
-    env: { ...process.env, KUBECONFIG: local.kubeconfigPath },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
+  await kubectl([
+    "rollout",
+    "status",
+    "deployment/sandbox-router-deployment",
+    "-n",
+    NAMESPACE,
+    "--timeout=120s",
   ]);
-  if (code !== 0) throw new Error(`python exited ${code}:\n${stderr}`);
+  const clusterIP = await kubectl([
+    "get",
+    "service",
+    "sandbox-router-svc",
+    "-n",
+    NAMESPACE,
+    "-o",
+    "jsonpath={.spec.clusterIP}",
+  ]);
+  expect(clusterIP).toMatch(/^127\.96\.\d+\.\d+$/);
+
+  const stdout = await run(["python3", "-c", script, ROUTER_URL], {
+    ...process.env,
+    KUBECONFIG: local.kubeconfigPath,
+    HTTP_PROXY: local.proxyUrl,
+    http_proxy: local.proxyUrl,
+    NO_PROXY: "127.0.0.1,localhost",
+    no_proxy: "127.0.0.1,localhost",
+  });
   expect(JSON.parse(stdout.trim().split("\n").at(-1) ?? "")).toEqual({
     stdout: "Hello from Local!\n",
     exit_code: 0,
   });
-}, 180_000);
+
+  // The chart's router pod served it (not local mode's own router): its metrics count the requests. Its
+  // listeners are on its pod IP, narrowed from the chart's wildcard binds.
+  const podIP = await kubectl([
+    "get",
+    "pods",
+    "-n",
+    NAMESPACE,
+    "-l",
+    "app=sandbox-router",
+    "-o",
+    "jsonpath={.items[0].status.podIP}",
+  ]);
+  expect(podIP).toMatch(/^127\.1\.\d+\.\d+$/);
+  const metrics = await (await fetch(`http://${podIP}:9090/metrics`)).text();
+  const handled = metrics
+    .split("\n")
+    .filter((line) => line.startsWith("sandbox_router_requests_total{"))
+    .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+  expect(handled).toBeGreaterThan(0);
+}, 240_000);
