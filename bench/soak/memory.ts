@@ -6,12 +6,15 @@ export interface PartSample {
   readonly heapKb: number;
   readonly extraKb: number;
   readonly objects: number;
+  /** Open file descriptors (sockets, pipes, files). */
+  readonly fds: number;
 }
 
 export interface ComponentSeries {
   readonly rssKb: { readonly first: number; readonly last: number; readonly max: number };
   readonly heapKb: { readonly first: number; readonly last: number; readonly max: number };
   readonly objects: { readonly first: number; readonly last: number; readonly max: number };
+  readonly fds: { readonly first: number; readonly last: number; readonly max: number };
   readonly rssGrowthPct: number;
   readonly heapGrowthPct: number;
   /** Up to ten object types with the largest increase in live count, first to last sample. */
@@ -54,6 +57,7 @@ export const growth = (
     rssKb: range(rss),
     heapKb: range(heap),
     objects: range(present.map((s) => s.objects)),
+    fds: range(present.map((s) => s.fds)),
     rssGrowthPct: growthPct(rss),
     heapGrowthPct: growthPct(heap),
     growingTypes,

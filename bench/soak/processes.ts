@@ -65,6 +65,15 @@ export const descendants = (root = process.pid): ProcessId[] => {
 /** Resident set size in KiB, 0 when the process is gone. */
 export const rssKb = (pid: number): number => (stat(pid)?.rssPages ?? 0) * PAGE_KB;
 
+/** How many file descriptors the process has open (0 when it is gone); a growing count is a handle leak. */
+export const openFiles = (pid: number): number => {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return 0;
+  }
+};
+
 /** True while the very process recorded (same pid and start time) still runs. */
 export const stillAlive = (p: ProcessId): boolean => {
   const s = stat(p.pid);

@@ -17,7 +17,7 @@ import { type Component, type PartName, startComponent } from "./components";
 import { type KubeApi, kubeApi, poll, readySandbox } from "./kube";
 import { BindingLedger } from "./ledger";
 import { type ComponentSeries, growth, type PartSample } from "./memory";
-import { descendants, type ProcessId, rssKb, stillAlive } from "./processes";
+import { descendants, openFiles, type ProcessId, rssKb, stillAlive } from "./processes";
 import { perform, pickOperation, type Target } from "./traffic";
 
 const { values } = parseArgs({
@@ -109,10 +109,16 @@ const main = async () => {
   const lastTypes = new Map<PartName, Record<string, number>>();
   const sample = async () => {
     const t = Math.round((Date.now() - started) / 1000);
-    const measured = await Promise.all(components.map(async (c) => [c.name, await c.sample()] as const));
+    const measured = await Promise.all(components.map(async (c) => [c, await c.sample()] as const));
     const parts = {} as Record<PartName, PartSample>;
-    for (const [name, m] of measured) {
-      parts[name] = { rssKb: m.rssKb, heapKb: m.heapKb, extraKb: m.extraKb, objects: m.objects };
+    for (const [{ name, pid }, m] of measured) {
+      parts[name] = {
+        rssKb: m.rssKb,
+        heapKb: m.heapKb,
+        extraKb: m.extraKb,
+        objects: m.objects,
+        fds: openFiles(pid),
+      };
       if (!firstTypes.has(name) && t >= warmUpSeconds) firstTypes.set(name, m.objectTypeCounts);
       lastTypes.set(name, m.objectTypeCounts);
     }
@@ -254,7 +260,7 @@ const main = async () => {
     finishedAt: new Date().toISOString(),
     profile: { ...soak, warmPoolReplicas: poolSize, holdSeconds: holdMs / 1000, warmUpSeconds },
     memoryNote:
-      "Per part (each its own process), after a full GC: rssKb, heapKb (JS heap in use), extraKb (held outside the heap), objects (live JS objects). Growth = median of the last three samples against the first three after warm-up (the first sixth of the run, at most 60 s); rss_growth_pct = the largest part's RSS growth. podsKb: sum over pod processes",
+      "Per part (each its own process), after a full GC: rssKb, heapKb (JS heap in use), extraKb (held outside the heap), objects (live JS objects), fds (open file descriptors). Growth = median of the last three samples against the first three after warm-up (the first sixth of the run, at most 60 s); rss_growth_pct = the largest part's RSS growth. podsKb: sum over pod processes",
     summary,
     memory,
     leakedObjects,
