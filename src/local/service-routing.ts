@@ -49,16 +49,13 @@ export const parseServiceHost = (
 ): ServiceName | undefined => {
   const lower = host.toLowerCase().replace(/\.$/, "");
   const domain = `.svc.${clusterDomain.toLowerCase()}`;
-  const bare = lower.endsWith(domain)
-    ? lower.slice(0, -domain.length)
-    : lower.endsWith(".svc")
-      ? lower.slice(0, -".svc".length)
-      : lower;
-  const labels = bare.split(".");
+  const full = lower.endsWith(domain);
+  const labels = (full ? lower.slice(0, -domain.length) : lower).split(".");
   if (!labels.every((l) => LABEL.test(l))) return undefined;
-  if (labels.length === 1) return { name: labels[0]!, namespace };
+  if (full) return labels.length === 2 ? { name: labels[0]!, namespace: labels[1]! } : undefined;
+  if (labels.length === 3 && labels[2] === "svc") return { name: labels[0]!, namespace: labels[1]! };
   if (labels.length === 2) return { name: labels[0]!, namespace: labels[1]! };
-  return undefined;
+  return labels.length === 1 ? { name: labels[0]!, namespace } : undefined;
 };
 
 export const isHeadless = (service: Service): boolean => service.spec?.clusterIP === "None";

@@ -1,5 +1,6 @@
 // What local mode prints once it is up: how to reach it with kubectl, curl and both SDKs.
 
+import { SERVICE_CIDR } from "../apiserver/cluster-ip";
 import type { LocalSystem } from "./compose";
 import type { LocalConfig } from "./config";
 import { DEFAULT_TEMPLATE_NAME, DEFAULT_WARM_POOL_NAME } from "./defaults";
@@ -8,6 +9,7 @@ export const usageText = (config: LocalConfig, system: LocalSystem): string => `
 Agent Sandbox is running locally.
   API server  ${system.apiUrl}
   router      ${system.routerUrl}   (no authentication: it listens on ${config.host} only)
+  proxy       ${system.proxyUrl}   (resolves <service>.<namespace>.svc.cluster.local)
   state       ${config.stateDir}
 
 kubectl:
@@ -32,6 +34,12 @@ Python SDK (pip install k8s-agent-sandbox):
   client = SandboxClient(connection_config=SandboxDirectConnectionConfig(api_url="${system.routerUrl}"))
   sandbox = client.create_sandbox(warmpool="${DEFAULT_WARM_POOL_NAME}", namespace="${config.namespace}")
   print(sandbox.commands.run("echo 'Hello from Local!'").stdout)
+
+Deployments and Services work too (kubectl apply the chart: deploy/chart, docs/deploy.md): Deployments
+run as local pods, Services get a ClusterIP on ${SERVICE_CIDR} that forwards to their ready pods, and the
+proxy above resolves cluster names for anything that honours http_proxy (curl reads only the lowercase one):
+  export http_proxy=${system.proxyUrl} no_proxy=127.0.0.1,localhost
+  curl http://sandbox-router-svc.<namespace>.svc.cluster.local:8080/healthz
 
 TypeScript SDK:
   SANDBOX_ROUTER_URL=${system.routerUrl} KUBECONFIG=${system.kubeconfigPath} bun run examples/hello.ts
