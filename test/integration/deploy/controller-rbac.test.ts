@@ -14,7 +14,8 @@ import { type ApiServerHandle, startApiServer } from "../../../src/apiserver/ind
 import { controllerRef } from "../../../src/controller/common/meta";
 import { defaultControllerConfig } from "../../../src/controller/config";
 import { runController } from "../../../src/controller/manager";
-import { patchCaBundles } from "../../../src/controller/webhook/server";
+import { WEBHOOK_CERT_SECRET } from "../../../src/controller/webhook/shared-cert";
+import { startWebhook } from "../../../src/controller/webhook/start";
 import { KubeClient, type KubeObject, type ResourceRef, refs } from "../../../src/kube";
 import {
   grantedTriples,
@@ -30,8 +31,6 @@ import { find, renderChart } from "./render";
 type Obj = Record<string, any>;
 
 const CONTROLLER_NAMESPACE = "agent-sandbox-system";
-/** Any PEM text does for the caBundle patch; the API server stores it, nothing dials the webhook here. */
-const CA_PEM = "-----BEGIN CERTIFICATE-----\nTUlJQ...\n-----END CERTIFICATE-----\n";
 const NS = "default";
 
 const rendered = renderChart({ values: { controller: { enabled: true } } });
@@ -279,12 +278,48 @@ describe("controller RBAC against a recorded run", () => {
         return p?.status?.replicas === 0 ? p : undefined;
       });
 
-      // --manage-webhook-certs: what main.ts does with the webhook's CA before the controller starts.
-      await controllerRuntime.runPromise(patchCaBundles(CA_PEM));
+      // A repeated event (a template whose NetworkPolicy name is taken warns on every reconcile) is
+      // counted on the existing Event, a patch.
+      await create(refs.networkPolicy, {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "taken-network-policy" },
+        spec: { podSelector: {} },
+      });
+      await create(refs.sandboxTemplate, {
+        apiVersion: EXT,
+        kind: "SandboxTemplate",
+        metadata: { name: "taken" },
+        spec: { podTemplate },
+      });
+      const notOwnedCount = async () =>
+        (await list(refs.event)).find((e) => e.reason === "NetworkPolicyNotOwned")?.count as
+          | number
+          | undefined;
+      await until("a NetworkPolicyNotOwned event", notOwnedCount);
+      await patch(refs.sandboxTemplate, "taken", { metadata: { annotations: { touched: "yes" } } });
+      await until("the event counted twice", async () => ((await notOwnedCount()) ?? 0) >= 2 || undefined);
+
+      // --manage-webhook-certs: what main.ts does before the controller starts. Twice: the first replica
+      // creates the shared certificate Secret; the second finds it emptied (pre-created by an installer)
+      // and fills it in.
+      const webhook = startWebhook({
+        port: 0,
+        certDir: join(import.meta.dir, "no-such-cert-dir"),
+        certName: "tls.crt",
+        keyName: "tls.key",
+        serviceName: "agent-sandbox-webhook-service",
+        namespace: CONTROLLER_NAMESPACE,
+        manageCerts: true,
+      });
+      await controllerRuntime.runPromise(Effect.scoped(webhook));
+      const secretRef = { namespace: CONTROLLER_NAMESPACE };
+      const secret = (await call((c) => c.get(refs.secret, WEBHOOK_CERT_SECRET, secretRef))) as Obj;
+      await call((c) => c.replace(refs.secret, { ...secret, data: {} }, secretRef));
+      await controllerRuntime.runPromise(Effect.scoped(webhook));
+      const filled = (await call((c) => c.get(refs.secret, WEBHOOK_CERT_SECRET, secretRef))) as Obj;
       const crd = await call((c) => c.get(refs.customResourceDefinition, "sandboxes.agents.x-k8s.io"));
-      expect((crd as Obj).spec.conversion.webhook.clientConfig.caBundle).toBe(
-        Buffer.from(CA_PEM).toString("base64"),
-      );
+      expect((crd as Obj).spec.conversion.webhook.clientConfig.caBundle).toBe(filled.data["tls.crt"]);
     } finally {
       // Stopping releases the lease, which is a write too.
       await controllerRuntime.runPromise(Fiber.interrupt(controller));
