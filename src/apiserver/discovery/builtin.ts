@@ -214,6 +214,14 @@ export const BUILTIN_RESOURCES: ReadonlyArray<ResourceInfo> = [
     schema: SPEC_STATUS,
   }),
   builtin({
+    group: "batch",
+    kind: "Job",
+    plural: "jobs",
+    categories: ["all"],
+    subresources: [STATUS],
+    schema: SPEC_STATUS,
+  }),
+  builtin({
     group: "policy",
     kind: "PodDisruptionBudget",
     plural: "poddisruptionbudgets",

@@ -46,7 +46,8 @@ export const definitionName = (group: string, version: string, kind: string): st
   if (group === "") return `io.k8s.api.core.${version}.${kind}`;
   if (group === "apiextensions.k8s.io")
     return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${version}.${kind}`;
-  if (group === "apps" || group === "policy") return `io.k8s.api.${group}.${version}.${kind}`;
+  // Built-in groups without a dot (apps, batch, policy); a CRD's group always has one.
+  if (!group.includes(".")) return `io.k8s.api.${group}.${version}.${kind}`;
   if (group.endsWith(".k8s.io")) return `io.k8s.api.${group.split(".")[0]}.${version}.${kind}`;
   return `${group.split(".").reverse().join(".")}.${version}.${kind}`;
 };

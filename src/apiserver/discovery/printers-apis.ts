@@ -1,4 +1,5 @@
 // kubectl's columns for the built-in kinds of named API groups.
+import { humanDuration } from "./age";
 import {
   AGE_COLUMN,
   column,
@@ -44,7 +45,47 @@ const BINDING: Printer = {
   ],
 };
 
-/** Kinds of the named groups: networking, coordination, apiextensions, RBAC, apps and policy. */
+const hasTrueCondition = (o: Obj, type: string): boolean =>
+  list(field(o, "status", "conditions")).some((c) => c.type === type && c.status === "True");
+
+/** kubectl's STATUS of a Job: the first that holds, in kube's order. */
+const jobStatus = (o: Obj): string => {
+  if (hasTrueCondition(o, "Complete")) return "Complete";
+  if (hasTrueCondition(o, "Failed")) return "Failed";
+  if (field(o, "metadata", "deletionTimestamp") !== undefined) return "Terminating";
+  if (hasTrueCondition(o, "Suspended")) return "Suspended";
+  if (hasTrueCondition(o, "FailureTarget")) return "FailureTarget";
+  return "Running";
+};
+
+/** `succeeded/completions`; without completions `succeeded/1`, with ` of <parallelism>` above 1. */
+const jobCompletions = (o: Obj): string => {
+  const succeeded = num(field(o, "status", "succeeded"));
+  const completions = field(o, "spec", "completions");
+  if (typeof completions === "number") return `${succeeded}/${completions}`;
+  const parallelism = num(field(o, "spec", "parallelism"));
+  return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+};
+
+/** From start to completion, or to now while running; empty before the Job starts. */
+const jobDuration = (o: Obj, now: number): string => {
+  const start = Date.parse(text(field(o, "status", "startTime")));
+  if (Number.isNaN(start)) return "";
+  const completed = Date.parse(text(field(o, "status", "completionTime")));
+  return humanDuration((Number.isNaN(completed) ? now : completed) - start);
+};
+
+const containerColumns = [
+  column("Containers", "Names of each container in the template.", 1),
+  column("Images", "Images referenced by each container in the template.", 1),
+];
+
+const templateContainers = (o: Obj): string[] => {
+  const containers = list(field(o, "spec", "template", "spec", "containers"));
+  return [containers.map((c) => text(c.name)).join(","), containers.map((c) => text(c.image)).join(",")];
+};
+
+/** Kinds of the named groups: networking, coordination, apiextensions, RBAC, apps, batch and policy. */
 export const API_GROUP_PRINTERS: ReadonlyArray<readonly [string, Printer]> = [
   [
     "networking.k8s.io/NetworkPolicy",
@@ -84,23 +125,41 @@ export const API_GROUP_PRINTERS: ReadonlyArray<readonly [string, Printer]> = [
           "integer",
         ),
         AGE_COLUMN,
-        column("Containers", "Names of each container in the template.", 1),
-        column("Images", "Images referenced by each container in the template.", 1),
+        ...containerColumns,
         column("Selector", "Label selector for pods.", 1),
       ],
-      cells: (o, now) => {
-        const containers = list(field(o, "spec", "template", "spec", "containers"));
-        return [
-          objectName(o),
-          `${num(field(o, "status", "readyReplicas"))}/${num(field(o, "spec", "replicas") ?? 1)}`,
-          num(field(o, "status", "updatedReplicas")),
-          num(field(o, "status", "availableReplicas")),
-          objectAge(o, now),
-          containers.map((c) => text(c.name)).join(","),
-          containers.map((c) => text(c.image)).join(","),
-          selectorText(field(o, "spec", "selector")),
-        ];
-      },
+      cells: (o, now) => [
+        objectName(o),
+        `${num(field(o, "status", "readyReplicas"))}/${num(field(o, "spec", "replicas") ?? 1)}`,
+        num(field(o, "status", "updatedReplicas")),
+        num(field(o, "status", "availableReplicas")),
+        objectAge(o, now),
+        ...templateContainers(o),
+        selectorText(field(o, "spec", "selector")),
+      ],
+    },
+  ],
+  [
+    "batch/Job",
+    {
+      columns: [
+        NAME_COLUMN,
+        column("Status", "Status of the job."),
+        column("Completions", "The number of pods which reached phase Succeeded."),
+        column("Duration", "Time required to complete the job."),
+        AGE_COLUMN,
+        ...containerColumns,
+        column("Selector", "A label query over pods that should match the pod count.", 1),
+      ],
+      cells: (o, now) => [
+        objectName(o),
+        jobStatus(o),
+        jobCompletions(o),
+        jobDuration(o, now),
+        objectAge(o, now),
+        ...templateContainers(o),
+        selectorText(field(o, "spec", "selector")),
+      ],
     },
   ],
   [

@@ -4,47 +4,11 @@ import { pickClusterIp, randomStart, SERVICE_CIDR } from "../cluster-ip";
 import { isPlainObject } from "../patch/merge";
 import type { StatusCause } from "../status";
 import { crdStatus, validateCrd } from "./crd";
+import { prepareJob } from "./job";
+import { defaultPodSpec } from "./pod-spec";
 import type { KObject, ResourceDef } from "./types";
 
 const kindKey = (def: ResourceDef): string => `${def.group}/${def.kind}`;
-
-const imagePullPolicy = (image: unknown): string => {
-  const s = typeof image === "string" ? image : "";
-  const tag = s.includes("@") ? "digest" : (s.split("/").pop() ?? "").split(":")[1];
-  return tag === undefined || tag === "latest" ? "Always" : "IfNotPresent";
-};
-
-const defaultContainers = (list: unknown): unknown =>
-  Array.isArray(list)
-    ? list.map((c) =>
-        isPlainObject(c)
-          ? {
-              terminationMessagePath: "/dev/termination-log",
-              terminationMessagePolicy: "File",
-              imagePullPolicy: imagePullPolicy(c.image),
-              ...c,
-              ...(Array.isArray(c.ports)
-                ? { ports: c.ports.map((p) => (isPlainObject(p) ? { protocol: "TCP", ...p } : p)) }
-                : {}),
-            }
-          : c,
-      )
-    : list;
-
-const defaultPodSpec = (spec: unknown): unknown => {
-  if (!isPlainObject(spec)) return spec;
-  return {
-    restartPolicy: "Always",
-    terminationGracePeriodSeconds: 30,
-    dnsPolicy: "ClusterFirst",
-    schedulerName: "default-scheduler",
-    securityContext: {},
-    enableServiceLinks: true,
-    ...spec,
-    containers: defaultContainers(spec.containers),
-    ...(spec.initContainers ? { initContainers: defaultContainers(spec.initContainers) } : {}),
-  };
-};
 
 /** What creating a Service needs to know about the others: the ClusterIPs already handed out. */
 export interface StrategyContext {
@@ -136,6 +100,8 @@ export const prepareCreate = (def: ResourceDef, obj: KObject, at: string, ctx: S
       };
     case "/Secret":
       return { object: foldStringData(obj), causes: [] };
+    case "batch/Job":
+      return prepareJob(obj);
     case "apiextensions.k8s.io/CustomResourceDefinition": {
       const causes = validateCrd(obj);
       return { object: causes.length ? obj : { ...obj, status: crdStatus(obj, at) }, causes };

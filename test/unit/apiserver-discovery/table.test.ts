@@ -305,6 +305,56 @@ describe("toTable", () => {
       status: { readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1 },
     };
     expect(cells(builtin("apps", "Deployment"), dep)).toEqual(["n", "1/2", 2, 1, "60m", "c", "i", "<none>"]);
+    const job = (spec: object, status: object, extraMeta: object = {}) => ({
+      metadata: { ...meta, ...extraMeta },
+      spec: {
+        selector: { matchLabels: { "batch.kubernetes.io/controller-uid": "u" } },
+        template: { spec: { containers: [{ name: "c", image: "i" }] } },
+        ...spec,
+      },
+      status,
+    });
+    const jobs = builtin("batch", "Job");
+    const jobCells = (o: unknown) => cells(jobs, o) ?? [];
+    expect(jobs.namespaced).toBe(true);
+    expect(toTable(jobs, []).columnDefinitions!.map((c) => c.name)).toEqual([
+      "Name",
+      "Status",
+      "Completions",
+      "Duration",
+      "Age",
+      "Containers",
+      "Images",
+      "Selector",
+    ]);
+    // Not started yet: Running with an empty duration.
+    expect(cells(jobs, job({ completions: 1 }, {}))).toEqual([
+      "n",
+      "Running",
+      "0/1",
+      "",
+      "60m",
+      "c",
+      "i",
+      "batch.kubernetes.io/controller-uid=u",
+    ]);
+    const done = {
+      succeeded: 3,
+      startTime: "2026-06-01T11:00:00Z",
+      completionTime: "2026-06-01T11:02:30Z",
+      conditions: [{ type: "Complete", status: "True" }],
+    };
+    expect(jobCells(job({ completions: 3 }, done)).slice(1, 4)).toEqual(["Complete", "3/3", "2m30s"]);
+    const running = {
+      startTime: "2026-06-01T11:30:00Z",
+      conditions: [{ type: "Complete", status: "False" }],
+    };
+    expect(jobCells(job({ parallelism: 4 }, running)).slice(1, 4)).toEqual(["Running", "0/1 of 4", "30m"]);
+    const failed = { conditions: [{ type: "Failed", status: "True" }] };
+    expect(jobCells(job({}, failed, { deletionTimestamp: "2026-06-01T11:59:00Z" }))[1]).toBe("Failed");
+    expect(jobCells(job({}, {}, { deletionTimestamp: "2026-06-01T11:59:00Z" }))[1]).toBe("Terminating");
+    const suspended = { conditions: [{ type: "Suspended", status: "True" }] };
+    expect(jobCells(job({}, suspended))[1]).toBe("Suspended");
     const ev = {
       metadata: { name: "e1" },
       type: "Normal",
