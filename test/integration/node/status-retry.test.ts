@@ -10,6 +10,7 @@ import { type ApiServerHandle, startApiServer } from "../../../src/apiserver/ind
 import { KubeClient } from "../../../src/kube/client";
 import { refs } from "../../../src/kube/resources";
 import { type NodeAgentHandle, runNodeAgent } from "../../../src/node/index";
+import { startPassThroughProxy } from "../../support/pass-through-proxy";
 import { type AnyPod, condition, eventually, podOf } from "./harness";
 
 setDefaultTimeout(120_000);
@@ -20,27 +21,15 @@ const isReadyStatus = (status: AnyPod) => condition({ status }, "Ready") === "Tr
 /** Passes everything through to the API server, except that it answers 503 to this pod's status writes while `failing`. */
 const startFaultyProxy = (upstream: string) => {
   const state = { failing: true, rejected: [] as AnyPod[] };
-  const server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    idleTimeout: 0,
-    fetch: async (req) => {
-      const url = new URL(req.url);
-      if (state.failing && req.method === "PATCH" && url.pathname.endsWith(`/pods/${POD}/status`)) {
-        state.rejected.push(((await req.json()) as AnyPod).status);
-        return Response.json({ kind: "Status", status: "Failure", code: 503 }, { status: 503 });
-      }
-      const headers = new Headers(req.headers);
-      headers.delete("host");
-      return fetch(new URL(url.pathname + url.search, upstream), {
-        method: req.method,
-        headers,
-        body: req.body,
-        redirect: "manual",
-      });
+  const proxy = startPassThroughProxy(upstream, {
+    intercept: async (req, url) => {
+      if (!state.failing || req.method !== "PATCH" || !url.pathname.endsWith(`/pods/${POD}/status`))
+        return undefined;
+      state.rejected.push(((await req.json()) as AnyPod).status);
+      return Response.json({ kind: "Status", status: "Failure", code: 503 }, { status: 503 });
     },
   });
-  return { url: `http://127.0.0.1:${server.port}`, state, stop: () => server.stop(true) };
+  return { ...proxy, state };
 };
 
 let api: ApiServerHandle;
