@@ -11,6 +11,7 @@ import {
   refs,
 } from "../kube";
 import type { Action, ChildKind, Plan } from "./common/actions";
+import type { WrittenVersion } from "./freshness";
 import type { WriteOutcome } from "./step";
 import { slowStartBatches } from "./warmpool/plan";
 
@@ -43,12 +44,22 @@ const CONFLICT_REQUEUE_MS = 20;
 /** `run`'s answer for "stop here, nothing to retry" (a RequireLive guard found its object gone). */
 const QUIET_STOP = -1;
 
-/** Names created and UIDs deleted are collected in `written` as they happen, so a failed plan still reports them. */
+export interface Written {
+  readonly created: string[];
+  readonly deleted: string[];
+  /** The resourceVersion each successful create or patch left its object at. */
+  readonly versions?: WrittenVersion[];
+}
+
+/**
+ * Names created, UIDs deleted and versions written are collected in `written` as they happen, so a failed
+ * plan still reports them.
+ */
 export const applyPlan = (
   plan: Plan,
   recorder: EventRecorder,
   maxBatch: number,
-  written: { readonly created: string[]; readonly deleted: string[] } = { created: [], deleted: [] },
+  written: Written = { created: [], deleted: [] },
 ): Effect.Effect<ApplyResult, KubeFailure | ReconcileFailed, KubeClient> =>
   Effect.gen(function* () {
     const client = yield* KubeClient;
@@ -58,10 +69,21 @@ export const applyPlan = (
       deleted,
       ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
     });
+    const wrote = (kind: ChildKind, isNew: boolean) => (o: KubeObject) =>
+      Effect.sync(() =>
+        written.versions?.push({
+          kind,
+          namespace: o.metadata?.namespace ?? "",
+          name: o.metadata?.name ?? "",
+          resourceVersion: o.metadata?.resourceVersion ?? "",
+          created: isNew,
+        }),
+      );
     const create = (kind: ChildKind, object: object) =>
-      client
-        .create(refFor[kind], object as KubeObject)
-        .pipe(Effect.tap((o) => Effect.sync(() => created.push(o.metadata?.name ?? ""))));
+      client.create(refFor[kind], object as KubeObject).pipe(
+        Effect.tap((o) => Effect.sync(() => created.push(o.metadata?.name ?? ""))),
+        Effect.tap(wrote(kind, true)),
+      );
 
     for (const action of plan.actions) {
       const stop = yield* run(action).pipe(
@@ -119,6 +141,7 @@ export const applyPlan = (
               },
             )
             .pipe(
+              Effect.tap(wrote(action.key.kind, false)),
               Effect.as(undefined),
               // Gone since the cache saw it: not an error to back off from; the plan stops here.
               Effect.catchTag("NotFound", () => Effect.succeed(CACHE_LAG_REQUEUE_MS)),
@@ -135,6 +158,7 @@ export const applyPlan = (
               },
             )
             .pipe(
+              Effect.tap(wrote(action.key.kind, false)),
               Effect.as(undefined),
               // Written from a stale view: drop it; the newer object's event brings the key back.
               Effect.catchTag("Conflict", () => Effect.succeed(CACHE_LAG_REQUEUE_MS)),

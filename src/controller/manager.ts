@@ -14,11 +14,12 @@ import {
   type WorkQueue,
   withLeaderElection,
 } from "../kube";
-import { applyPlan } from "./apply";
+import { applyPlan, type Written } from "./apply";
 import { type Informers, informerView, makeInformers, waitForSync } from "./caches";
 import type { Action, ChildKind, Plan } from "./common/actions";
 import type { CacheView } from "./common/view";
 import { type ControllerConfig, defaultControllerConfig } from "./config";
+import { WriteGate } from "./freshness";
 import { type Address, metricsRoutes, probeRoutes, serveRoutes } from "./http";
 import { keysFor } from "./mapping";
 import { ControllerMetrics } from "./metrics";
@@ -123,6 +124,7 @@ const runReconcilers = (
   Effect.gen(function* () {
     const recorder = yield* makeEventRecorder({ component: "agent-sandbox-controller" });
     const state = new ControllerState();
+    const gate = new WriteGate();
     const queues = new Map<ControllerKind, WorkQueue>();
     for (const kind of kinds) {
       const queue = yield* makeWorkQueue();
@@ -151,11 +153,19 @@ const runReconcilers = (
       Effect.gen(function* () {
         const { namespace = "", name } = parseKey(key);
         const now = new Date();
+        const gateKey = `${kind}/${key}`;
+        const stale = gate.wait(gateKey, view, now.getTime());
+        if (stale > 0) return { requeueAfter: Duration.millis(stale) };
         const step = planStep(kind, namespace, name, view, state, config, now);
         if (step === undefined) return undefined;
-        const written = { created: [] as string[], deleted: [] as string[] };
+        const written: Written = { created: [], deleted: [], versions: [] };
         const result = yield* applyPlan(step.plan, recorder, config.warmPoolMaxBatchSize, written).pipe(
-          Effect.ensuring(Effect.sync(() => step.done(written))),
+          Effect.ensuring(
+            Effect.sync(() => {
+              step.done(written);
+              gate.record(gateKey, written.versions ?? [], Date.now());
+            }),
+          ),
         );
         recordMetrics(kind, namespace, name, step.plan, view, metrics, now.getTime());
         return result.requeueAfterMs === undefined
