@@ -2,12 +2,15 @@
 // for metadata, optimistic concurrency, status subresources, finalizers and graceful deletion.
 // All of it runs synchronously between two awaits, so each request sees and writes a consistent store.
 import type { Conversions } from "./conversion";
-import { admitCustomResource } from "./crd-schema";
+import { admitCustomResource, pruneCustomResource } from "./crd-schema";
+import { OBJECT_META } from "./discovery/object-meta";
+import { enforceFieldValidation, type FieldValidation } from "./field-validation";
 import { finalizersOf, generateName, metaOf, now, timeIn, validateLabels, validateName } from "./meta";
 import { isPlainObject } from "./patch/merge";
 import type { Registry } from "./resources/registry";
 import { prepareCreate, prepareUpdate } from "./resources/strategies";
 import { apiVersionOf, type KObject, type ResourceDef, resourceId } from "./resources/types";
+import { childPath, pruneWithReport } from "./schema";
 import {
   alreadyExists,
   badRequest,
@@ -40,6 +43,8 @@ export interface DeleteOptions {
 
 export interface WriteOptions {
   readonly dryRun?: boolean;
+  /** The request's `fieldValidation`; absent for the server's own writes (unknown fields dropped silently). */
+  readonly fieldValidation?: FieldValidation;
 }
 
 type DeletionStep =
@@ -144,6 +149,23 @@ export class Engine {
     return { apiVersion: expected, kind: t.def.kind, ...body, metadata: meta };
   }
 
+  /**
+   * Drops what the kind does not know, as kube-apiserver's decoder does: unknown ObjectMeta keys for every
+   * kind, and fields outside a custom resource's schema. What went is reported through fieldValidation.
+   */
+  private decode(t: Target, obj: KObject, fv: FieldValidation | undefined): KObject {
+    const meta = pruneWithReport(OBJECT_META, obj.metadata, false);
+    const unknown = meta.pruned.map((p) => childPath("metadata", p));
+    let out: KObject = { ...obj, metadata: meta.value as Record<string, unknown> };
+    if (t.def.crd) {
+      const pruned = pruneCustomResource(t.def, t.version, out);
+      out = pruned.object;
+      unknown.push(...pruned.unknown);
+    }
+    enforceFieldValidation(fv, unknown, obj);
+    return out;
+  }
+
   private requireNamespace(t: Target, name: string): void {
     if (!t.def.namespaced) return;
     const ns = this.store.get(resourceId(NAMESPACES), "", t.namespace);
@@ -157,7 +179,7 @@ export class Engine {
     }
   }
 
-  /** Schema pruning/defaulting/validation for custom resources, then per-kind rules; throws 422 on causes. */
+  /** Schema defaulting/validation for custom resources, then per-kind rules; throws 422 on causes. */
   private admit(
     t: Target,
     obj: KObject,
@@ -177,7 +199,7 @@ export class Engine {
   }
 
   create(t: Target, body: unknown, opts: WriteOptions = {}): KObject {
-    const obj = this.checkBody(t, body);
+    const obj = this.decode(t, this.checkBody(t, body), opts.fieldValidation);
     const meta = obj.metadata as Record<string, unknown>;
     for (const k of [...SERVER_OWNED, "managedFields"]) delete meta[k];
     const causes: StatusCause[] = [];
@@ -230,7 +252,7 @@ export class Engine {
    * `body` is in the request's version.
    */
   update(t: Target, name: string, body: unknown, sub: Subresource, opts: WriteOptions = {}): KObject {
-    const obj = this.checkBody(t, body, name);
+    const obj = this.decode(t, this.checkBody(t, body, name), opts.fieldValidation);
     const rid = resourceId(t.def);
     const prevStored = this.store.get(rid, t.namespace, name);
     if (!prevStored) throw notFound(t.def, name);

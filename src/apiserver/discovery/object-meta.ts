@@ -1,5 +1,6 @@
 // The ObjectMeta schema published for every kind (kube-apiserver publishes the same for CRDs in place of
-// whatever the CRD says about metadata), so `kubectl explain <kind>.metadata` has something to show.
+// whatever the CRD says about metadata), so `kubectl explain <kind>.metadata` has something to show. Every
+// ObjectMeta field is here: decoding prunes (and fieldValidation reports) metadata keys it does not list.
 import type { JSONSchemaProps } from "../schema";
 
 const str = (description: string): JSONSchemaProps => ({ type: "string", description });
@@ -23,6 +24,7 @@ export const OBJECT_META: JSONSchemaProps = {
       "UID is the unique in time and space value for this object. Populated by the system. Read-only.",
     ),
     resourceVersion: str("An opaque value that represents the internal version of this object. Read-only."),
+    selfLink: str("Deprecated: a legacy read-only field that is no longer populated by the system."),
     generation: {
       type: "integer",
       format: "int64",

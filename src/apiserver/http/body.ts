@@ -24,25 +24,34 @@ export const readBodyText = async (req: Request): Promise<string> =>
 
 const OBJECT_TYPES = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
 
+export interface ObjectBody {
+  readonly object: unknown;
+  /** The text of a JSON body, where fieldValidation looks for duplicate keys. */
+  readonly json?: string;
+}
+
 /** Reads and decodes a create/update body (JSON, YAML, or protobuf for the few kinds kubectl sends so). */
-export const readObjectBody = async (req: Request): Promise<unknown> => {
+export const readObjectBody = async (req: Request): Promise<ObjectBody> => {
   const contentType = req.headers.get("content-type") ?? "";
   const media = contentType.split(";")[0]!.trim().toLowerCase();
   if (!isProtobufMedia(media)) return decodeObjectBody(media, await readBodyText(req));
   const decoded = decodeProtobufObject(await readBodyBytes(req));
   if (decoded === undefined) throw unsupportedMediaType(media, ["application/json", "application/yaml"]);
-  return decoded;
+  return { object: decoded };
 };
 
-/** Decodes a JSON or YAML body; an empty Content-Type is taken as JSON, as clients often omit it. */
-const decodeObjectBody = (media: string, text: string): unknown => {
+/**
+ * Decodes a JSON or YAML body; an empty Content-Type is taken as JSON, as clients often omit it. YAML
+ * refuses duplicate keys itself, so only JSON bodies keep their text for the duplicate check.
+ */
+const decodeObjectBody = (media: string, text: string): ObjectBody => {
   const yaml = media === "application/yaml" || media === "application/x-yaml" || media === "text/yaml";
   if (!yaml && media !== "" && media !== "application/json" && media !== "*/*") {
     throw unsupportedMediaType(media, OBJECT_TYPES);
   }
   if (text.trim() === "") throw badRequest("the request body is empty; an object was expected");
   try {
-    return yaml ? YAML.parse(text) : JSON.parse(text);
+    return yaml ? { object: YAML.parse(text) } : { object: JSON.parse(text), json: text };
   } catch (err) {
     throw badRequest(
       `the request body could not be decoded: ${err instanceof Error ? err.message : String(err)}`,

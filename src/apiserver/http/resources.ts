@@ -10,6 +10,7 @@ import { ApiError, badRequest, methodNotAllowed, notFound, pathNotFound } from "
 import { reviewToken } from "../token-review";
 import { openWatch, type WatchLimits } from "../watch/stream";
 import { decodeOptionalBody, readBodyText, readObjectBody } from "./body";
+import { requestFieldValidation, warningHeaders } from "./field-validation";
 import type { ResourcePath } from "./paths";
 import { boolParam, defined, intParam, stringParam } from "./query";
 
@@ -23,8 +24,11 @@ export interface ResourceContext {
   readonly table: TableRenderer;
 }
 
-const json = (body: unknown, status = 200): Response =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const json = (body: unknown, status = 200, extraHeaders: Array<[string, string]> = []): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: [["content-type", "application/json"], ...extraHeaders],
+  });
 
 const wantsTable = (req: Request): boolean => (req.headers.get("accept") ?? "").includes("as=Table");
 
@@ -89,11 +93,13 @@ export const handleResource = async (
   const method = req.method;
   if (def.virtual) {
     if (method !== "POST" || p.name !== undefined) throw methodNotAllowed();
-    return json(reviewToken(await readObjectBody(req), ctx.token), 201);
+    return json(reviewToken((await readObjectBody(req)).object, ctx.token), 201);
   }
   const asTable = wantsTable(req) ? ctx.table(t, q) : undefined;
+  // Warn-mode fieldValidation problems, answered as Warning headers.
+  const warnings = new Set<string>();
   const respond = (body: unknown, status = 200) =>
-    json(asTable && status === 200 ? asTable(body) : body, status);
+    json(asTable && status === 200 ? asTable(body) : body, status, warningHeaders(warnings));
 
   if (p.name === undefined) {
     if (method === "GET") {
@@ -130,7 +136,8 @@ export const handleResource = async (
     }
     if (method === "POST") {
       const body = await readObjectBody(req);
-      return respond(ctx.engine.create(t, body, { dryRun: dryRun(q) }), 201);
+      const fieldValidation = requestFieldValidation("create", t, q, body.json, warnings);
+      return respond(ctx.engine.create(t, body.object, { dryRun: dryRun(q), fieldValidation }), 201);
     }
     if (method === "DELETE") {
       const opts = deleteOptions(q, decodeOptionalBody(await readBodyText(req)));
@@ -183,14 +190,14 @@ export const handleResource = async (
     case "binding": {
       if (method !== "POST") throw methodNotAllowed();
       const body = await readObjectBody(req);
-      return json(bindPod(ctx.engine, t, name, body), 201);
+      return json(bindPod(ctx.engine, t, name, body.object), 201);
     }
     case "scale": {
       const scale = def.scale!;
       if (method === "GET") return json(toScale(scale, ctx.engine.get(t, name)));
       if (method === "PUT") {
         const body = await readObjectBody(req);
-        return json(updateScale(ctx.engine, t, name, body));
+        return json(updateScale(ctx.engine, t, name, body.object));
       }
       if (method === "PATCH") {
         const type = patchTypeOf({ ...def, builtin: false }, req.headers.get("content-type") ?? "");
@@ -208,12 +215,20 @@ export const handleResource = async (
       return respond(ctx.engine.get(t, name));
     case "PUT": {
       const body = await readObjectBody(req);
-      return respond(ctx.engine.update(t, name, body, target, { dryRun: dryRun(q) }));
+      const fieldValidation = requestFieldValidation("update", t, q, body.json, warnings);
+      return respond(ctx.engine.update(t, name, body.object, target, { dryRun: dryRun(q), fieldValidation }));
     }
     case "PATCH": {
       const type = patchTypeOf(def, req.headers.get("content-type") ?? "");
       if (type instanceof ApiError) throw type;
-      const patch = parsePatchBody(type, await readBodyText(req));
+      const text = await readBodyText(req);
+      const patch = parsePatchBody(type, text);
+      // Duplicate keys are looked for in merge-style JSON patches, whose keys are object fields.
+      const keyed = type === "merge" || type === "strategic" ? text : undefined;
+      const opts = {
+        dryRun: dryRun(q),
+        fieldValidation: requestFieldValidation("patch", t, q, keyed, warnings),
+      };
       const existing = ctx.engine.stored(def, t.namespace, name);
       if (!existing) {
         if (type !== "apply") throw notFound(def, name);
@@ -221,11 +236,11 @@ export const handleResource = async (
         const body = isPlainObject(patch)
           ? { ...patch, metadata: { ...(isPlainObject(patch.metadata) ? patch.metadata : {}), name } }
           : patch;
-        return respond(ctx.engine.create(t, body, { dryRun: dryRun(q) }), 201);
+        return respond(ctx.engine.create(t, body, opts), 201);
       }
       const current = ctx.engine.get(t, name);
       const patched = applyPatch(def, type, current, patch);
-      return respond(ctx.engine.update(t, name, patched, target, { dryRun: dryRun(q) }));
+      return respond(ctx.engine.update(t, name, patched, target, opts));
     }
     case "DELETE": {
       const opts = deleteOptions(q, decodeOptionalBody(await readBodyText(req)));

@@ -40,7 +40,17 @@ export const eventually = async <T>(
   }
 };
 
-/** A small CRD with status and scale subresources, two versions and printer columns. */
+/** Collects a stream's text as it arrives (a `kubectl get -w` child's stdout), until the stream ends. */
+export const collectText = (stream: ReadableStream<Uint8Array>) => {
+  let text = "";
+  const decoder = new TextDecoder();
+  const done = (async () => {
+    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  })();
+  return { text: () => text, done: done.catch(() => {}) };
+};
+
+/** A small CRD with status and scale subresources, two versions, printer columns and a free-form field. */
 export const widgetCrd = (scope: "Namespaced" | "Cluster" = "Namespaced") => ({
   apiVersion: "apiextensions.k8s.io/v1",
   kind: "CustomResourceDefinition",
@@ -74,6 +84,8 @@ export const widgetCrd = (scope: "Namespaced" | "Cluster" = "Namespaced") => ({
                 size: { type: "integer", minimum: 0, default: 1 },
                 replicas: { type: "integer" },
                 color: { type: "string", enum: ["red", "blue"] },
+                parts: { type: "array", items: { type: "object", properties: { name: { type: "string" } } } },
+                free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
               },
             },
             status: {
@@ -86,3 +98,18 @@ export const widgetCrd = (scope: "Namespaced" | "Cluster" = "Namespaced") => ({
     })),
   },
 });
+
+/** Creates the widget CRD through `env` and waits until widgets are served in the default namespace. */
+export const serveWidgets = async (env: Running): Promise<void> => {
+  const crd = await env.request(
+    "POST",
+    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+    widgetCrd(),
+  );
+  if (crd.status !== 201) throw new Error(`creating the widget CRD: ${crd.status} ${await crd.text()}`);
+  await eventually(async () =>
+    (await env.request("GET", "/apis/example.com/v1/namespaces/default/widgets")).status === 200
+      ? true
+      : undefined,
+  );
+};

@@ -1,10 +1,13 @@
 // The Python `kubernetes` client (CustomObjectsApi create/get/watch/delete) against the server over HTTPS.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runProcessOk } from "../../support/process";
 import { type Running, start, widgetCrd } from "./helpers";
+
+// A Python interpreter importing the kubernetes package takes seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 let env: Running;
 let dir: string;

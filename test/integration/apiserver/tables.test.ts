@@ -1,7 +1,7 @@
 // Table output over HTTP (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`): on watches only the
 // first event carries columnDefinitions, as kube-apiserver sends them; unknown includeObject values are 400.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eventually, type Running, start, widgetCrd } from "./helpers";
+import { collectText, eventually, type Running, serveWidgets, start } from "./helpers";
 
 let env: Running;
 const WIDGETS = "/apis/example.com/v1/namespaces/default/widgets";
@@ -16,9 +16,10 @@ interface TableEvent {
   };
 }
 
-const get = (path: string) =>
+const get = (path: string, signal?: AbortSignal) =>
   fetch(`${env.server.url}${path}`, {
     headers: { authorization: `Bearer ${env.server.token}`, accept: TABLE },
+    ...(signal ? { signal } : {}),
   });
 
 const createWidget = async (name: string, size: number) => {
@@ -31,41 +32,31 @@ const createWidget = async (name: string, size: number) => {
   expect(res.status).toBe(201);
 };
 
-/** Reads watch events (one JSON object per line) as they arrive. */
-const eventReader = (res: Response) => {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffered = "";
-  const events: TableEvent[] = [];
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffered += decoder.decode(value, { stream: true });
-      const lines = buffered.split("\n");
-      buffered = lines.pop()!;
-      for (const line of lines) if (line.trim() !== "") events.push(JSON.parse(line) as TableEvent);
-    }
-  })();
+/** A Table watch whose events (one JSON object per line) are read as they arrive. */
+const openWatch = async (path: string) => {
+  const abort = new AbortController();
+  const res = await get(path, abort.signal);
+  expect(res.status).toBe(200);
+  const output = collectText(res.body!);
+  const events = () =>
+    output
+      .text()
+      .split("\n")
+      .slice(0, -1)
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as TableEvent);
   return {
-    events,
-    waitFor: (n: number) => eventually(() => (events.length >= n ? events : undefined)),
+    waitFor: (n: number) => eventually(() => (events().length >= n ? events() : undefined)),
     close: async () => {
-      await reader.cancel();
-      await pump.catch(() => {});
+      abort.abort();
+      await output.done;
     },
   };
 };
 
 beforeAll(async () => {
   env = await start();
-  const crd = await env.request(
-    "POST",
-    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-    widgetCrd(),
-  );
-  expect(crd.status).toBe(201);
-  await eventually(async () => ((await env.request("GET", WIDGETS)).status === 200 ? true : undefined));
+  await serveWidgets(env);
   await createWidget("w1", 1);
   await createWidget("w2", 2);
 });
@@ -73,9 +64,7 @@ afterAll(() => env.server.stop());
 
 describe("Table watches", () => {
   test("column definitions come with the first event only; rows keep the printer columns", async () => {
-    const res = await get(`${WIDGETS}?watch=true`);
-    expect(res.status).toBe(200);
-    const watch = eventReader(res);
+    const watch = await openWatch(`${WIDGETS}?watch=true`);
     try {
       await watch.waitFor(2);
       await createWidget("w3", 3);
@@ -99,8 +88,7 @@ describe("Table watches", () => {
     const list = (await (await env.request("GET", WIDGETS)).json()) as {
       metadata: { resourceVersion: string };
     };
-    const res = await get(`${WIDGETS}?watch=true&resourceVersion=${list.metadata.resourceVersion}`);
-    const watch = eventReader(res);
+    const watch = await openWatch(`${WIDGETS}?watch=true&resourceVersion=${list.metadata.resourceVersion}`);
     try {
       await createWidget("w4", 4);
       await createWidget("w5", 5);
@@ -112,8 +100,7 @@ describe("Table watches", () => {
   });
 
   test("includeObject=None leaves rows without objects", async () => {
-    const res = await get(`${WIDGETS}?watch=true&includeObject=None`);
-    const watch = eventReader(res);
+    const watch = await openWatch(`${WIDGETS}?watch=true&includeObject=None`);
     try {
       const [first] = await watch.waitFor(1);
       expect(first!.object.rows[0]).not.toHaveProperty("object");
