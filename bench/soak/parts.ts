@@ -1,18 +1,15 @@
 // Local mode taken apart so fault tests can break one piece at a time: the API server runs as a child process
 // (SIGKILL-able, restartable on the same SQLite file and port), while the node agent, the controller and the
 // router each live in their own scope in this process (the controller can be closed and started again).
-// Composition mirrors src/local/compose.ts, which only offers the whole system in one scope.
+// The pieces around the controller are src/local/compose.ts's own.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Deferred, Effect, Exit, ManagedRuntime, Scope } from "effect";
 import { runController } from "../../src/controller/manager";
-import { KubeClient, refs } from "../../src/kube/index";
-import { LOCAL_POD_CIDR } from "../../src/local/compose";
-import { installCrds } from "../../src/local/crds";
-import { defaultTemplate, defaultWarmPool } from "../../src/local/defaults";
-import { startNodeAgent } from "../../src/node/index";
-import { feedSandboxIndex, routerScoped, SandboxIndex } from "../../src/router/index";
+import { KubeClient } from "../../src/kube/index";
+import { ensureDefaults, startLocalRouter, startNodeSide } from "../../src/local/compose";
+import type { SandboxIndex } from "../../src/router/index";
 import { poll } from "./kube";
 
 const root = join(import.meta.dir, "../..");
@@ -102,42 +99,14 @@ export const startParts = async (options: {
 
   try {
     await mkdir(join(stateDir, "node"), { recursive: true });
-    await runtime.runPromise(installCrds);
-    await inScope(
-      base,
-      startNodeAgent({ stateDir: join(stateDir, "node"), podCidr: LOCAL_POD_CIDR, isolation: "auto" }),
-    );
+    await inScope(base, startNodeSide({ stateDir, host: "127.0.0.1", namespace, isolation: true }));
     await startController();
-    await runtime.runPromise(
-      Effect.flatMap(KubeClient, (k) =>
-        Effect.all([
-          k.create(refs.sandboxTemplate, defaultTemplate(namespace)),
-          k.create(refs.sandboxWarmPool, defaultWarmPool(namespace, options.warmPoolReplicas)),
-        ]),
-      ),
-    );
-    const index = new SandboxIndex();
-    const router = await inScope(
-      base,
-      Effect.gen(function* () {
-        yield* Effect.forkScoped(feedSandboxIndex(index));
-        return yield* routerScoped({
-          hostname: "127.0.0.1",
-          port: 0,
-          metricsPort: null,
-          auth: { mode: "none" },
-          allowUnauthenticated: true,
-          localPodCidrs: [LOCAL_POD_CIDR],
-          index,
-        });
-      }),
-    );
-    if (!(await poll(async () => index.isSynced || undefined, 60)))
-      throw new Error("router index did not sync");
+    await runtime.runPromise(ensureDefaults(namespace, options.warmPoolReplicas));
+    const { url: routerUrl, index } = await inScope(base, startLocalRouter({ host: "127.0.0.1", port: 0 }));
     return {
       stateDir,
       apiUrl,
-      routerUrl: router.url,
+      routerUrl,
       kubeconfigPath,
       index,
       killApiServer,

@@ -59,6 +59,105 @@ const awaitWarmPool = (namespace: string, timeout: Duration.DurationInput) =>
     ),
   );
 
+/** Shows a part starting (`step` in `bun run local`); `silent` for callers with their own output. */
+export type Progress = <A, E, R>(
+  name: string,
+  effect: Effect.Effect<A, E, R>,
+  detail?: (a: A) => string,
+) => Effect.Effect<A, E, R>;
+
+const silent: Progress = (_name, effect) => effect;
+
+export interface NodeSideConfig {
+  readonly stateDir: string;
+  readonly host: string;
+  readonly proxyPort?: number;
+  readonly namespace: string;
+  readonly isolation: boolean;
+}
+
+/**
+ * Everything that runs pods and Services against a running API server: the CRDs, the node agent, the
+ * Deployment controller, the Service proxy and the cluster-name proxy.
+ */
+export const startNodeSide = (config: NodeSideConfig, progress: Progress = silent) =>
+  Effect.gen(function* () {
+    yield* progress("CRDs", installCrds, (n) => `${n} installed`);
+    const node = yield* progress(
+      "node agent",
+      startNodeAgent({
+        stateDir: join(config.stateDir, "node"),
+        podCidr: LOCAL_POD_CIDR,
+        isolation: config.isolation ? "auto" : "none",
+      }),
+      (handle) => `${handle.nodeName}, isolation: ${handle.isolation}`,
+    );
+    yield* progress("deployment controller", runDeploymentController);
+    const services = yield* makeInformer(typedRef<Service>(refs.service));
+    const pods = yield* makeInformer(typedRef<EndpointPod>(refs.pod));
+    yield* progress("service proxy", runServiceProxy(services, pods), () => `ClusterIPs on ${SERVICE_CIDR}`);
+    const proxy = yield* progress(
+      "cluster-name proxy",
+      startClusterProxy({
+        host: config.host,
+        port: config.proxyPort ?? 0,
+        namespace: config.namespace,
+        services,
+        pods,
+      }),
+      (handle) => handle.url,
+    );
+    return { node, proxyUrl: proxy.url };
+  });
+
+/** The default template and warm pool, created only when missing so a user's edits survive a restart. */
+export const ensureDefaults = (namespace: string, warmPoolReplicas: number, progress: Progress = silent) =>
+  progress(
+    "default template and warm pool",
+    Effect.all([
+      createIfMissing(refs.sandboxTemplate, defaultTemplate(namespace)),
+      createIfMissing(refs.sandboxWarmPool, defaultWarmPool(namespace, warmPoolReplicas)),
+    ]),
+    ([template, pool]) => `template ${template}, pool ${pool}`,
+  );
+
+/** Local mode's own router with its resolution index; returns once the index has the initial lists. */
+export const startLocalRouter = (
+  config: { readonly host: string; readonly port: number },
+  progress: Progress = silent,
+) =>
+  Effect.gen(function* () {
+    const index = new SandboxIndex();
+    yield* Effect.forkScoped(feedSandboxIndex(index));
+    const router = yield* progress(
+      "router",
+      routerScoped({
+        hostname: config.host,
+        port: config.port,
+        metricsPort: null,
+        auth: { mode: "none" },
+        allowUnauthenticated: true,
+        localPodCidrs: [LOCAL_POD_CIDR],
+        index,
+      }),
+      (handle) => handle.url,
+    );
+    yield* progress(
+      "router index synced",
+      Effect.sync(() => index.isSynced).pipe(
+        Effect.repeat(
+          Schedule.recurUntil((synced: boolean) => synced).pipe(Schedule.addDelay(() => Duration.millis(50))),
+        ),
+        Effect.timeoutFail({
+          duration: Duration.minutes(1),
+          onTimeout: () => new Error("router index did not sync"),
+        }),
+      ),
+      () => `${index.size} sandboxes`,
+    );
+    return { url: router.url, index };
+  });
+
 export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unknown, Scope.Scope> =>
   Effect.gen(function* () {
     yield* Effect.promise(() => mkdir(config.stateDir, { recursive: true }));
@@ -76,34 +175,8 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
     );
 
     const rest = Effect.gen(function* () {
-      yield* step("CRDs", installCrds, (n) => `${n} installed`);
-
-      const node = yield* step(
-        "node agent",
-        startNodeAgent({
-          stateDir: join(config.stateDir, "node"),
-          podCidr: LOCAL_POD_CIDR,
-          isolation: config.isolation ? "auto" : "none",
-        }),
-        (handle) => `${handle.nodeName}, isolation: ${handle.isolation}`,
-      );
-      api.setPodLogSource(node.podLogSource);
-
-      yield* step("deployment controller", runDeploymentController);
-      const services = yield* makeInformer(typedRef<Service>(refs.service));
-      const pods = yield* makeInformer(typedRef<EndpointPod>(refs.pod));
-      yield* step("service proxy", runServiceProxy(services, pods), () => `ClusterIPs on ${SERVICE_CIDR}`);
-      const proxy = yield* step(
-        "cluster-name proxy",
-        startClusterProxy({
-          host: config.host,
-          port: config.proxyPort ?? 0,
-          namespace: config.namespace,
-          services,
-          pods,
-        }),
-        (handle) => handle.url,
-      );
+      const side = yield* startNodeSide(config, step);
+      api.setPodLogSource(side.node.podLogSource);
 
       const controllerReady = yield* Deferred.make<void>();
       yield* Effect.forkScoped(
@@ -111,55 +184,17 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
       );
       yield* step("controller", Deferred.await(controllerReady));
 
-      yield* step(
-        "default template and warm pool",
-        Effect.all([
-          createIfMissing(refs.sandboxTemplate, defaultTemplate(config.namespace)),
-          createIfMissing(refs.sandboxWarmPool, defaultWarmPool(config.namespace, config.warmPoolReplicas)),
-        ]),
-        ([template, pool]) => `template ${template}, pool ${pool}`,
-      );
+      yield* ensureDefaults(config.namespace, config.warmPoolReplicas, step);
       yield* step(
         "warm pool ready",
         awaitWarmPool(config.namespace, Duration.minutes(3)),
         (p) => `${p.ready}/${p.wanted} sandboxes`,
       );
-
-      const index = new SandboxIndex();
-      yield* Effect.forkScoped(feedSandboxIndex(index));
-      const router = yield* step(
-        "router",
-        routerScoped({
-          hostname: config.host,
-          port: config.routerPort,
-          metricsPort: null,
-          auth: { mode: "none" },
-          allowUnauthenticated: true,
-          localPodCidrs: [LOCAL_POD_CIDR],
-          index,
-        }),
-        (handle) => handle.url,
-      );
-      // The router turns ready once its index has the initial lists; local mode is up only then.
-      yield* step(
-        "router index synced",
-        Effect.sync(() => index.isSynced).pipe(
-          Effect.repeat(
-            Schedule.recurUntil((synced: boolean) => synced).pipe(
-              Schedule.addDelay(() => Duration.millis(50)),
-            ),
-          ),
-          Effect.timeoutFail({
-            duration: Duration.minutes(1),
-            onTimeout: () => new Error("router index did not sync"),
-          }),
-        ),
-        () => `${index.size} sandboxes`,
-      );
+      const router = yield* startLocalRouter({ host: config.host, port: config.routerPort }, step);
       return {
         apiUrl: api.url,
         routerUrl: router.url,
-        proxyUrl: proxy.url,
+        proxyUrl: side.proxyUrl,
         kubeconfigPath,
       } satisfies LocalSystem;
     });

@@ -50,7 +50,7 @@ test("IP addresses, longer names and other domains' suffixes are not Service nam
   });
 });
 
-const service = (spec: Service["spec"], namespace = "ns"): Service => ({
+const service = (spec: NonNullable<Service["spec"]>, namespace = "ns"): Service => ({
   metadata: { name: "s", namespace },
   spec,
 });
