@@ -11,14 +11,15 @@ interface Frame {
   expectKey: boolean;
 }
 
-/** Index of the quote closing the string that opens at `start`. */
+/** Index of the quote closing the string that opens at `start` (one not escaped by a backslash). */
 const stringEnd = (text: string, start: number): number => {
-  let i = start + 1;
+  let quote = text.indexOf('"', start + 1);
   for (;;) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i += 2;
-    else if (c === 0x22 || Number.isNaN(c)) return i;
-    else i++;
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
   }
 };
 
