@@ -99,6 +99,16 @@ describe("kubectl --validate (server-side fieldValidation)", () => {
     expect(await ok(["get", "widget", "patched", "-o", "jsonpath={.spec.size}"])).toBe("3");
   });
 
+  test("server-side apply: a clean object applies, an unknown field is refused", async () => {
+    expect(await ok(["apply", "--server-side", "-f", "-"], widget("ssa", "  size: 4\n"))).toContain(
+      "serverside-applied",
+    );
+    const r = await kubectl(["apply", "--server-side", "-f", "-"], widget("ssa", "  size: 5\n  sise: 6\n"));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('unknown field "spec.sise"');
+    expect(await ok(["get", "widget", "ssa", "-o", "jsonpath={.spec.size}"])).toBe("4");
+  });
+
   test("unknown ObjectMeta keys are refused on built-in kinds too", async () => {
     const r = await kubectl(
       ["apply", "-f", "-"],
