@@ -1,12 +1,15 @@
 // Conformance through the kubectl binary over HTTPS: CRDs from crds/, samples, printer columns, watch,
 // cascading deletion, explain. kubectl must be installed; the suite fails (not skips) without it.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { runProcess, runProcessOk } from "../../support/process";
-import { eventually, type Running, start } from "./helpers";
+import { collectText, eventually, type Running, start } from "./helpers";
+
+// Each kubectl run takes a second or more on a loaded machine; bun's default is 5 s per test.
+setDefaultTimeout(60_000);
 
 const ROOT = join(import.meta.dir, "../../..");
 let env: Running;
@@ -89,15 +92,7 @@ describe("kubectl", () => {
     );
     try {
       const core = env.kc.makeApiClient(k8s.CoreV1Api);
-      let output = "";
-      const reader = proc.stdout.getReader();
-      const pump = (async () => {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          output += new TextDecoder().decode(value);
-        }
-      })();
+      const output = collectText(proc.stdout);
       // Keep creating until the watch has started and reports one of them.
       let n = 0;
       await eventually(async () => {
@@ -108,12 +103,12 @@ describe("kubectl", () => {
             spec: { containers: [{ name: "c", image: "busybox" }] },
           },
         });
-        return /ADDED\s+watched-\d+/.test(output) ? true : undefined;
+        return /ADDED\s+watched-\d+/.test(output.text()) ? true : undefined;
       });
       await core.deleteNamespacedPod({ namespace: "default", name: "watched-0" });
-      await eventually(() => (/DELETED\s+watched-0/.test(output) ? true : undefined));
+      await eventually(() => (/DELETED\s+watched-0/.test(output.text()) ? true : undefined));
       proc.kill();
-      await pump.catch(() => {});
+      await output.done;
     } finally {
       proc.kill();
       await proc.exited;
