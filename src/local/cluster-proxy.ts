@@ -19,6 +19,7 @@ import {
   readyEndpoints,
   type Service,
 } from "./service-routing";
+import { splice } from "./splice";
 
 export interface ClusterProxyOptions {
   readonly host: string;
@@ -66,22 +67,17 @@ const absoluteUrl = (req: IncomingMessage): URL | undefined => {
   }
 };
 
-/** Pipes two sockets until either ends; `open` tracks them so stopping the proxy ends them. */
-const splice = (a: Socket, b: Socket, open: Set<Socket>) => {
-  open.add(a);
-  open.add(b);
-  a.pipe(b);
-  b.pipe(a);
-  const close = () => {
-    a.destroy();
-    b.destroy();
-    open.delete(a);
-    open.delete(b);
-  };
-  for (const s of [a, b]) {
-    s.on("error", close);
-    s.on("close", close);
-  }
+/**
+ * Connects to the Service and, once connected, runs `connected` (which splices); a failure to connect is
+ * answered to the client with a 502, a failure later just ends both sides.
+ */
+const dial = (client: Socket, ip: string, port: number, connected: (upstream: Socket) => void) => {
+  const refuse = (error: Error) => client.end(refusal(502, `${error.message}\n`));
+  const upstream = createConnection({ host: ip, port }, () => {
+    upstream.off("error", refuse);
+    connected(upstream);
+  });
+  upstream.on("error", refuse);
 };
 
 export const startClusterProxy = (
@@ -149,12 +145,11 @@ export const startClusterProxy = (
         client.end(refusal(target ? 502 : 400, `${"refused" in resolved ? resolved.refused : ""}\n`));
         return;
       }
-      const upstream = createConnection({ host: resolved.ip, port: target.port }, () => {
+      dial(client, resolved.ip, target.port, (upstream) => {
         client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
         if (head.length > 0) upstream.write(head);
         splice(client, upstream, open);
       });
-      upstream.on("error", (error) => client.end(refusal(502, `${error.message}\n`)));
     });
 
     // An absolute-URI request asking to upgrade (WebSocket): relayed in origin form, then spliced.
@@ -167,7 +162,7 @@ export const startClusterProxy = (
         client.end(refusal(url ? 502 : 400, `${"refused" in resolved ? resolved.refused : ""}\n`));
         return;
       }
-      const upstream = createConnection({ host: resolved.ip, port: Number(url.port || 80) }, () => {
+      dial(client, resolved.ip, Number(url.port || 80), (upstream) => {
         const lines = [`${req.method} ${url.pathname}${url.search} HTTP/1.1`];
         for (let i = 0; i < req.rawHeaders.length; i += 2)
           if (!PROXY_HEADERS.includes(req.rawHeaders[i]!.toLowerCase()))
@@ -176,7 +171,6 @@ export const startClusterProxy = (
         if (head.length > 0) upstream.write(head);
         splice(client, upstream, open);
       });
-      upstream.on("error", (error) => client.end(refusal(502, `${error.message}\n`)));
     });
 
     const port = yield* Effect.acquireRelease(

@@ -13,6 +13,7 @@ import {
   type ServicePort,
   targetPortOn,
 } from "./service-routing";
+import { splice } from "./splice";
 
 const listenerKey = (ip: string, port: number) => `${ip}:${port}`;
 
@@ -32,23 +33,6 @@ const wanted = (services: readonly Service[]) => {
     }
   }
   return out;
-};
-
-const pipeBoth = (a: Socket, b: Socket, open: Set<Socket>) => {
-  a.pipe(b);
-  b.pipe(a);
-  open.add(a);
-  open.add(b);
-  const close = () => {
-    a.destroy();
-    b.destroy();
-    open.delete(a);
-    open.delete(b);
-  };
-  a.on("error", close);
-  b.on("error", close);
-  a.on("close", close);
-  b.on("close", close);
 };
 
 /**
@@ -82,7 +66,7 @@ export const runServiceProxy = (
         client.destroy();
         return;
       }
-      pipeBoth(client, createConnection({ host: pod.status!.podIP!, port: target }), open);
+      splice(client, createConnection({ host: pod.status!.podIP!, port: target }), open);
     };
 
     const sync = Effect.sync(() => {

@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type LocalHandle, startLocalForTest } from "../../support/local";
+import { runProcessOk } from "../../support/process";
 import { renderChart } from "./render";
 
 const NAMESPACE = "agent-sandbox";
@@ -26,24 +27,11 @@ finally:
 
 let local: LocalHandle;
 
-const run = async (argv: string[], env: Record<string, string | undefined>, stdin?: string) => {
-  const proc = Bun.spawn(argv, {
-    env,
-    stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [code, stdout, stderr] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ]);
-  if (code !== 0) throw new Error(`${argv.slice(0, 3).join(" ")} failed (exit ${code}):\n${stderr}${stdout}`);
-  return stdout;
-};
-
 const kubectl = (args: string[], stdin?: string) =>
-  run(["kubectl", "--kubeconfig", local.kubeconfigPath, ...args], process.env, stdin);
+  runProcessOk(
+    ["kubectl", "--kubeconfig", local.kubeconfigPath, ...args],
+    stdin === undefined ? {} : { stdin },
+  );
 
 beforeAll(async () => {
   local = await startLocalForTest({ warmPoolReplicas: 0 });
@@ -85,13 +73,15 @@ test("the chart's router, found by its Service name, serves the Python SDK's flo
   ]);
   expect(clusterIP).toMatch(/^127\.96\.\d+\.\d+$/);
 
-  const stdout = await run(["python3", "-c", script, ROUTER_URL], {
-    ...process.env,
-    KUBECONFIG: local.kubeconfigPath,
-    HTTP_PROXY: local.proxyUrl,
-    http_proxy: local.proxyUrl,
-    NO_PROXY: "127.0.0.1,localhost",
-    no_proxy: "127.0.0.1,localhost",
+  const stdout = await runProcessOk(["python3", "-c", script, ROUTER_URL], {
+    env: {
+      ...process.env,
+      KUBECONFIG: local.kubeconfigPath,
+      HTTP_PROXY: local.proxyUrl,
+      http_proxy: local.proxyUrl,
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+    },
   });
   expect(JSON.parse(stdout.trim().split("\n").at(-1) ?? "")).toEqual({
     stdout: "Hello from Local!\n",

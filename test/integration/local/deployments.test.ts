@@ -7,6 +7,7 @@ import { Effect, Exit, Scope } from "effect";
 import { KubeClient, type KubeClientApi, refs } from "../../../src/kube/index";
 import { POD_TEMPLATE_HASH } from "../../../src/local/deployment-plan";
 import { runDeploymentController } from "../../../src/local/deployments";
+import { until } from "../../support/until";
 import { type Cluster, startCluster } from "../deploy/kubectl";
 
 setDefaultTimeout(60_000);
@@ -52,16 +53,6 @@ const markReady = async () => {
       );
 };
 
-const eventually = async <T>(check: () => Promise<T | undefined>): Promise<T> => {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await Bun.sleep(50);
-  }
-};
-
 const deployment = `
 apiVersion: apps/v1
 kind: Deployment
@@ -91,7 +82,7 @@ afterAll(async () => {
 
 test("a Deployment gets its replicas as owned pods and rolls out once they are ready", async () => {
   await cluster.apply(deployment);
-  const pods = await eventually(async () => {
+  const pods = await until("the pods", async () => {
     const live = await livePods();
     return live.length === 2 ? live : undefined;
   });
@@ -113,20 +104,20 @@ test("a Deployment gets its replicas as owned pods and rolls out once they are r
 
 test("scaling through the scale subresource removes a pod", async () => {
   await cluster.kubectlOk(["scale", "deployment/web", "--replicas=1"]);
-  await eventually(async () => ((await livePods()).length === 1 ? true : undefined));
+  await until("the pods", async () => ((await livePods()).length === 1 ? true : undefined));
   await cluster.kubectlOk(["rollout", "status", "deployment/web", "--timeout=30s"]);
 });
 
 test("a new image rolls: the old pod stays until the new one is ready, then goes", async () => {
   const [old] = await livePods();
   await cluster.kubectlOk(["set", "image", "deployment/web", "c=busybox:2"]);
-  const fresh = await eventually(async () =>
+  const fresh = await until("the pods", async () =>
     (await livePods()).find((p) => p.spec.containers[0]!.image === "busybox:2"),
   );
   expect(fresh.metadata.labels?.[POD_TEMPLATE_HASH]).not.toBe(old!.metadata.labels?.[POD_TEMPLATE_HASH]);
   expect((await livePods()).map((p) => p.metadata.uid)).toContain(old!.metadata.uid);
   await markReady();
-  await eventually(async () => {
+  await until("the pods", async () => {
     const live = await livePods();
     return live.length === 1 && live[0]!.metadata.uid === fresh.metadata.uid ? true : undefined;
   });
@@ -135,5 +126,5 @@ test("a new image rolls: the old pod stays until the new one is ready, then goes
 
 test("deleting the Deployment removes its pods", async () => {
   await cluster.kubectlOk(["delete", "deployment", "web", "--wait=true"]);
-  await eventually(async () => ((await livePods()).length === 0 ? true : undefined));
+  await until("the pods", async () => ((await livePods()).length === 0 ? true : undefined));
 });

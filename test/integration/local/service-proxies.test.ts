@@ -10,6 +10,7 @@ import { KubeClient, type KubeClientApi, makeInformer, refs, typedRef } from "..
 import { startClusterProxy } from "../../../src/local/cluster-proxy";
 import { runServiceProxy } from "../../../src/local/service-proxy";
 import type { EndpointPod, Service } from "../../../src/local/service-routing";
+import { until } from "../../support/until";
 
 setDefaultTimeout(60_000);
 
@@ -73,14 +74,9 @@ const setPod = async (name: string, ip: string, port: number, ready: boolean) =>
 const clusterIpOf = async (name: string) =>
   ((await run(kube.get(refs.service, name, { namespace: NS }))) as Service).spec!.clusterIP!;
 
-/** Retries until `check` holds: informers see writes a moment later. */
-const eventually = async (check: () => Promise<boolean>) => {
-  const deadline = Date.now() + 20_000;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await Bun.sleep(50);
-  }
-};
+/** Retries until `check` holds (informers see writes a moment later); a failed attempt is a "not yet". */
+const eventually = (what: string, check: () => Promise<boolean>) =>
+  until(what, async () => ((await check().catch(() => false)) ? true : undefined), 20);
 
 const get = (url: string, init: { proxy?: string } = {}) =>
   // A fresh connection each time: an established one stays with the pod it was forwarded to, as in a cluster.
@@ -137,17 +133,23 @@ test("the ClusterIP forwards to the ready pod's named port, and follows the pod 
   expect(ip).toMatch(/^127\.96\./);
   const port = backend("127.1.251.1", "first");
   await setPod("web-1", "127.1.251.1", port, true);
-  await eventually(async () => (await get(`http://${ip}:8080/a`)) === "200 first /a");
+  await eventually(
+    "the first pod through the ClusterIP",
+    async () => (await get(`http://${ip}:8080/a`)) === "200 first /a",
+  );
   // The pod comes back with a new IP (as a recreated pod does). The next connection goes there.
   await setPod("web-1", "127.1.251.2", backend("127.1.251.2", "second", port), true);
-  await eventually(async () => (await get(`http://${ip}:8080/b`)) === "200 second /b");
+  await eventually(
+    "the moved pod through the ClusterIP",
+    async () => (await get(`http://${ip}:8080/b`)) === "200 second /b",
+  );
 });
 
 test("with no ready pod a connection ends at once", async () => {
   const ip = await clusterIpOf("web");
   const port = backends.at(-1)!.port!;
   await setPod("web-1", "127.1.251.2", port, false);
-  await eventually(async () => {
+  await eventually("a closed connection with no ready pod", async () => {
     const closed = await new Promise<boolean>((resolve) => {
       const socket = connect({ host: ip, port: 8080 }, () =>
         socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
@@ -162,18 +164,21 @@ test("with no ready pod a connection ends at once", async () => {
     return closed;
   });
   await setPod("web-1", "127.1.251.2", port, true);
-  await eventually(async () => (await get(`http://${ip}:8080/f`)) === "200 second /f");
+  await eventually(
+    "the pod back behind the ClusterIP",
+    async () => (await get(`http://${ip}:8080/f`)) === "200 second /f",
+  );
 });
 
 test("a numeric targetPort is dialled as given, whatever the pod's named ports say", async () => {
   const ip = await clusterIpOf("direct");
   backends.push(Bun.serve({ hostname: "127.1.251.2", port: 9999, fetch: () => new Response("nine") }));
-  await eventually(async () => (await get(`http://${ip}:8081/`)) === "200 nine");
+  await eventually("the numeric targetPort", async () => (await get(`http://${ip}:8081/`)) === "200 nine");
 });
 
 test("curl and fetch reach the Service by every form of its cluster name through the proxy", async () => {
   for (const host of ["web.default.svc.cluster.local", "web.default.svc", "web.default", "web"])
-    await eventually(async () => (await curl([`http://${host}:8080/c`])) === "second /c");
+    await eventually(`curl to ${host}`, async () => (await curl([`http://${host}:8080/c`])) === "second /c");
   expect(await get("http://web.default.svc.cluster.local:8080/d", { proxy: proxyUrl })).toBe("200 second /d");
   // CONNECT: curl tunnels through the proxy when asked to.
   expect(await curl(["-p", "http://web.default.svc.cluster.local:8080/e"])).toBe("second /e");
@@ -197,5 +202,52 @@ test("a headless Service's name reaches a ready pod directly", async () => {
       spec: { clusterIP: "None", selector: { app: "web" }, ports: [{ port: 8080 }] },
     }),
   );
-  await eventually(async () => (await curl([`http://each.default.svc.cluster.local:9999/`])) === "nine");
+  await eventually(
+    "the headless Service's pod",
+    async () => (await curl([`http://each.default.svc.cluster.local:9999/`])) === "nine",
+  );
+});
+
+test("a WebSocket upgrade in absolute form is relayed to the Service and spliced", async () => {
+  const ws = Bun.serve({
+    hostname: "127.1.251.2",
+    port: 0,
+    fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no upgrade", { status: 400 })),
+    websocket: {
+      message: (socket, message) => {
+        socket.send(message);
+      },
+    },
+  });
+  backends.push(ws);
+  const proxy = new URL(proxyUrl);
+  const received = await new Promise<Buffer>((resolve, reject) => {
+    const socket = connect({ host: proxy.hostname, port: Number(proxy.port) }, () =>
+      socket.write(
+        `GET http://each.default.svc.cluster.local:${ws.port}/ws HTTP/1.1\r\nHost: each.default.svc.cluster.local:${ws.port}\r\n` +
+          "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+          "Sec-WebSocket-Version: 13\r\n\r\n",
+      ),
+    );
+    let data = Buffer.alloc(0);
+    let sent = false;
+    socket.on("data", (chunk) => {
+      data = Buffer.concat([data, chunk]);
+      const end = data.indexOf("\r\n\r\n");
+      if (!sent && end >= 0) {
+        sent = true;
+        // A masked text frame "hi" from the client.
+        const mask = [1, 2, 3, 4];
+        socket.write(Buffer.from([0x81, 0x82, ...mask, "h".charCodeAt(0) ^ 1, "i".charCodeAt(0) ^ 2]));
+      }
+      if (end >= 0 && data.length >= end + 4 + 4) {
+        socket.destroy();
+        resolve(data);
+      }
+    });
+    socket.on("error", reject);
+  });
+  const text = received.toString("latin1");
+  expect(text.startsWith("HTTP/1.1 101")).toBe(true);
+  expect(received.subarray(received.indexOf("\r\n\r\n") + 4)).toEqual(Buffer.from([0x81, 0x02, 0x68, 0x69]));
 });
