@@ -70,6 +70,9 @@ export class Store {
     private readonly memoryWindow = 1_000,
   ) {
     this.db = new Database(path, { create: true, strict: true });
+    // WAL with synchronous=NORMAL: a commit is durable once it returns against a crash of this process, but
+    // not against an OS crash or power loss, which can roll back the last commits (never tear one); SQLite
+    // syncs at checkpoints only. Per-commit fsync (FULL) would cost a disk flush per API write.
     if (path !== ":memory:") this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (
