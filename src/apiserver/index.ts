@@ -6,6 +6,7 @@ import { Context, Data, Effect, Layer } from "effect";
 import { Conversions } from "./conversion";
 import { serveStoredCrds } from "./crd-lifecycle";
 import { Engine } from "./engine";
+import { DEFAULT_EVENT_TTL_MS, startEventExpiry } from "./event-ttl";
 import { GarbageCollector } from "./gc";
 import { discoveryRoutes, servedResources } from "./http/discovery-routes";
 import { startHttpServer } from "./http/server";
@@ -47,6 +48,8 @@ export interface ApiServerOptions {
   readonly watchQueueLimit?: number;
   /** Interval of watch bookmarks, for watches that allow them (default 5 s). */
   readonly bookmarkIntervalMs?: number;
+  /** Events are deleted this long after they were last written (kube-apiserver's --event-ttl, default 1 h). */
+  readonly eventTtlMs?: number;
 }
 
 export interface ApiServerHandle {
@@ -154,6 +157,12 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
       mkdirSync(dirname(options.kubeconfigPath), { recursive: true });
       await writeFile(options.kubeconfigPath, kubeconfig, { mode: 0o600 });
     }
+    // Started last: nothing after it can fail, so the timer never outlives a failed start.
+    const stopEventExpiry = startEventExpiry(
+      engine,
+      () => registry.byId(),
+      options.eventTtlMs ?? DEFAULT_EVENT_TTL_MS,
+    );
     let stopped = false;
     return {
       url,
@@ -169,6 +178,7 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
         if (stopped) return;
         stopped = true;
         gc.stop();
+        stopEventExpiry();
         await server.stop(true);
         await certServer?.stop(true);
         store.close();
