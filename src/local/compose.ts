@@ -13,6 +13,7 @@ import { startClusterProxy } from "./cluster-proxy";
 import type { LocalConfig } from "./config";
 import { installCrds } from "./crds";
 import { DEFAULT_WARM_POOL_NAME, defaultTemplate, defaultWarmPool } from "./defaults";
+import type { OwnedPod } from "./deployment-plan";
 import { runDeploymentController } from "./deployments";
 import { step } from "./progress";
 import { runServiceProxy } from "./service-proxy";
@@ -92,9 +93,9 @@ export const startNodeSide = (config: NodeSideConfig, progress: Progress = silen
       }),
       (handle) => `${handle.nodeName}, isolation: ${handle.isolation}`,
     );
-    yield* progress("deployment controller", runDeploymentController);
     const services = yield* makeInformer(typedRef<Service>(refs.service));
-    const pods = yield* makeInformer(typedRef<EndpointPod>(refs.pod));
+    const pods = yield* makeInformer(typedRef<EndpointPod & OwnedPod>(refs.pod));
+    yield* progress("deployment controller", runDeploymentController(pods));
     yield* progress("service proxy", runServiceProxy(services, pods), () => `ClusterIPs on ${SERVICE_CIDR}`);
     const proxy = yield* progress(
       "cluster-name proxy",

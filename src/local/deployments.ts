@@ -4,6 +4,7 @@
 import { Effect, type Scope, Stream } from "effect";
 import {
   type CacheEvent,
+  type Informer,
   KubeClient,
   type KubeObject,
   keyOf,
@@ -45,11 +46,14 @@ const sameStatus = (a: Partial<DeploymentStatus> | undefined, b: DeploymentStatu
 const controllerOwner = (pod: KubeObject) =>
   pod.metadata?.ownerReferences?.find((o) => o.controller === true && o.kind === "Deployment");
 
-export const runDeploymentController: Effect.Effect<void, never, KubeClient | Scope.Scope> = Effect.gen(
-  function* () {
+/** Runs until the scope closes; `pods` is a pod informer to share (one is made when absent). */
+export const runDeploymentController = (
+  shared?: Informer<OwnedPod>,
+): Effect.Effect<void, never, KubeClient | Scope.Scope> =>
+  Effect.gen(function* () {
     const kube = yield* KubeClient;
     const deployments = yield* makeInformer(deploymentRef);
-    const pods = yield* makeInformer(typedRef<OwnedPod>(refs.pod));
+    const pods = shared ?? (yield* makeInformer(typedRef<OwnedPod>(refs.pod)));
     const queue = yield* makeWorkQueue();
     yield* Effect.addFinalizer(() => queue.shutdown);
     const expectations = new Map<string, Expectations>();
@@ -116,5 +120,4 @@ export const runDeploymentController: Effect.Effect<void, never, KubeClient | Sc
     yield* Effect.forkScoped(Stream.runForEach(pods.stream, enqueueOwner));
     yield* Effect.all([deployments.waitForSync, pods.waitForSync], { discard: true });
     yield* Effect.forkScoped(runController(queue, reconcile, { concurrency: 4, name: "deployment" }));
-  },
-);
+  });

@@ -71,7 +71,7 @@ beforeAll(async () => {
   kube = await Effect.runPromise(Effect.provide(KubeClient, layer));
   scope = Effect.runSync(Scope.make());
   await Effect.runPromise(
-    runDeploymentController.pipe(Effect.provideService(KubeClient, kube), Scope.extend(scope)),
+    runDeploymentController().pipe(Effect.provideService(KubeClient, kube), Scope.extend(scope)),
   );
 });
 
