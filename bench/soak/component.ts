@@ -1,5 +1,6 @@
 // One part of local mode in a process of its own, so the soak can measure each part's memory on its own:
 //   bun run bench/soak/component.ts <apiserver|node|controller|router> --state-dir <dir> [--port <n>]
+//     [--event-ttl-seconds <n>] (API server only; its default is kube's 1 h)
 // Spawned by components.ts with an IPC channel. The child answers "sample" with its memory after a full GC
 // (RSS and JavaScriptCore heap statistics) and "stop" by closing its scope (the node agent stops its pods).
 
@@ -20,6 +21,7 @@ const { values, positionals } = parseArgs({
   options: {
     "state-dir": { type: "string" },
     port: { type: "string", default: "0" },
+    "event-ttl-seconds": { type: "string" },
   },
 });
 const part = positionals[0];
@@ -38,6 +40,7 @@ const start = (): Effect.Effect<string, unknown, Scope.Scope> => {
         storage: join(stateDir, "store.sqlite"),
         tls: true,
         kubeconfigPath,
+        ...(values["event-ttl-seconds"] ? { eventTtlMs: Number(values["event-ttl-seconds"]) * 1000 } : {}),
       }).pipe(Effect.map((api) => api.url));
     case "node":
       return startNodeAgent({

@@ -25,7 +25,11 @@ const withTimeout = <A>(promise: Promise<A>, ms: number, what: string): Promise<
     }),
   ]);
 
-export const startComponent = async (name: PartName, stateDir: string): Promise<Component> => {
+export const startComponent = async (
+  name: PartName,
+  stateDir: string,
+  extraArgs: readonly string[] = [],
+): Promise<Component> => {
   let ready: (url: string) => void = () => {};
   const started = new Promise<string>((resolve) => {
     ready = resolve;
@@ -36,7 +40,7 @@ export const startComponent = async (name: PartName, stateDir: string): Promise<
     stopped = resolve;
   });
   const child = Bun.spawn(
-    [bun, "run", join(import.meta.dir, "component.ts"), name, "--state-dir", stateDir],
+    [bun, "run", join(import.meta.dir, "component.ts"), name, "--state-dir", stateDir, ...extraArgs],
     {
       cwd: root,
       stdout: "ignore",

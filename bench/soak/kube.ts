@@ -13,7 +13,7 @@ export const kubeApi = (kubeconfigPath: string, namespace: string) => {
   const runtime = ManagedRuntime.make(KubeClient.layer(kubeconfigPath));
   const run = <A, E>(f: (k: typeof KubeClient.Service) => Effect.Effect<A, E>) =>
     runtime.runPromise(Effect.flatMap(KubeClient, f));
-  const count = (ref: typeof refs.pod | typeof refs.sandbox) =>
+  const count = (ref: typeof refs.pod | typeof refs.sandbox | typeof refs.event) =>
     run((k) => k.list(ref, { namespace })).then((l) => l.items.length);
   return {
     createClaim: (name: string, warmPool: string) =>
@@ -46,6 +46,7 @@ export const kubeApi = (kubeconfigPath: string, namespace: string) => {
       ),
     countSandboxes: () => count(refs.sandbox),
     countPods: () => count(refs.pod),
+    countEvents: () => count(refs.event),
     dispose: () => runtime.dispose(),
   };
 };

@@ -1,4 +1,4 @@
-// npm run soak -- --seconds N [--out file] [--hold-seconds S] [--pool R]
+// npm run soak -- --seconds N [--out file] [--hold-seconds S] [--pool R] [--event-ttl S]
 // Local mode (own state dir) under continuous claim churn while the soak mix of bench/profiles.json flows
 // through the router. Local mode is taken apart: API server, node agent, controller and router each run in a
 // process of their own (component.ts), so each part's memory (RSS and JS heap after a full GC) is measured on
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     // A 2-core machine holds a few claims at a time; the profile's sandboxes/vus are used as given.
     "hold-seconds": { type: "string", default: "4" },
     pool: { type: "string", default: "2" },
+    // Events expire after this (the API server's default is kube's 1 h: a shorter run never sees expiry).
+    "event-ttl": { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -59,12 +61,13 @@ const noteError = (what: string, cause: unknown) => {
 
 /** Starts the parts in local mode's order (CRDs, template and warm pool go in once the API server is up). */
 const startSystem = async (stateDir: string, started: Component[]) => {
-  const start = async (name: PartName) => {
-    const component = await startComponent(name, stateDir);
+  const start = async (name: PartName, extraArgs: string[] = []) => {
+    const component = await startComponent(name, stateDir, extraArgs);
     started.push(component);
     return component;
   };
-  await start("apiserver");
+  const eventTtl = values["event-ttl"];
+  await start("apiserver", eventTtl === undefined ? [] : ["--event-ttl-seconds", eventTtl]);
   const kubeconfigPath = join(stateDir, "kubeconfig");
   const setup = ManagedRuntime.make(KubeClient.layer(kubeconfigPath));
   await setup.runPromise(installCrds);
@@ -222,6 +225,9 @@ const main = async () => {
     pods: await kube.countPods(),
   };
   const leakedObjects = Math.max(0, leftover.sandboxes - poolSize) + Math.max(0, leftover.pods - poolSize);
+  // Kubernetes Events are not leaks (they expire after the API server's event TTL), but they are what the
+  // API server's store keeps after claims are gone, so their count explains its memory.
+  const eventsStored = await kube.countEvents().catch(() => -1);
   for (const p of descendants(system.node.pid)) podProcesses.set(`${p.pid}:${p.startTicks}`, p);
   await kube.dispose();
   await stopAll();
@@ -256,7 +262,7 @@ const main = async () => {
     rss_growth_pct: rssGrowthPct,
   };
   const report = {
-    command: `npm run soak -- --seconds ${seconds}`,
+    command: `npm run soak -- --seconds ${seconds}${values["event-ttl"] ? ` --event-ttl ${values["event-ttl"]}` : ""}`,
     finishedAt: new Date().toISOString(),
     profile: { ...soak, warmPoolReplicas: poolSize, holdSeconds: holdMs / 1000, warmUpSeconds },
     memoryNote:
@@ -266,6 +272,7 @@ const main = async () => {
     leakedObjects,
     poolRefilled: leftover.sandboxes === poolSize && leftover.pods === poolSize,
     leftover,
+    eventsStored,
     doubleBoundDetails: ledger.details,
     leakedProcessCommands: leaked.map((p) => p.command),
     errorSamples: errors,
