@@ -1,6 +1,7 @@
-// One upstream exchange: fetch with a deadline for the response headers and dial-only retries.
-// The success path is a single fetch; Effect and its Schedule only run once a dial has failed.
+// Forwarding policy shared by the router's upstream clients: a deadline for the response headers and
+// dial-only retries. The success path is a single attempt; Effect and its Schedule only run once a dial failed.
 import { Duration, Effect, Schedule } from "effect";
+import { type ForwardedFor, upstreamRequestHeaders } from "./headers";
 
 export interface RetryPolicy {
   /** Additional dial attempts after the first (upstream Go router default 3). */
@@ -49,12 +50,24 @@ function classify(e: unknown): ForwardFailure {
   return (e as { code?: unknown } | null)?.code === "UnrequestedUpgrade" ? "upgrade" : "internal";
 }
 
-const TIMED_OUT = Symbol("router-timeout");
+/**
+ * The time limit of one forwarded request: dialing, retries and waiting for response headers. An attempt
+ * sets `onExpire` to cancel whatever it is waiting on.
+ */
+export class Deadline {
+  expired = false;
+  onExpire: (() => void) | undefined = undefined;
+  /**
+   * Called once by the first sweep that finds the request still waiting. Work that only matters for slow
+   * requests goes here: watching for the client to disconnect costs more than most requests take.
+   */
+  onSlow: (() => void) | undefined = undefined;
 
-interface Deadline {
-  readonly controller: AbortController;
-  readonly at: number;
+  constructor(readonly at: number) {}
 }
+
+/** Thrown by an attempt that finds its deadline already passed. */
+export const DEADLINE_PASSED = Symbol("router-deadline-passed");
 
 /**
  * One coarse sweep for all in-flight deadlines instead of a timer per request: a setTimeout/clearTimeout pair
@@ -70,7 +83,12 @@ function sweep(): void {
   for (const d of deadlines) {
     if (d.at <= now) {
       deadlines.delete(d);
-      d.controller.abort(TIMED_OUT);
+      d.expired = true;
+      d.onExpire?.();
+    } else if (d.onSlow !== undefined) {
+      const slow = d.onSlow;
+      d.onSlow = undefined;
+      slow();
     }
   }
   if (deadlines.size === 0 && sweeper !== undefined) {
@@ -95,55 +113,98 @@ export interface ForwardOptions {
   readonly onRetry: () => void;
 }
 
+/** Resolves with the upstream Response once its headers arrived; rejects with what went wrong. */
+export type Attempt = (deadline: Deadline) => Promise<Response>;
+
 /**
- * Sends the request and resolves with the upstream Response as soon as its headers arrive, or with the
- * failure class. The deadline covers dialing, retries and waiting for headers; the body then streams freely.
- * `init` is the caller's fresh object and gets the abort signal set on it (no copy on the hot path).
+ * Runs `attempt` under a deadline and retries it on dial failures only. Resolves with the upstream Response
+ * as soon as its headers arrive, or with the failure class; the body then streams without a deadline.
  */
-export async function forward(
-  url: string,
-  init: RequestInit,
+export async function forwardWithin(
+  attempt: Attempt,
   options: ForwardOptions,
 ): Promise<Response | ForwardFailure> {
-  const controller = new AbortController();
-  const deadline: Deadline = { controller, at: Date.now() + options.timeoutMs };
+  const deadline = new Deadline(Date.now() + options.timeoutMs);
   track(deadline);
-  init.signal = controller.signal;
   try {
-    return await fetch(url, init);
+    return await attempt(deadline);
   } catch (first) {
-    if (controller.signal.aborted) return "timeout";
+    if (deadline.expired) return "timeout";
     if (!options.retryable || !isDialError(first) || options.retry.maxRetries <= 0) return classify(first);
-    return await retryDial(url, init, first, controller.signal, options);
+    return await retryDial(attempt, deadline, first, options);
   } finally {
     deadlines.delete(deadline);
   }
 }
 
 function retryDial(
-  url: string,
-  init: RequestInit,
+  attempt: Attempt,
+  deadline: Deadline,
   firstError: unknown,
-  signal: AbortSignal,
   options: ForwardOptions,
 ): Promise<Response | ForwardFailure> {
   // The first failure is replayed into the retry loop so the schedule's first delay precedes the first retry.
   let replayed = false;
-  const attempt = Effect.suspend(() => {
+  const once = Effect.suspend(() => {
     if (!replayed) {
       replayed = true;
       return Effect.fail(firstError);
     }
+    if (deadline.expired) return Effect.fail(DEADLINE_PASSED);
     options.onRetry();
-    return Effect.tryPromise({ try: () => fetch(url, init), catch: (e) => e });
+    return Effect.tryPromise({ try: () => attempt(deadline), catch: (e) => e });
   });
   return Effect.runPromise(
-    attempt.pipe(
+    once.pipe(
       Effect.retry({
         schedule: dialRetrySchedule(options.retry),
-        while: (e) => isDialError(e) && !signal.aborted,
+        while: (e) => isDialError(e) && !deadline.expired,
       }),
-      Effect.catchAll((e) => Effect.succeed<ForwardFailure>(signal.aborted ? "timeout" : classify(e))),
+      Effect.catchAll((e) => Effect.succeed<ForwardFailure>(deadline.expired ? "timeout" : classify(e))),
     ),
   );
 }
+
+/** What the handler asks a forwarder to send: the client's request, re-targeted. */
+export interface UpstreamCall {
+  readonly request: Request;
+  /** `host:port` from the resolver. */
+  readonly hostPort: string;
+  /** Path and query exactly as the server handed them over. */
+  readonly pathAndQuery: string;
+  /** The client sent a body (so the call is never retried, and the body is streamed upstream). */
+  readonly hasBody: boolean;
+  readonly forwarded: ForwardedFor;
+}
+
+/** Sends one call upstream: the runtime-specific half of the handler. */
+export type Forwarder = (call: UpstreamCall, options: ForwardOptions) => Promise<Response | ForwardFailure>;
+
+/**
+ * The portable forwarder: web `fetch` (Deno's production path; Bun uses its own client, upstream/). A client
+ * that disconnects before the response headers aborts the upstream fetch.
+ */
+export const fetchForwarder: Forwarder = (call, options) => {
+  const { request } = call;
+  const init = {
+    method: request.method,
+    headers: upstreamRequestHeaders(request.headers, call.forwarded),
+    body: call.hasBody ? request.body : null,
+    redirect: "manual",
+    // Bun: pass compressed bodies through as they are, and no client-side timeout of its own (ours governs).
+    decompress: false,
+    timeout: false,
+    duplex: "half",
+  } as RequestInit;
+  const url = `http://${call.hostPort}${call.pathAndQuery}`;
+  return forwardWithin((deadline) => {
+    const controller = new AbortController();
+    deadline.onExpire = () => controller.abort();
+    deadline.onSlow = () => {
+      if (request.signal.aborted) controller.abort();
+      else request.signal.addEventListener("abort", () => controller.abort(), { once: true });
+    };
+    init.signal = controller.signal;
+    return fetch(url, init);
+  }, options);
+};

@@ -3,7 +3,13 @@
 import type { AccessLog } from "./accessLog";
 import { type Authenticator, noAuth } from "./auth";
 import { ErrorDetail, errorResponse, logInternalError } from "./errors";
-import { DEFAULT_RETRY, type ForwardFailure, forward, type RetryPolicy } from "./forward";
+import {
+  DEFAULT_RETRY,
+  type Forwarder,
+  type ForwardFailure,
+  fetchForwarder,
+  type RetryPolicy,
+} from "./forward";
 import {
   DEFAULT_NAMESPACE,
   hasHopByHop,
@@ -12,7 +18,6 @@ import {
   parseTarget,
   requestTimeoutMs,
   stripHopByHop,
-  upstreamRequestHeaders,
 } from "./headers";
 import type { RouterMetrics } from "./metrics";
 import type { Resolver } from "./resolver";
@@ -32,6 +37,8 @@ export interface HandlerDeps {
   readonly accessLog?: AccessLog | undefined;
   /** /readyz on the proxy port answers from this (true when the index is synced and not draining). */
   readonly ready?: () => boolean;
+  /** How requests reach the sandbox; web fetch unless the runtime adapter brings its own client. */
+  readonly forwarder?: Forwarder;
 }
 
 export type RouterHandler = (req: Request, clientIp?: string) => Promise<Response>;
@@ -85,6 +92,7 @@ export function makeHandler(
   const auth = deps.auth ?? noAuth;
   const { metrics, accessLog } = deps;
   const ready = deps.ready ?? (() => true);
+  const forwarder = deps.forwarder ?? fetchForwarder;
   const retry = config.retry ?? DEFAULT_RETRY;
   const proto = config.proto ?? "http";
   const authEnabled = auth.mode !== "none";
@@ -148,22 +156,21 @@ export function makeHandler(
 
       const contentLength = headers.get("content-length");
       const hasBody = (contentLength !== null && contentLength !== "0") || headers.has("transfer-encoding");
-      const init = {
-        method: req.method,
-        headers: upstreamRequestHeaders(headers, { clientIp, proto }),
-        body: hasBody ? req.body : null,
-        redirect: "manual",
-        // Bun: pass compressed bodies through as they are, and no client-side timeout of its own (ours governs).
-        decompress: false,
-        timeout: false,
-        duplex: "half",
-      } as RequestInit;
-      const upstream = await forward(`http://${resolver.resolve(target)}${pathAndQuery}`, init, {
-        timeoutMs: requestTimeoutMs(headers.get("x-sandbox-timeout"), config.proxyTimeoutMs),
-        retryable: !hasBody,
-        retry,
-        onRetry: () => metrics?.upstreamRetry(target.namespace),
-      });
+      const upstream = await forwarder(
+        {
+          request: req,
+          hostPort: resolver.resolve(target),
+          pathAndQuery,
+          hasBody,
+          forwarded: { clientIp, proto },
+        },
+        {
+          timeoutMs: requestTimeoutMs(headers.get("x-sandbox-timeout"), config.proxyTimeoutMs),
+          retryable: !hasBody,
+          retry,
+          onRetry: () => metrics?.upstreamRetry(target.namespace),
+        },
+      );
       if (typeof upstream === "string") {
         metrics?.upstreamError(target.namespace, upstream);
         return errorResponse(FAILURE_STATUS[upstream], failureDetail(upstream, target.id));

@@ -151,6 +151,15 @@ export function connectionTokens(value: string | null): readonly string[] {
   return out;
 }
 
+/** Whether a client request header (lowercase name) goes upstream: not excluded, not named in Connection. */
+export function forwardsRequestHeader(
+  name: string,
+  connectionNamed: readonly string[],
+  excluded: ReadonlySet<string> = REQUEST_EXCLUDED,
+): boolean {
+  return !excluded.has(name) && (connectionNamed.length === 0 || !connectionNamed.includes(name));
+}
+
 export interface ForwardedFor {
   readonly clientIp: string;
   readonly proto: "http" | "https";
@@ -169,9 +178,8 @@ export function upstreamRequestHeaders(
   const named = connectionTokens(src.get("connection"));
   const out: Record<string, string> = {};
   src.forEach((value, name) => {
-    if (excluded.has(name) || (named.length !== 0 && named.includes(name))) return;
     // Repeated request headers arrive joined by Headers already, except Set-Cookie, which requests never carry.
-    out[name] = value;
+    if (forwardsRequestHeader(name, named, excluded)) out[name] = value;
   });
   out["x-forwarded-for"] = fwd.clientIp;
   const host = src.get("host");

@@ -11,6 +11,8 @@ import { RouterMetrics } from "./metrics";
 import { makeResolver } from "./resolver";
 import { SandboxIndex } from "./sandboxIndex";
 import type { TokenReviewClient } from "./tokenReview";
+import { UpstreamPool } from "./upstream/pool";
+import { socketForwarder } from "./upstream/socketForwarder";
 import { DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits, WebSocketProxy } from "./websocket";
 
 export type AuthOptions =
@@ -106,10 +108,17 @@ export async function startRouter(options: RouterOptions): Promise<RouterHandle>
   let draining = false;
   const ready = () => index.isSynced && !draining;
   const proxyTimeoutMs = proxyTimeoutSeconds * 1000;
+  const upstreams = new UpstreamPool();
   const handler = makeHandler(
     { proxyTimeoutMs, podIpPolicy, retry: { ...DEFAULT_RETRY, ...options.retry } },
     resolver,
-    { auth, metrics, accessLog: makeAccessLog({ sampleRate: options.accessLogSampleRate ?? 0 }), ready },
+    {
+      auth,
+      metrics,
+      accessLog: makeAccessLog({ sampleRate: options.accessLogSampleRate ?? 0 }),
+      ready,
+      forwarder: socketForwarder(upstreams),
+    },
   );
   const websockets = new WebSocketProxy({
     auth,
@@ -141,6 +150,7 @@ export async function startRouter(options: RouterOptions): Promise<RouterHandle>
         while (server.pendingRequests > 0 && Date.now() < deadline) await Bun.sleep(20);
         websockets.closeAll();
         await server.stop(true);
+        upstreams.closeIdle();
         await metricsServer?.stop(true);
       })();
       return stopped;
