@@ -15,6 +15,7 @@ import { installCrds } from "./crds";
 import { DEFAULT_WARM_POOL_NAME, defaultTemplate, defaultWarmPool } from "./defaults";
 import type { OwnedPod } from "./deployment-plan";
 import { runDeploymentController } from "./deployments";
+import { runHostsFile } from "./hosts-file";
 import { step } from "./progress";
 import { runServiceProxy } from "./service-proxy";
 import type { EndpointPod, Service } from "./service-routing";
@@ -78,23 +79,26 @@ export interface NodeSideConfig {
 }
 
 /**
- * Everything that runs pods and Services against a running API server: the CRDs, the node agent, the
- * Deployment controller, the Service proxy and the cluster-name proxy.
+ * Everything that runs pods and Services against a running API server: the CRDs, the hosts file of
+ * Service names, the node agent, the Deployment controller, the Service proxy and the cluster-name proxy.
  */
 export const startNodeSide = (config: NodeSideConfig, progress: Progress = silent) =>
   Effect.gen(function* () {
     yield* progress("CRDs", installCrds, (n) => `${n} installed`);
+    const services = yield* makeInformer(typedRef<Service>(refs.service));
+    const pods = yield* makeInformer(typedRef<EndpointPod & OwnedPod>(refs.pod));
+    const hostsFile = join(config.stateDir, "hosts");
+    yield* runHostsFile(hostsFile, services, pods);
     const node = yield* progress(
       "node agent",
       startNodeAgent({
         stateDir: join(config.stateDir, "node"),
         podCidr: LOCAL_POD_CIDR,
         isolation: config.isolation ? "auto" : "none",
+        hostsFile,
       }),
       (handle) => `${handle.nodeName}, isolation: ${handle.isolation}`,
     );
-    const services = yield* makeInformer(typedRef<Service>(refs.service));
-    const pods = yield* makeInformer(typedRef<EndpointPod & OwnedPod>(refs.pod));
     yield* progress("deployment controller", runDeploymentController(pods));
     yield* progress("service proxy", runServiceProxy(services, pods), () => `ClusterIPs on ${SERVICE_CIDR}`);
     const proxy = yield* progress(

@@ -35,6 +35,8 @@ export interface NodeAgentOptions {
   readonly maxGracePeriodSeconds?: number;
   /** Machine-wide directory of pod IP leases shared by all agents (default `<tmpdir>/agent-sandbox-pod-ips`). */
   readonly ipLeaseDir?: string;
+  /** A hosts file bound over `/etc/hosts` in bubblewrap pods (local mode keeps Service names in it). */
+  readonly hostsFile?: string;
   /** Programs the image table runs (default: this Bun and this checkout's `src/runtime/main.ts`). */
   readonly bun?: string;
   readonly runtimeMain?: string;
@@ -94,6 +96,7 @@ export const startNodeAgent = (
       isolation,
       hostFs: realHostFs,
       bwrap: "bwrap",
+      ...(options.hostsFile === undefined ? {} : { hostsFile: options.hostsFile }),
       images: {
         bun: options.bun ?? process.execPath,
         runtimeMain: options.runtimeMain ?? resolve(import.meta.dir, "../runtime/main.ts"),

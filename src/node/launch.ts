@@ -21,6 +21,8 @@ export interface PodDirs {
   readonly rootfs: string;
   /** Directories to hide from the pod (the agent's state directory, where other pods live). */
   readonly hidden: readonly string[];
+  /** A hosts file bound over `/etc/hosts` under bubblewrap (local mode's Service names). */
+  readonly hosts?: string;
 }
 
 /** The host command that runs a container: argv, env and cwd for `spawn`. */
@@ -164,6 +166,7 @@ const bubblewrapCommand = (
   const hidden = dirs.hidden.filter((d) => d !== "/tmp" && !d.startsWith("/tmp/"));
   rootArgs("/", directoriesToRebuild([...binds.map((b) => b.path), ...hidden], host), host, args);
   args.push("--dev", "/dev", "--proc", "/proc");
+  if (dirs.hosts !== undefined) args.push("--ro-bind", dirs.hosts, "/etc/hosts");
   for (const dir of hidden) args.push("--tmpfs", dir);
   for (const b of binds) args.push(b.readOnly ? "--ro-bind" : "--bind", b.host, b.path);
   // State directories inside a program directory stay hidden under its read-only bind.

@@ -192,7 +192,11 @@ export const runPod = (
         mounts: mounts.right,
         hostname: name.slice(0, 63),
       };
-      const dirs = { rootfs, hidden: [config.stateDir] };
+      const dirs = {
+        rootfs,
+        hidden: [config.stateDir],
+        ...(config.hostsFile === undefined ? {} : { hosts: config.hostsFile }),
+      };
       return Either.right({
         launch,
         command: (probeArgv) =>

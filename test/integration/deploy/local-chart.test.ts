@@ -1,7 +1,8 @@
 // The whole chart applied to local mode with kubectl, then the article's client flow through the chart's own
 // router: its Deployment runs as a local pod, `kubectl rollout status` waits for it, and the upstream Python
 // SDK reaches it by its Service name, `sandbox-router-svc.<ns>.svc.cluster.local`, through local mode's
-// cluster-name proxy (HTTP_PROXY) and Service proxy (ClusterIP -> router pod).
+// cluster-name proxy (HTTP_PROXY) and Service proxy (ClusterIP -> router pod); a pod reaches it by the same
+// name through local mode's hosts file.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type LocalHandle, startLocalForTest } from "../../support/local";
@@ -107,4 +108,36 @@ test("the chart's router, found by its Service name, serves the Python SDK's flo
     .filter((line) => line.startsWith("sandbox_router_requests_total{"))
     .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
   expect(handled).toBeGreaterThan(0);
+
+  // Inside a pod the name resolves too (local mode's hosts file over the pod's /etc/hosts, under
+  // bubblewrap), through the Service's ClusterIP to the router pod.
+  const resolver = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "resolver", namespace: NAMESPACE },
+    spec: {
+      restartPolicy: "Never",
+      containers: [
+        {
+          name: "python",
+          image: "python:3.12",
+          command: [
+            "python3",
+            "-c",
+            `import urllib.request; print(urllib.request.urlopen("http://sandbox-router-svc.${NAMESPACE}.svc.cluster.local:8080/healthz").read().decode())`,
+          ],
+        },
+      ],
+    },
+  };
+  await kubectl(["apply", "-f", "-"], JSON.stringify(resolver));
+  await kubectl([
+    "wait",
+    "--for=jsonpath={.status.phase}=Succeeded",
+    "pod/resolver",
+    "-n",
+    NAMESPACE,
+    "--timeout=60s",
+  ]);
+  expect(await kubectl(["logs", "resolver", "-n", NAMESPACE])).toContain('"status":"ok"');
 }, 240_000);
