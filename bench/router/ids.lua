@@ -1,13 +1,15 @@
--- Spreads requests over many X-Sandbox-ID values (env SANDBOX_IDS, default 1000) and prints a JSON summary.
+-- Spreads requests over many X-Sandbox-ID values (env SANDBOX_IDS, default 1000) on SANDBOX_PATH (from
+-- bench/profiles.json via run.ts) and prints a JSON summary.
 local count = tonumber(os.getenv("SANDBOX_IDS") or "1000")
 local port = os.getenv("SANDBOX_PORT") or "8888"
+local path = os.getenv("SANDBOX_PATH") or "/"
 local ids = {}
 for i = 0, count - 1 do ids[i + 1] = "sandbox-" .. i end
 wrk.headers["X-Sandbox-Port"] = port
 
 request = function()
   wrk.headers["X-Sandbox-ID"] = ids[math.random(count)]
-  return wrk.format("GET", "/")
+  return wrk.format("GET", path)
 end
 
 done = function(summary, latency, requests)

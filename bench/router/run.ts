@@ -10,7 +10,7 @@ import profiles from "../profiles.json";
 
 const root = join(import.meta.dir, "../..");
 const profile = profiles.routerThroughput;
-const durationSeconds = Number(process.env.BENCH_DURATION ?? "10");
+const durationSeconds = Number(process.env.BENCH_DURATION ?? profile.durationSeconds);
 const warmupSeconds = 2;
 const connections = profile.connections;
 const sandboxIds = profile.sandboxIds;
@@ -71,7 +71,12 @@ async function wrk(url: string, backendPort: number, seconds: number): Promise<W
       url,
     ],
     {
-      env: { ...process.env, SANDBOX_IDS: String(sandboxIds), SANDBOX_PORT: String(backendPort) },
+      env: {
+        ...process.env,
+        SANDBOX_IDS: String(sandboxIds),
+        SANDBOX_PORT: String(backendPort),
+        SANDBOX_PATH: profile.path,
+      },
       stdout: "pipe",
       stderr: "inherit",
     },
@@ -298,9 +303,8 @@ CPU efficiency (nginx CPU per request / router CPU per request) = ${cpuEfficienc
 the run: ${results.loadAverage.join(" ")}.
 
 Proxy CPU per request (user + system time of the proxy processes over the measured run, divided by requests) is the
-figure least affected by other load. When other processes compete for CPU ${PROXY_CPU}, the throughput ratio favours the
-router: Bun runs its HTTP client on extra threads, which the scheduler gives extra time slices next to nginx's single
-worker. On an idle core the expected throughput ratio is close to the CPU efficiency figure.
+figure least affected by other load; throughput on a shared core depends on what else the scheduler runs there.
+The router forwards with its own HTTP/1.1 client on its main thread (no fetch thread), like nginx's single worker.
 
 Router memory with ${indexedSandboxes} sandboxes in the index: RSS ${mib(routerRss)} MiB after the run; filling the index
 took ${mib(router.info.indexRssBytes)} MiB.
