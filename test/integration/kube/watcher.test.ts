@@ -2,7 +2,7 @@ import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Effect, Schedule, Stream } from "effect";
+import { Effect, Schedule, type Scope, Stream } from "effect";
 import type { ApiServerHandle } from "../../../src/apiserver/index";
 import { KubeClient } from "../../../src/kube/client";
 import { makeInformer } from "../../../src/kube/informer";
@@ -38,24 +38,26 @@ const serverFor = async (options: Parameters<typeof startServer>[0] = {}) => {
   cleanups.push(() => s.stop());
   return s;
 };
-const proxyFor = (s: ApiServerHandle): FaultyProxy => {
-  const p = startProxy(s.url);
-  cleanups.push(() => p.stop());
-  return p;
+/** Runs `program` with its KubeClient reaching a fresh server through a proxy the program can take down or mute. */
+const behindProxy = async <A, E>(
+  serverOptions: Parameters<typeof startServer>[0],
+  program: (server: ApiServerHandle, proxy: FaultyProxy) => Effect.Effect<A, E, KubeClient | Scope.Scope>,
+) => {
+  const server = await serverFor(serverOptions);
+  const proxy = startProxy(server.url);
+  cleanups.push(() => proxy.stop());
+  return runWith({ url: proxy.url, token: server.token }, program(server, proxy));
 };
 const names = (objs: ReadonlyArray<{ metadata?: { name?: string } }>) =>
   objs.map((o) => o.metadata?.name).sort();
 const create = (name: string) =>
   Effect.flatMap(KubeClient, (c) => c.create(refs.configMap, { metadata: { name, namespace: "default" } }));
+const syncedInformer = Effect.tap(makeInformer(refs.configMap, fast), (informer) => informer.waitForSync);
 
 test("a broken stream resumes from the last version seen, without relisting", async () => {
-  const server = await serverFor();
-  const proxy = proxyFor(server);
-  await runWith(
-    { url: proxy.url, token: server.token },
+  await behindProxy({}, (server, proxy) =>
     Effect.gen(function* () {
-      const informer = yield* makeInformer(refs.configMap, fast);
-      yield* informer.waitForSync;
+      const informer = yield* syncedInformer;
       yield* create("one");
       yield* eventuallyEffect(() => expect(informer.get("one", "default")).toBeDefined());
       const listsBefore = proxy.lists();
@@ -78,10 +80,7 @@ test("a broken stream resumes from the last version seen, without relisting", as
 }, 30_000);
 
 test("after a gap longer than the server's watch window it relists, and sees deletions from the gap", async () => {
-  const server = await serverFor({ watchWindow: 5 });
-  const proxy = proxyFor(server);
-  await runWith(
-    { url: proxy.url, token: server.token },
+  await behindProxy({ watchWindow: 5 }, (server, proxy) =>
     Effect.gen(function* () {
       yield* runWithDirect(server, create("doomed"));
       const informer = yield* makeInformer(refs.configMap, fast);
@@ -117,13 +116,9 @@ test("after a gap longer than the server's watch window it relists, and sees del
 }, 30_000);
 
 test("a stream that goes silent without closing is noticed and restarted", async () => {
-  const server = await serverFor();
-  const proxy = proxyFor(server);
-  await runWith(
-    { url: proxy.url, token: server.token },
+  await behindProxy({}, (server, proxy) =>
     Effect.gen(function* () {
-      const informer = yield* makeInformer(refs.configMap, fast);
-      yield* informer.waitForSync;
+      const informer = yield* syncedInformer;
       yield* eventuallyEffect(() => expect(proxy.watches.length).toBe(1));
       proxy.muteOpenStreams();
       yield* runWithDirect(server, create("during-silence"));
@@ -144,8 +139,7 @@ test("the watcher survives an API server restart on the same storage file", asyn
   await runWith(
     connectionTo(server),
     Effect.gen(function* () {
-      const informer = yield* makeInformer(refs.configMap, fast);
-      yield* informer.waitForSync;
+      const informer = yield* syncedInformer;
       yield* create("before-restart");
       yield* eventuallyEffect(() => expect(informer.get("before-restart", "default")).toBeDefined());
       yield* Effect.promise(() => server.stop());

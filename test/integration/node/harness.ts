@@ -1,4 +1,4 @@
-import { setDefaultTimeout } from "bun:test";
+import { afterAll, beforeAll, setDefaultTimeout } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -51,6 +51,23 @@ export const startCluster = async (options: Partial<NodeAgentOptions> = {}): Pro
       await api.stop();
       await rm(stateDir, { recursive: true, force: true });
     },
+  };
+};
+
+/**
+ * Starts a cluster before the tests of the enclosing file or describe block and stops it after them; the
+ * returned function reads it from those tests and later hooks.
+ */
+export const clusterForSuite = (options: Partial<NodeAgentOptions> = {}): (() => Cluster) => {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster(options);
+  });
+  afterAll(() => cluster?.stop());
+  return () => {
+    if (cluster === undefined)
+      throw new Error("the suite's cluster is started in beforeAll; read it from tests");
+    return cluster;
   };
 };
 
@@ -125,6 +142,20 @@ export const podWhere = (cluster: Cluster, name: string, check: (pod: AnyPod) =>
     `pod ${name}: ${what}`,
   );
 
+/** Waits until the pod object `name` is gone from the API server. */
+export const podGone = (cluster: Cluster, name: string) =>
+  eventually(
+    () => getPod(cluster, name),
+    (pod) => pod === undefined,
+    `pod ${name} to go`,
+  );
+
+/** Deletes the pod and waits until its object is gone. */
+export const removePod = async (cluster: Cluster, name: string) => {
+  await deletePod(cluster, name);
+  await podGone(cluster, name);
+};
+
 export const condition = (pod: AnyPod, type: string): string | undefined =>
   pod?.status?.conditions?.find((c: { type: string }) => c.type === type)?.status;
 
@@ -145,6 +176,14 @@ export const processesWith = (marker: string): number[] =>
       }
     })
     .map(Number);
+
+/** Waits until no live process carries `marker`: what is left once a pod's processes have all stopped. */
+export const noProcessesWith = (marker: string, what: string) =>
+  eventually(
+    () => processesWith(marker),
+    (pids) => pids.length === 0,
+    what,
+  );
 
 export const podLog = async (cluster: Cluster, name: string, query = ""): Promise<string> => {
   const res = await fetch(`${cluster.api.url}/api/v1/namespaces/default/pods/${name}/log${query}`, {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { bubblewrapWorks, chooseIsolation } from "../../../src/node/isolation";
-import { type Cluster, createPod, eventually, podLog, startCluster } from "./harness";
+import { clusterForSuite, createPod, eventually, podLog } from "./harness";
 
 const bwrap = await bubblewrapWorks();
 
@@ -14,29 +14,25 @@ describe("choosing isolation", () => {
 
 // Needs a machine where bubblewrap can create namespaces (root, or unprivileged user namespaces).
 describe.if(bwrap)("a pod under bubblewrap", () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await startCluster({ isolation: "bubblewrap" });
-  });
-  afterAll(() => cluster.stop());
+  const cluster = clusterForSuite({ isolation: "bubblewrap" });
 
   test("sees the host read-only, not the agent's state, has its own hostname, pids and writable /tmp", async () => {
     const script = [
       "touch /usr/agent-sandbox-probe 2>/dev/null && echo usr-writable || echo usr-readonly",
-      `ls ${cluster.stateDir}/pods >/dev/null 2>&1 && echo state-visible || echo state-hidden`,
+      `ls ${cluster().stateDir}/pods >/dev/null 2>&1 && echo state-visible || echo state-hidden`,
       "hostname",
       'test "$$$$" -lt 10 && echo own-pids || echo host-pids',
       "echo x > /tmp/t && echo tmp-writable",
       "echo y > here && echo workdir-writable",
     ].join("; ");
-    await createPod(cluster, {
+    await createPod(cluster(), {
       name: "jailed",
       restartPolicy: "Never",
       command: ["sh", "-c", script],
       container: { workingDir: "/work" },
     });
     const log = await eventually(
-      () => podLog(cluster, "jailed"),
+      () => podLog(cluster(), "jailed"),
       (l) => l.split("\n").length >= 7,
       "the report",
     );

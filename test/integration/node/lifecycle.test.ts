@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Effect } from "effect";
@@ -7,17 +7,18 @@ import { refs } from "../../../src/kube/resources";
 import { bubblewrapWorks } from "../../../src/node/isolation";
 import {
   type AnyPod,
-  type Cluster,
+  clusterForSuite,
   condition,
   createPod,
   deletePod,
   eventually,
   getPod,
   type PodSketch,
+  podGone,
   podLog,
   podWhere,
   processesWith,
-  startCluster,
+  removePod,
 } from "./harness";
 
 const TIMEOUT = 90_000;
@@ -27,23 +28,21 @@ const main = (pod: AnyPod) => pod.status?.containerStatuses?.[0];
 
 for (const isolation of isolations) {
   describe(`pod lifecycle (isolation: ${isolation})`, () => {
-    let cluster: Cluster;
-    beforeAll(async () => {
-      cluster = await startCluster({ isolation });
-      expect(cluster.agent.isolation).toBe(isolation);
+    const cluster = clusterForSuite({ isolation });
+    beforeAll(() => {
+      expect(cluster().agent.isolation).toBe(isolation);
     });
-    afterAll(() => cluster.stop());
 
     test(
       "OnFailure restarts a failing container with growing restart counts and keeps its logs",
       async () => {
-        await createPod(cluster, {
+        await createPod(cluster(), {
           name: "crashy",
           restartPolicy: "OnFailure",
           command: ["sh", "-c", "echo run; exit 3"],
         });
         const pod = await podWhere(
-          cluster,
+          cluster(),
           "crashy",
           (p) => (main(p)?.restartCount ?? 0) >= 2,
           "two restarts",
@@ -51,7 +50,7 @@ for (const isolation of isolations) {
         expect(main(pod).lastState.terminated).toMatchObject({ exitCode: 3, reason: "Error" });
         expect(pod.status.phase).toBe("Running");
         // The previous run is complete; the current one may only just have started.
-        const previous = cluster.agent.logs({
+        const previous = cluster().agent.logs({
           namespace: "default",
           pod: "crashy",
           container: "main",
@@ -65,27 +64,31 @@ for (const isolation of isolations) {
     test(
       "Never leaves a failed container Failed and a clean exit Succeeded",
       async () => {
-        await createPod(cluster, { name: "fails", restartPolicy: "Never", command: ["sh", "-c", "exit 3"] });
-        await createPod(cluster, {
+        await createPod(cluster(), {
+          name: "fails",
+          restartPolicy: "Never",
+          command: ["sh", "-c", "exit 3"],
+        });
+        await createPod(cluster(), {
           name: "succeeds",
           restartPolicy: "Never",
           command: ["sh", "-c", "echo done"],
         });
-        const failed = await podWhere(cluster, "fails", (p) => p.status?.phase === "Failed", "Failed");
+        const failed = await podWhere(cluster(), "fails", (p) => p.status?.phase === "Failed", "Failed");
         expect(main(failed)).toMatchObject({
           restartCount: 0,
           ready: false,
           state: { terminated: { exitCode: 3 } },
         });
         const succeeded = await podWhere(
-          cluster,
+          cluster(),
           "succeeds",
           (p) => p.status?.phase === "Succeeded",
           "Succeeded",
         );
         expect(main(succeeded).state.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
         expect(condition(succeeded, "Ready")).toBe("False");
-        expect(await podLog(cluster, "succeeds")).toBe("done\n");
+        expect(await podLog(cluster(), "succeeds")).toBe("done\n");
       },
       TIMEOUT,
     );
@@ -93,8 +96,8 @@ for (const isolation of isolations) {
     test(
       "Always restarts even a clean exit",
       async () => {
-        await createPod(cluster, { name: "loops", restartPolicy: "Always", command: ["true"] });
-        const pod = await podWhere(cluster, "loops", (p) => (main(p)?.restartCount ?? 0) >= 1, "a restart");
+        await createPod(cluster(), { name: "loops", restartPolicy: "Always", command: ["true"] });
+        const pod = await podWhere(cluster(), "loops", (p) => (main(p)?.restartCount ?? 0) >= 1, "a restart");
         expect(main(pod).lastState.terminated.exitCode).toBe(0);
       },
       TIMEOUT,
@@ -103,9 +106,9 @@ for (const isolation of isolations) {
     test(
       "an unknown image waits with an image-pull reason and a clear message",
       async () => {
-        await createPod(cluster, { name: "noimage", image: "nginx:1.27" });
+        await createPod(cluster(), { name: "noimage", image: "nginx:1.27" });
         const pod = await podWhere(
-          cluster,
+          cluster(),
           "noimage",
           (p) => main(p)?.state?.waiting?.reason === "ImagePullBackOff",
           "ImagePullBackOff",
@@ -121,7 +124,7 @@ for (const isolation of isolations) {
     test(
       "readiness (exec, tcpSocket) and startup probes gate Ready",
       async () => {
-        await createPod(cluster, {
+        await createPod(cluster(), {
           name: "slow-ready",
           command: ["sh", "-c", "sleep 1; touch ready; exec sleep 600"],
           container: {
@@ -129,7 +132,7 @@ for (const isolation of isolations) {
             readinessProbe: { exec: { command: ["test", "-f", "ready"] }, periodSeconds: 1 },
           },
         });
-        await createPod(cluster, {
+        await createPod(cluster(), {
           name: "tcp",
           image: "python:3.11",
           command: ["python3", "-m", "http.server", "8000", "--bind", "$(POD_IP)"],
@@ -139,10 +142,15 @@ for (const isolation of isolations) {
             readinessProbe: { tcpSocket: { port: 8000 }, periodSeconds: 1 },
           },
         });
-        const early = await getPod(cluster, "slow-ready");
+        const early = await getPod(cluster(), "slow-ready");
         expect(condition(early, "Ready")).not.toBe("True");
-        await podWhere(cluster, "slow-ready", (p) => condition(p, "Ready") === "True", "exec readiness");
-        const tcp = await podWhere(cluster, "tcp", (p) => condition(p, "Ready") === "True", "tcp readiness");
+        await podWhere(cluster(), "slow-ready", (p) => condition(p, "Ready") === "True", "exec readiness");
+        const tcp = await podWhere(
+          cluster(),
+          "tcp",
+          (p) => condition(p, "Ready") === "True",
+          "tcp readiness",
+        );
         expect(main(tcp)).toMatchObject({ started: true, ready: true });
         expect((await fetch(`http://${tcp.status.podIP}:8000/`)).status).toBe(200);
       },
@@ -152,7 +160,7 @@ for (const isolation of isolations) {
     test(
       "a failing liveness probe restarts the container",
       async () => {
-        await createPod(cluster, {
+        await createPod(cluster(), {
           name: "unhealthy",
           command: ["sh", "-c", "touch alive; sleep 1; rm alive; exec sleep 600"],
           container: {
@@ -165,7 +173,7 @@ for (const isolation of isolations) {
           },
         });
         const pod = await podWhere(
-          cluster,
+          cluster(),
           "unhealthy",
           (p) => (main(p)?.restartCount ?? 0) >= 1,
           "a liveness restart",
@@ -179,7 +187,7 @@ for (const isolation of isolations) {
       "a PVC's directory survives the pod and is there for the next one",
       async () => {
         const withClaim = (name: string, script: string) =>
-          createPod(cluster, {
+          createPod(cluster(), {
             name,
             command: ["sh", "-c", script],
             container: { workingDir: "/data", volumeMounts: [{ name: "data", mountPath: "/data" }] },
@@ -187,19 +195,14 @@ for (const isolation of isolations) {
           });
         await withClaim("writer", "echo persisted > f && echo written; exec sleep 600");
         await eventually(
-          () => podLog(cluster, "writer"),
+          () => podLog(cluster(), "writer"),
           (log) => log === "written\n",
           "the writer to write",
         );
-        await deletePod(cluster, "writer");
-        await eventually(
-          () => getPod(cluster, "writer"),
-          (p) => p === undefined,
-          "writer gone",
-        );
+        await removePod(cluster(), "writer");
         await withClaim("reader", "cat f; exec sleep 600");
         await eventually(
-          () => podLog(cluster, "reader"),
+          () => podLog(cluster(), "reader"),
           (log) => log === "persisted\n",
           "the reader to see the data",
         );
@@ -209,7 +212,7 @@ for (const isolation of isolations) {
 
     test("configMap and secret volumes hold their data", async () => {
       const ns = { namespace: "default" };
-      await cluster.run(
+      await cluster().run(
         Effect.flatMap(KubeClient, (k) =>
           Effect.all([
             k.create(
@@ -235,7 +238,7 @@ for (const isolation of isolations) {
           ]),
         ),
       );
-      await createPod(cluster, {
+      await createPod(cluster(), {
         name: "configured",
         restartPolicy: "Never",
         command: ["sh", "-c", "cat cm/greeting; echo; cat s/token"],
@@ -253,15 +256,15 @@ for (const isolation of isolations) {
           ],
         },
       });
-      await podWhere(cluster, "configured", (p) => p.status?.phase === "Succeeded", "Succeeded");
-      expect(await podLog(cluster, "configured")).toBe("hello\ns3cret");
+      await podWhere(cluster(), "configured", (p) => p.status?.phase === "Succeeded", "Succeeded");
+      expect(await podLog(cluster(), "configured")).toBe("hello\ns3cret");
     });
 
     test(
       "deletion sends SIGTERM first, then SIGKILL after the grace period; nothing is left",
       async () => {
         const python = (name: string, code: string, extra: Partial<PodSketch> = {}) =>
-          createPod(cluster, {
+          createPod(cluster(), {
             name,
             image: "python:3.11",
             command: ["python3", "-c", code, `marker-${name}-${marker}`],
@@ -283,20 +286,15 @@ for (const isolation of isolations) {
         );
         for (const name of ["stubborn", "graceful"]) {
           await eventually(
-            () => podLog(cluster, name),
+            () => podLog(cluster(), name),
             (log) => log === "ready\n",
             `${name} to be ready`,
           );
-          await deletePod(cluster, name);
+          await deletePod(cluster(), name);
         }
-        for (const name of ["stubborn", "graceful"])
-          await eventually(
-            () => getPod(cluster, name),
-            (p) => p === undefined,
-            `${name} to go`,
-          );
+        for (const name of ["stubborn", "graceful"]) await podGone(cluster(), name);
         expect(processesWith(marker)).toEqual([]);
-        const bye = join(cluster.stateDir, "volumes", "default", `bye-${isolation}`, "bye");
+        const bye = join(cluster().stateDir, "volumes", "default", `bye-${isolation}`, "bye");
         expect(await readFile(bye, "utf8")).toBe("term");
       },
       TIMEOUT,

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { DEFAULT_RUNTIME_IMAGE, runNodeAgent } from "../../../src/node/index";
 import {
   type AnyPod,
-  type Cluster,
+  clusterForSuite,
   condition,
   createPod,
-  eventually,
   getPod,
+  noProcessesWith,
   podWhere,
   processesWith,
-  startCluster,
 } from "./harness";
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster({ isolation: "none" });
-});
-afterAll(() => cluster.stop());
+const cluster = clusterForSuite({ isolation: "none" });
 
 const ready = (p: AnyPod) => condition(p, "Ready") === "True";
 
@@ -24,7 +19,7 @@ describe("agent restart", () => {
   test("stopping the agent stops its pods; a new agent on the same state runs them again on the same IP", async () => {
     // Found through the runtime's environment, so other suites' runtimes on this machine do not count.
     const marker = `survivor-${crypto.randomUUID()}`;
-    await createPod(cluster, {
+    await createPod(cluster(), {
       name: "survivor",
       image: DEFAULT_RUNTIME_IMAGE,
       container: {
@@ -32,30 +27,26 @@ describe("agent restart", () => {
         readinessProbe: { httpGet: { path: "/", port: 8888 }, periodSeconds: 1 },
       },
     });
-    const before = await podWhere(cluster, "survivor", ready, "Ready");
+    const before = await podWhere(cluster(), "survivor", ready, "Ready");
     const base = `http://${before.status.podIP}:8888`;
     const upload = new FormData();
     upload.append("file", new Blob(["kept"]), "note.txt");
     expect((await fetch(`${base}/upload`, { method: "POST", body: upload })).status).toBe(200);
     expect(processesWith(marker).length).toBeGreaterThan(0);
 
-    await cluster.agent.stop();
-    await eventually(
-      () => processesWith(marker),
-      (p) => p.length === 0,
-      "the runtime to stop",
-    );
+    await cluster().agent.stop();
+    await noProcessesWith(marker, "the runtime to stop");
 
     const again = await runNodeAgent({
-      stateDir: cluster.stateDir,
+      stateDir: cluster().stateDir,
       nodeName: "test-node",
       isolation: "none",
       restartBackoff: { baseMs: 100, capMs: 400 },
-      kube: { url: cluster.api.url, token: cluster.api.token },
+      kube: { url: cluster().api.url, token: cluster().api.token },
     });
     try {
       const after = await podWhere(
-        cluster,
+        cluster(),
         "survivor",
         (p) =>
           ready(p) &&
@@ -69,6 +60,6 @@ describe("agent restart", () => {
     } finally {
       await again.stop();
     }
-    expect(await getPod(cluster, "survivor")).toBeDefined();
+    expect(await getPod(cluster(), "survivor")).toBeDefined();
   }, 90_000);
 });

@@ -1,38 +1,34 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Effect } from "effect";
 import { KubeClient } from "../../../src/kube/client";
 import { refs } from "../../../src/kube/resources";
 import { DEFAULT_RUNTIME_IMAGE } from "../../../src/node/index";
 import { runProcess } from "../../support/process";
 import {
-  type Cluster,
+  clusterForSuite,
   condition,
   createPod,
-  deletePod,
   eventually,
   getPod,
+  noProcessesWith,
   podWhere,
   processesWith,
-  startCluster,
+  removePod,
 } from "./harness";
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(() => cluster.stop());
+const cluster = clusterForSuite();
 
 describe("node agent with the runtime image", () => {
   test("registers a Ready node with its log endpoint", async () => {
     // biome-ignore lint/suspicious/noExplicitAny: reading status fields
-    const node: any = await cluster.run(Effect.flatMap(KubeClient, (k) => k.get(refs.node, "test-node")));
+    const node: any = await cluster().run(Effect.flatMap(KubeClient, (k) => k.get(refs.node, "test-node")));
     expect(node.status.conditions.find((c: { type: string }) => c.type === "Ready").status).toBe("True");
     expect(node.status.daemonEndpoints.kubeletEndpoint.Port).toBeGreaterThan(0);
     expect(node.status.addresses[0]).toEqual({ type: "InternalIP", address: "127.0.0.1" });
   });
 
   test("an unscheduled runtime pod is bound, becomes Ready on a 127.x IP and answers GET /", async () => {
-    await createPod(cluster, {
+    await createPod(cluster(), {
       name: "runtime",
       image: DEFAULT_RUNTIME_IMAGE,
       container: {
@@ -40,7 +36,7 @@ describe("node agent with the runtime image", () => {
         readinessProbe: { httpGet: { path: "/", port: 8888 }, periodSeconds: 1 },
       },
     });
-    const pod = await podWhere(cluster, "runtime", (p) => condition(p, "Ready") === "True", "Ready");
+    const pod = await podWhere(cluster(), "runtime", (p) => condition(p, "Ready") === "True", "Ready");
     expect(pod.spec.nodeName).toBe("test-node");
     expect(pod.status.phase).toBe("Running");
     expect(pod.status.podIP).toMatch(/^127\.\d+\.\d+\.\d+$/);
@@ -66,7 +62,7 @@ describe("node agent with the runtime image", () => {
   });
 
   test("the upstream Python SDK runs commands and files against the pod", async () => {
-    const pod = await getPod(cluster, "runtime");
+    const pod = await getPod(cluster(), "runtime");
     const script = [
       "import sys",
       "from k8s_agent_sandbox.connector import SandboxConnector",
@@ -88,7 +84,7 @@ describe("node agent with the runtime image", () => {
   }, 60_000);
 
   test("deleting the pod stops it gracefully and removes the object", async () => {
-    const pod = await getPod(cluster, "runtime");
+    const pod = await getPod(cluster(), "runtime");
     const base = `http://${pod.status.podIP}:8888`;
     // A marker process inside the pod, findable from the host whatever the isolation.
     const marker = `marker-${crypto.randomUUID()}`;
@@ -101,17 +97,8 @@ describe("node agent with the runtime image", () => {
       (pids) => pids.length > 0,
       "the marker process",
     );
-    await deletePod(cluster, "runtime");
-    await eventually(
-      () => getPod(cluster, "runtime"),
-      (p) => p === undefined,
-      "the pod object to go",
-    );
-    await eventually(
-      () => processesWith(marker),
-      (pids) => pids.length === 0,
-      "no process left",
-    );
+    await removePod(cluster(), "runtime");
+    await noProcessesWith(marker, "no process left");
     await eventually(
       () =>
         fetch(`${base}/`).then(
