@@ -1,7 +1,7 @@
 // Forwarding policy shared by the router's upstream clients: a deadline for the response headers and
 // dial-only retries. The success path is a single attempt; Effect and its Schedule only run once a dial failed.
 import { Duration, Effect, Schedule } from "effect";
-import { type ForwardedFor, upstreamRequestHeaders } from "./headers";
+import { type ForwardedFor, hasHopByHop, stripHopByHop, upstreamRequestHeaders } from "./headers";
 
 export interface RetryPolicy {
   /** Additional dial attempts after the first (upstream Go router default 3). */
@@ -177,7 +177,10 @@ export interface UpstreamCall {
   readonly forwarded: ForwardedFor;
 }
 
-/** Sends one call upstream: the runtime-specific half of the handler. */
+/**
+ * Sends one call upstream: the runtime-specific half of the handler. A Response it resolves with is ready
+ * for the client: no hop-by-hop headers, never a 101.
+ */
 export type Forwarder = (call: UpstreamCall, options: ForwardOptions) => Promise<Response | ForwardFailure>;
 
 /**
@@ -205,6 +208,34 @@ export const fetchForwarder: Forwarder = (call, options) => {
       else request.signal.addEventListener("abort", () => controller.abort(), { once: true });
     };
     init.signal = controller.signal;
-    return fetch(url, init);
+    return fetch(url, init).then(relayable);
   }, options);
 };
+
+/** The upstream answered 101 to a plain request; `code` is what classify() reports as "upgrade". */
+export class UnrequestedUpgrade extends Error {
+  override readonly name = "UnrequestedUpgrade";
+  readonly code = "UnrequestedUpgrade";
+}
+
+/** A fetched Response as the client may see it; a 101 (Deno passes it on) counts as a failed upgrade. */
+async function relayable(res: Response): Promise<Response> {
+  if (res.status === 101) {
+    await res.body?.cancel();
+    throw new UnrequestedUpgrade("upstream switched protocols");
+  }
+  return withoutHopByHop(res);
+}
+
+/** Drops hop-by-hop headers from an upstream response; copies only where the runtime's headers are immutable. */
+function withoutHopByHop(res: Response): Response {
+  if (!hasHopByHop(res.headers)) return res;
+  try {
+    stripHopByHop(res.headers);
+    return res;
+  } catch {
+    const headers = new Headers(res.headers);
+    stripHopByHop(headers);
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  }
+}

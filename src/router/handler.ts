@@ -10,15 +10,7 @@ import {
   fetchForwarder,
   type RetryPolicy,
 } from "./forward";
-import {
-  DEFAULT_NAMESPACE,
-  hasHopByHop,
-  isDnsLabel,
-  type PodIpPolicy,
-  parseTarget,
-  requestTimeoutMs,
-  stripHopByHop,
-} from "./headers";
+import { DEFAULT_NAMESPACE, isDnsLabel, type PodIpPolicy, parseTarget, requestTimeoutMs } from "./headers";
 import type { RouterMetrics } from "./metrics";
 import type { Resolver } from "./resolver";
 
@@ -69,19 +61,6 @@ function failureDetail(failure: ForwardFailure, id: string): string {
   if (failure === "timeout") return ErrorDetail.timedOut(id);
   if (failure === "upgrade") return ErrorDetail.upgradeOverHttp;
   return ErrorDetail.internal;
-}
-
-/** Drops hop-by-hop headers from an upstream response; copies only where the runtime's headers are immutable. */
-function withoutHopByHop(res: Response): Response {
-  if (!hasHopByHop(res.headers)) return res;
-  try {
-    stripHopByHop(res.headers);
-    return res;
-  } catch {
-    const headers = new Headers(res.headers);
-    stripHopByHop(headers);
-    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
-  }
 }
 
 export function makeHandler(
@@ -175,12 +154,7 @@ export function makeHandler(
         metrics?.upstreamError(target.namespace, upstream);
         return errorResponse(FAILURE_STATUS[upstream], failureDetail(upstream, target.id));
       }
-      if (upstream.status === 101) {
-        await upstream.body?.cancel();
-        metrics?.upstreamError(target.namespace, "upgrade");
-        return errorResponse(502, ErrorDetail.upgradeOverHttp);
-      }
-      return withoutHopByHop(upstream);
+      return upstream;
     }
   };
 }

@@ -2,6 +2,7 @@
 // (backpressure through `drain`), parses the response head, and hands the body to the client as it arrives
 // (pausing the socket while the client is slow). The connection goes back to its pool only once both
 // directions ended cleanly; any abort or framing error destroys it, which the sandbox sees as a reset.
+import { UnrequestedUpgrade } from "../forward";
 import { ChunkedDecoder } from "../http1/chunkedDecoder";
 import type { BodyFraming } from "../http1/requestHead";
 import {
@@ -21,12 +22,6 @@ export class StaleConnection extends Error {
 /** The upstream's answer was not HTTP/1.1 the router can relay. */
 export class UpstreamProtocolError extends Error {
   override readonly name = "UpstreamProtocolError";
-}
-
-/** A 101 to a plain request; `code` matches what forward.ts classifies as an upgrade failure. */
-export class UnrequestedUpgrade extends Error {
-  override readonly name = "UnrequestedUpgrade";
-  readonly code = "UnrequestedUpgrade";
 }
 
 /** Chunks the response stream may hold before the socket is paused. */
