@@ -136,15 +136,17 @@ const runReconcilers = (
     // existing object is reconciled once at start.
     for (const kind of Object.keys(informers) as ChildKind[]) {
       yield* informers[kind].stream.pipe(
-        Stream.runForEach((event) =>
-          event._tag === "Synced"
-            ? Effect.void
-            : Effect.forEach(
-                keysFor(kind, event.object as KubeObject, view),
-                (k) => queues.get(k.kind)?.add(`${k.namespace}/${k.name}`) ?? Effect.void,
-                { discard: true },
-              ),
-        ),
+        Stream.runForEach((event) => {
+          if (event._tag === "Synced") return Effect.void;
+          // The metrics remember which Sandboxes were already counted Ready; forget each one that is gone.
+          if (event._tag === "Deleted" && kind === "Sandbox")
+            metrics.sandboxGone(event.object.metadata?.uid ?? "");
+          return Effect.forEach(
+            keysFor(kind, event.object as KubeObject, view),
+            (k) => queues.get(k.kind)?.add(`${k.namespace}/${k.name}`) ?? Effect.void,
+            { discard: true },
+          );
+        }),
         Effect.forkScoped,
       );
     }

@@ -148,6 +148,11 @@ export class ControllerMetrics {
     this.#sandboxesReady.delete(uid);
   }
 
+  /** How many Sandboxes are remembered as already counted Ready (each is forgotten once deleted). */
+  get readySandboxesTracked(): number {
+    return this.#sandboxesReady.size;
+  }
+
   expose(sandboxes: ReadonlyArray<v1beta1.Sandbox>): string {
     const counts = new Map<string, { labels: Labels; value: number }>();
     for (const s of sandboxes) {
