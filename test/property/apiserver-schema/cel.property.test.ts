@@ -16,17 +16,19 @@ type BoolExpr =
   | { k: "cmp"; op: "<" | "<=" | ">" | ">=" | "==" | "!="; l: IntExpr; r: IntExpr }
   | { k: "logic"; op: "&&" | "||"; l: BoolExpr; r: BoolExpr };
 
+/** A node `k` applying one of `ops` to two operands drawn from `operand`. */
+const binary = <K extends string, Op extends string, E>(
+  k: K,
+  ops: ReadonlyArray<Op>,
+  operand: fc.Arbitrary<E>,
+) => fc.record({ k: fc.constant(k), op: fc.constantFrom(...ops), l: operand, r: operand });
+
 const { int, bool } = fc.letrec<{ int: IntExpr; bool: BoolExpr }>((tie) => ({
   int: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.record({ k: fc.constant("lit" as const), v: fc.integer({ min: 0, max: 20 }) }),
     fc.record({ k: fc.constant("neg" as const), e: tie("int") as fc.Arbitrary<IntExpr> }),
-    fc.record({
-      k: fc.constant("bin" as const),
-      op: fc.constantFrom("+" as const, "-" as const, "*" as const),
-      l: tie("int") as fc.Arbitrary<IntExpr>,
-      r: tie("int") as fc.Arbitrary<IntExpr>,
-    }),
+    binary("bin", ["+", "-", "*"] as const, tie("int") as fc.Arbitrary<IntExpr>),
     // Divisors are non-zero literals: division by zero is an error in both languages.
     fc.record({
       k: fc.constant("bin" as const),
@@ -45,25 +47,8 @@ const { int, bool } = fc.letrec<{ int: IntExpr; bool: BoolExpr }>((tie) => ({
     { depthSize: "small", withCrossShrink: true },
     fc.record({ k: fc.constant("blit" as const), v: fc.boolean() }),
     fc.record({ k: fc.constant("not" as const), e: tie("bool") as fc.Arbitrary<BoolExpr> }),
-    fc.record({
-      k: fc.constant("cmp" as const),
-      op: fc.constantFrom(
-        "<" as const,
-        "<=" as const,
-        ">" as const,
-        ">=" as const,
-        "==" as const,
-        "!=" as const,
-      ),
-      l: tie("int") as fc.Arbitrary<IntExpr>,
-      r: tie("int") as fc.Arbitrary<IntExpr>,
-    }),
-    fc.record({
-      k: fc.constant("logic" as const),
-      op: fc.constantFrom("&&" as const, "||" as const),
-      l: tie("bool") as fc.Arbitrary<BoolExpr>,
-      r: tie("bool") as fc.Arbitrary<BoolExpr>,
-    }),
+    binary("cmp", ["<", "<=", ">", ">=", "==", "!="] as const, tie("int") as fc.Arbitrary<IntExpr>),
+    binary("logic", ["&&", "||"] as const, tie("bool") as fc.Arbitrary<BoolExpr>),
   ),
 }));
 

@@ -24,6 +24,8 @@ const dig = (v: unknown, ...keys: string[]): unknown =>
     (x, k) => (typeof x === "object" && x !== null ? (x as Record<string, unknown>)[k] : undefined),
     v,
   );
+/** The group/version/kind an OpenAPI operation or schema below `v` names. */
+const gvkOf = (v: unknown, ...keys: string[]) => dig(v, ...keys, "x-kubernetes-group-version-kind");
 const resources = [...BUILTIN_RESOURCES, ...crdResources];
 
 describe("fromCRD", () => {
@@ -266,11 +268,7 @@ describe("OpenAPI", () => {
   test("v3 document: PATCH carries the GVK and fieldValidation, the kind schema its GVK list", () => {
     const doc = openAPIV3Document(resources, "agents.x-k8s.io", "v1beta1")!;
     const item = doc.paths["/apis/agents.x-k8s.io/v1beta1/namespaces/{namespace}/sandboxes/{name}"];
-    expect(dig(item, "patch", "x-kubernetes-group-version-kind")).toEqual({
-      group: "agents.x-k8s.io",
-      version: "v1beta1",
-      kind: "Sandbox",
-    });
+    expect(gvkOf(item, "patch")).toEqual({ group: "agents.x-k8s.io", version: "v1beta1", kind: "Sandbox" });
     const params = dig(item, "patch", "parameters") as Array<{ name: string; in: string }>;
     expect(params.map((p) => `${p.in}:${p.name}`)).toContain("query:fieldValidation");
     expect(Object.keys(dig(item, "patch", "requestBody", "content") as object)).toEqual([
@@ -279,9 +277,7 @@ describe("OpenAPI", () => {
       "application/apply-patch+yaml",
     ]);
     const schema = doc.components.schemas["io.x-k8s.agents.v1beta1.Sandbox"];
-    expect(dig(schema, "x-kubernetes-group-version-kind")).toEqual([
-      { group: "agents.x-k8s.io", version: "v1beta1", kind: "Sandbox" },
-    ]);
+    expect(gvkOf(schema)).toEqual([{ group: "agents.x-k8s.io", version: "v1beta1", kind: "Sandbox" }]);
     expect(dig(schema, "properties", "spec", "properties", "operatingMode", "enum")).toEqual([
       "Running",
       "Suspended",
@@ -301,11 +297,7 @@ describe("OpenAPI", () => {
   test("v3 scale paths answer with autoscaling/v1 Scale; cluster-scoped kinds have no namespace", () => {
     const alpha = openAPIV3Document(resources, "agents.x-k8s.io", "v1alpha1")!;
     const scale = alpha.paths["/apis/agents.x-k8s.io/v1alpha1/namespaces/{namespace}/sandboxes/{name}/scale"];
-    expect(dig(scale, "put", "x-kubernetes-group-version-kind")).toEqual({
-      group: "autoscaling",
-      version: "v1",
-      kind: "Scale",
-    });
+    expect(gvkOf(scale, "put")).toEqual({ group: "autoscaling", version: "v1", kind: "Scale" });
     expect(alpha.components.schemas["io.k8s.api.autoscaling.v1.Scale"]).toBeDefined();
     const crds = openAPIV3Document(resources, "apiextensions.k8s.io", "v1")!;
     expect(Object.keys(crds.paths)).toContain(

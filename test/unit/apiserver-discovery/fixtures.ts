@@ -1,4 +1,6 @@
 // A Sandbox-like CRD with printer columns, two served versions and status/scale subresources.
+import { resourceSchema } from "../../support/crd-schema";
+
 export const sandboxCrd = {
   apiVersion: "apiextensions.k8s.io/v1",
   kind: "CustomResourceDefinition",
@@ -41,13 +43,8 @@ export const sandboxCrd = {
           { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
         ],
         schema: {
-          openAPIV3Schema: {
-            type: "object",
-            description: "Sandbox is an isolated environment for running agent code.",
-            properties: {
-              apiVersion: { type: "string" },
-              kind: { type: "string" },
-              metadata: { type: "object" },
+          openAPIV3Schema: resourceSchema(
+            {
               spec: {
                 type: "object",
                 description: "SandboxSpec is the desired state of a Sandbox.",
@@ -62,7 +59,8 @@ export const sandboxCrd = {
               },
               status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
             },
-          },
+            { description: "Sandbox is an isolated environment for running agent code." },
+          ),
         },
       },
       { name: "v0", served: false, storage: false },

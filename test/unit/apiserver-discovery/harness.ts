@@ -3,21 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  aggregatedContentType,
-  aggregatedDiscovery,
-  apiGroup,
-  apiGroupList,
-  apiResourceList,
-  apiVersions,
-  negotiateDiscovery,
-  openAPIV2Document,
-  openAPIV3Document,
-  openAPIV3Index,
-  type ResourceInfo,
-  toTable,
-  versionInfo,
-} from "../../../src/apiserver/discovery";
+import * as discovery from "../../../src/apiserver/discovery";
 import { runProcess } from "../../support/process";
 
 export interface Recorded {
@@ -54,7 +40,7 @@ const notFound = (message: string) =>
   );
 
 /** Finds the resource a REST path addresses: /api/v1/namespaces/ns/pods[/name] or /apis/g/v/... */
-const route = (resources: ReadonlyArray<ResourceInfo>, parts: string[]) => {
+const route = (resources: ReadonlyArray<discovery.ResourceInfo>, parts: string[]) => {
   const [root, ...rest] = parts;
   const group = root === "api" ? "" : (rest.shift() ?? "");
   const version = rest.shift() ?? "";
@@ -65,7 +51,7 @@ const route = (resources: ReadonlyArray<ResourceInfo>, parts: string[]) => {
 };
 
 export const startHarness = (
-  resources: ReadonlyArray<ResourceInfo>,
+  resources: ReadonlyArray<discovery.ResourceInfo>,
   objects: Readonly<Record<string, ReadonlyArray<Record<string, unknown>>>>,
   options: { aggregated: boolean; now?: number },
 ): Harness => {
@@ -85,42 +71,45 @@ export const startHarness = (
         body: await req.text(),
       });
       const parts = url.pathname.split("/").filter(Boolean);
-      const format = options.aggregated ? negotiateDiscovery(accept) : "legacy";
+      const format = options.aggregated ? discovery.negotiateDiscovery(accept) : "legacy";
       const p = url.pathname;
-      if (p === "/version") return json(versionInfo());
+      if (p === "/version") return json(discovery.versionInfo());
       if (p === "/api" || p === "/apis") {
         if (format !== "legacy") {
           return json(
-            aggregatedDiscovery(resources, p === "/api" ? "api" : "apis", format),
+            discovery.aggregatedDiscovery(resources, p === "/api" ? "api" : "apis", format),
             200,
-            aggregatedContentType(format),
+            discovery.aggregatedContentType(format),
           );
         }
-        return json(p === "/api" ? apiVersions(url.host) : apiGroupList(resources));
+        return json(p === "/api" ? discovery.apiVersions(url.host) : discovery.apiGroupList(resources));
       }
-      if (p === "/openapi/v3") return json(openAPIV3Index(resources));
+      if (p === "/openapi/v3") return json(discovery.openAPIV3Index(resources));
       if (p.startsWith("/openapi/v3/")) {
         const [root, a, b] = parts.slice(2);
         const doc =
           root === "api"
-            ? openAPIV3Document(resources, "", a ?? "")
-            : openAPIV3Document(resources, a ?? "", b ?? "");
+            ? discovery.openAPIV3Document(resources, "", a ?? "")
+            : discovery.openAPIV3Document(resources, a ?? "", b ?? "");
         return doc ? json(doc) : notFound(p);
       }
       if (p === "/openapi/v2") {
         return accept.includes("protobuf") && !accept.includes("json")
           ? new Response("", { status: 406 })
-          : json(openAPIV2Document(resources));
+          : json(discovery.openAPIV2Document(resources));
       }
       if (parts[0] === "apis" && parts.length === 2)
-        return json(apiGroup(resources, parts[1]!) ?? {}, apiGroup(resources, parts[1]!) ? 200 : 404);
+        return json(
+          discovery.apiGroup(resources, parts[1]!) ?? {},
+          discovery.apiGroup(resources, parts[1]!) ? 200 : 404,
+        );
       const isGroupVersion =
         (parts[0] === "api" && parts.length === 2) || (parts[0] === "apis" && parts.length === 3);
       if (isGroupVersion) {
         const list =
           parts[0] === "api"
-            ? apiResourceList(resources, "", parts[1]!)
-            : apiResourceList(resources, parts[1]!, parts[2]!);
+            ? discovery.apiResourceList(resources, "", parts[1]!)
+            : discovery.apiResourceList(resources, parts[1]!, parts[2]!);
         return list ? json(list) : notFound(p);
       }
       const { info, name } = route(resources, parts);
@@ -134,7 +123,7 @@ export const startHarness = (
         if (!found) return notFound(`${info.plural} "${name}" not found`);
         if (req.method === "PATCH") return json(found);
         return accept.includes("as=Table")
-          ? json(toTable(info, found, { now: options.now ?? Date.now() }))
+          ? json(discovery.toTable(info, found, { now: options.now ?? Date.now() }))
           : json(found);
       }
       const list = {
@@ -144,7 +133,7 @@ export const startHarness = (
         items,
       };
       return accept.includes("as=Table")
-        ? json(toTable(info, list, { now: options.now ?? Date.now() }))
+        ? json(discovery.toTable(info, list, { now: options.now ?? Date.now() }))
         : json(list);
     },
   });

@@ -37,30 +37,17 @@ const objects = {
     },
   ],
 };
-const lastApplied = (o: Record<string, unknown>) => ({
-  ...o,
-  metadata: {
-    ...(o.metadata as Record<string, unknown>),
-    annotations: { "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify(o) },
-  },
-});
+/** An object in namespace default as an earlier `kubectl apply` left it: with its last-applied annotation. */
+const applied = (apiVersion: string, kind: string, name: string, content: Record<string, unknown>) => {
+  const object = { apiVersion, kind, metadata: { name, namespace: "default" }, ...content };
+  const annotations = { "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify(object) };
+  return { ...object, metadata: { ...object.metadata, annotations } };
+};
 const existing = {
   "agents.x-k8s.io/sandboxes": [
-    lastApplied({
-      apiVersion: "agents.x-k8s.io/v1beta1",
-      kind: "Sandbox",
-      metadata: { name: "s1", namespace: "default" },
-      spec: { operatingMode: "Suspended" },
-    }),
+    applied("agents.x-k8s.io/v1beta1", "Sandbox", "s1", { spec: { operatingMode: "Suspended" } }),
   ],
-  "/configmaps": [
-    lastApplied({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name: "c1", namespace: "default" },
-      data: { a: "old" },
-    }),
-  ],
+  "/configmaps": [applied("v1", "ConfigMap", "c1", { data: { a: "old" } })],
 };
 const manifests = `apiVersion: agents.x-k8s.io/v1beta1
 kind: Sandbox
