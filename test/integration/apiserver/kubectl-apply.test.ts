@@ -1,23 +1,13 @@
 // The real kubectl over HTTPS against what kubectl >= 1.27 relies on: server-side field validation (its
 // `--validate` flag maps to fieldValidation Strict/Warn/Ignore), batch/v1 Jobs (the chart NOTES' test Job),
 // and `get -w` printing printer columns although only the first watch event carries them.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runProcess, runProcessOk } from "../../support/process";
-import { collectText, eventually, type Running, start, widgetCrd } from "./helpers";
+import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { eventually, widgetCrd } from "./helpers";
+import { kubectlSuite } from "./kubectl-suite";
 
 setDefaultTimeout(60_000);
 
-let env: Running;
-let dir: string;
-let kubeconfig: string;
-
-const kubectl = (args: string[], stdin?: string) =>
-  runProcess(["kubectl", "--kubeconfig", kubeconfig, ...args], { stdin });
-const ok = (args: string[], stdin?: string) =>
-  runProcessOk(["kubectl", "--kubeconfig", kubeconfig, ...args], { stdin });
+const { run: kubectl, ok, watch } = kubectlSuite("kubectl-apply-");
 
 const widget = (name: string, spec: string) =>
   `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: ${name}\n  namespace: default\nspec:\n${spec}`;
@@ -47,16 +37,8 @@ ${restartPolicy ? `      restartPolicy: ${restartPolicy}\n` : ""}      container
 `;
 
 beforeAll(async () => {
-  expect(Bun.which("kubectl")).not.toBeNull();
-  dir = mkdtempSync(join(tmpdir(), "kubectl-apply-"));
-  kubeconfig = join(dir, "config");
-  env = await start({ tls: true, kubeconfigPath: kubeconfig });
   await ok(["apply", "-f", "-"], JSON.stringify(widgetCrd()));
   await ok(["wait", "--for=condition=Established", "crd/widgets.example.com"]);
-});
-afterAll(async () => {
-  await env.server.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("kubectl --validate (server-side fieldValidation)", () => {
@@ -154,14 +136,7 @@ describe("batch/v1 Jobs", () => {
 describe("kubectl get -w with Tables", () => {
   test("events after the first still print the printer columns", async () => {
     await ok(["apply", "-f", "-"], widget("watched-0", "  size: 10\n"));
-    const proc = Bun.spawn(
-      ["kubectl", "--kubeconfig", kubeconfig, "get", "widgets", "-w", "--output-watch-events"],
-      {
-        stdout: "pipe",
-        stderr: "pipe",
-      },
-    );
-    const output = collectText(proc.stdout);
+    const output = watch(["get", "widgets", "-w", "--output-watch-events"]);
     try {
       await eventually(() => (/ADDED\s+watched-0\s+10/.test(output.text()) ? true : undefined));
       let n = 1;
@@ -174,9 +149,7 @@ describe("kubectl get -w with Tables", () => {
       await eventually(() => (/MODIFIED\s+watched-0\s+42/.test(output.text()) ? true : undefined));
       expect(output.text().split("\n")[0]).toMatch(/^EVENT\s+NAME\s+SIZE\s*$/);
     } finally {
-      proc.kill();
-      await proc.exited;
-      await output.done;
+      await output.stop();
     }
   });
 });

@@ -1,37 +1,14 @@
 // Conformance through the kubectl binary over HTTPS: CRDs from crds/, samples, printer columns, watch,
 // cascading deletion, explain. kubectl must be installed; the suite fails (not skips) without it.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import * as k8s from "@kubernetes/client-node";
-import { runProcess, runProcessOk } from "../../support/process";
-import { collectText, eventually, type Running, start } from "./helpers";
+import { eventually } from "./helpers";
+import { kubectlSuite } from "./kubectl-suite";
 
 // Each kubectl run takes a second or more on a loaded machine; bun's default is 5 s per test.
 setDefaultTimeout(60_000);
 
-const ROOT = join(import.meta.dir, "../../..");
-let env: Running;
-let dir: string;
-let kubeconfig: string;
-
-const kubectl = (args: string[], stdin?: string) =>
-  runProcess(["kubectl", "--kubeconfig", kubeconfig, ...args], { cwd: ROOT, stdin });
-
-const ok = (args: string[], stdin?: string): Promise<string> =>
-  runProcessOk(["kubectl", "--kubeconfig", kubeconfig, ...args], { cwd: ROOT, stdin });
-
-beforeAll(async () => {
-  expect(Bun.which("kubectl")).not.toBeNull();
-  dir = mkdtempSync(join(tmpdir(), "apiserver-kubectl-"));
-  kubeconfig = join(dir, "config");
-  env = await start({ tls: true, kubeconfigPath: kubeconfig });
-});
-afterAll(async () => {
-  await env.server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { server, run: kubectl, ok, watch } = kubectlSuite("apiserver-kubectl-");
 
 describe("kubectl", () => {
   test("discovery: api-resources lists built-ins", async () => {
@@ -83,16 +60,9 @@ describe("kubectl", () => {
   });
 
   test("get pods -w receives events", async () => {
-    const proc = Bun.spawn(
-      ["kubectl", "--kubeconfig", kubeconfig, "get", "pods", "-n", "default", "-w", "--output-watch-events"],
-      {
-        stdout: "pipe",
-        stderr: "pipe",
-      },
-    );
+    const output = watch(["get", "pods", "-n", "default", "-w", "--output-watch-events"]);
     try {
-      const core = env.kc.makeApiClient(k8s.CoreV1Api);
-      const output = collectText(proc.stdout);
+      const core = server().kc.makeApiClient(k8s.CoreV1Api);
       // Keep creating until the watch has started and reports one of them.
       let n = 0;
       await eventually(async () => {
@@ -107,11 +77,8 @@ describe("kubectl", () => {
       });
       await core.deleteNamespacedPod({ namespace: "default", name: "watched-0" });
       await eventually(() => (/DELETED\s+watched-0/.test(output.text()) ? true : undefined));
-      proc.kill();
-      await output.done;
     } finally {
-      proc.kill();
-      await proc.exited;
+      await output.stop();
     }
   });
 
