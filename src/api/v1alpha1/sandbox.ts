@@ -1,9 +1,10 @@
 // agents.x-k8s.io/v1alpha1 Sandbox: the v0.2.1 shape (replicas 0/1) plus HEAD's deprecated fields (`service`,
 // `status.podIPs`). Served through conversion; stored as v1beta1.
 import { Schema } from "effect";
-import { Condition, ObjectMeta } from "../core/meta";
+import { Condition } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
 import { DateTime, Int32, optional } from "../kubeSchema";
+import { statusResource } from "../resource";
 import { PodTemplate, ShutdownPolicy, VolumeClaimTemplates } from "../shared";
 import { SANDBOX_API_VERSION } from "./groupVersion";
 
@@ -29,13 +30,7 @@ export const SandboxStatus = Schema.Struct({
 });
 export type SandboxStatus = typeof SandboxStatus.Type;
 
-export const Sandbox = Schema.Struct({
-  apiVersion: Schema.Literal(SANDBOX_API_VERSION),
-  kind: Schema.Literal("Sandbox"),
-  metadata: ObjectMeta,
-  spec: SandboxSpec,
-  status: optional(SandboxStatus),
-});
+export const Sandbox = statusResource(SANDBOX_API_VERSION, "Sandbox", SandboxSpec, SandboxStatus);
 export type Sandbox = typeof Sandbox.Type;
 
 export const decodeSandbox = makeDecoder(Sandbox);

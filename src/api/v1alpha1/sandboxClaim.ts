@@ -1,9 +1,10 @@
 // extensions.agents.x-k8s.io/v1alpha1 SandboxClaim: claims name a template (v0.2.1) and optionally a warm-pool
 // policy (HEAD). `status.sandbox.Name` is the v0.2.1 spelling, renamed to `name` later; both are read.
 import { Schema } from "effect";
-import { Condition, ObjectMeta } from "../core/meta";
+import { Condition } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
 import { optional } from "../kubeSchema";
+import { statusResource } from "../resource";
 import { AdditionalPodMetadata, ClaimEnv, ClaimLifecycle, SandboxTemplateRef } from "../shared";
 import { EXTENSIONS_API_VERSION } from "./groupVersion";
 
@@ -34,13 +35,12 @@ export const SandboxClaimStatus = Schema.Struct({
 });
 export type SandboxClaimStatus = typeof SandboxClaimStatus.Type;
 
-export const SandboxClaim = Schema.Struct({
-  apiVersion: Schema.Literal(EXTENSIONS_API_VERSION),
-  kind: Schema.Literal("SandboxClaim"),
-  metadata: ObjectMeta,
-  spec: SandboxClaimSpec,
-  status: optional(SandboxClaimStatus),
-});
+export const SandboxClaim = statusResource(
+  EXTENSIONS_API_VERSION,
+  "SandboxClaim",
+  SandboxClaimSpec,
+  SandboxClaimStatus,
+);
 export type SandboxClaim = typeof SandboxClaim.Type;
 
 export const decodeSandboxClaim = makeDecoder(SandboxClaim);

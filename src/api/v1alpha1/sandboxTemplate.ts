@@ -1,9 +1,9 @@
 // extensions.agents.x-k8s.io/v1alpha1 SandboxTemplate: HEAD's deprecated v1alpha1 (v0.2.1 plus `service`,
 // `volumeClaimTemplates`, `envVarsInjectionPolicy`); no `volumeClaimTemplatesPolicy`.
 import { Schema } from "effect";
-import { ObjectMeta } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
 import { optional } from "../kubeSchema";
+import { specResource } from "../resource";
 import {
   EnvVarsInjectionPolicy,
   NetworkPolicyManagement,
@@ -23,12 +23,7 @@ export const SandboxTemplateSpec = Schema.Struct({
 });
 export type SandboxTemplateSpec = typeof SandboxTemplateSpec.Type;
 
-export const SandboxTemplate = Schema.Struct({
-  apiVersion: Schema.Literal(EXTENSIONS_API_VERSION),
-  kind: Schema.Literal("SandboxTemplate"),
-  metadata: ObjectMeta,
-  spec: SandboxTemplateSpec,
-});
+export const SandboxTemplate = specResource(EXTENSIONS_API_VERSION, "SandboxTemplate", SandboxTemplateSpec);
 export type SandboxTemplate = typeof SandboxTemplate.Type;
 
 export const decodeSandboxTemplate = makeDecoder(SandboxTemplate);

@@ -1,9 +1,9 @@
 // extensions.agents.x-k8s.io/v1alpha1 SandboxWarmPool: `replicas` is required (v0.2.1); `updateStrategy` and
 // `status.selector` are HEAD's deprecated additions.
 import { Schema } from "effect";
-import { ObjectMeta } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
 import { Int32, optional } from "../kubeSchema";
+import { statusResource } from "../resource";
 import { SandboxTemplateRef } from "../shared";
 import { UpdateStrategy } from "../v1beta1/sandboxWarmPool";
 import { EXTENSIONS_API_VERSION } from "./groupVersion";
@@ -22,13 +22,12 @@ export const SandboxWarmPoolStatus = Schema.Struct({
 });
 export type SandboxWarmPoolStatus = typeof SandboxWarmPoolStatus.Type;
 
-export const SandboxWarmPool = Schema.Struct({
-  apiVersion: Schema.Literal(EXTENSIONS_API_VERSION),
-  kind: Schema.Literal("SandboxWarmPool"),
-  metadata: ObjectMeta,
-  spec: SandboxWarmPoolSpec,
-  status: optional(SandboxWarmPoolStatus),
-});
+export const SandboxWarmPool = statusResource(
+  EXTENSIONS_API_VERSION,
+  "SandboxWarmPool",
+  SandboxWarmPoolSpec,
+  SandboxWarmPoolStatus,
+);
 export type SandboxWarmPool = typeof SandboxWarmPool.Type;
 
 export const decodeSandboxWarmPool = makeDecoder(SandboxWarmPool);

@@ -1,8 +1,9 @@
 // agents.x-k8s.io/v1beta1 Sandbox (storage version, §1.3).
 import { Schema } from "effect";
-import { Condition, ObjectMeta } from "../core/meta";
+import { Condition } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
 import { DateTime, optional } from "../kubeSchema";
+import { statusResource } from "../resource";
 import { PodTemplate, ShutdownPolicy, VolumeClaimTemplates, volumeClaimTemplatesImmutable } from "../shared";
 import { SANDBOX_API_VERSION } from "./groupVersion";
 
@@ -30,13 +31,7 @@ export const SandboxStatus = Schema.Struct({
 });
 export type SandboxStatus = typeof SandboxStatus.Type;
 
-export const Sandbox = Schema.Struct({
-  apiVersion: Schema.Literal(SANDBOX_API_VERSION),
-  kind: Schema.Literal("Sandbox"),
-  metadata: ObjectMeta,
-  spec: SandboxSpec,
-  status: optional(SandboxStatus),
-});
+export const Sandbox = statusResource(SANDBOX_API_VERSION, "Sandbox", SandboxSpec, SandboxStatus);
 export type Sandbox = typeof Sandbox.Type;
 
 export const decodeSandbox = makeDecoder(Sandbox);

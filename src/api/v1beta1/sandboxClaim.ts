@@ -1,8 +1,9 @@
 // extensions.agents.x-k8s.io/v1beta1 SandboxClaim (§1.5): a request for a Sandbox from a warm pool.
 import { Schema } from "effect";
-import { Condition, ObjectMeta } from "../core/meta";
+import { Condition } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
 import { optional } from "../kubeSchema";
+import { statusResource } from "../resource";
 import { AdditionalPodMetadata, ClaimEnv, ClaimLifecycle, VolumeClaimTemplates } from "../shared";
 import { EXTENSIONS_API_VERSION } from "./groupVersion";
 
@@ -30,13 +31,12 @@ export const SandboxClaimStatus = Schema.Struct({
 });
 export type SandboxClaimStatus = typeof SandboxClaimStatus.Type;
 
-export const SandboxClaim = Schema.Struct({
-  apiVersion: Schema.Literal(EXTENSIONS_API_VERSION),
-  kind: Schema.Literal("SandboxClaim"),
-  metadata: ObjectMeta,
-  spec: SandboxClaimSpec,
-  status: optional(SandboxClaimStatus),
-});
+export const SandboxClaim = statusResource(
+  EXTENSIONS_API_VERSION,
+  "SandboxClaim",
+  SandboxClaimSpec,
+  SandboxClaimStatus,
+);
 export type SandboxClaim = typeof SandboxClaim.Type;
 
 export const decodeSandboxClaim = makeDecoder(SandboxClaim);

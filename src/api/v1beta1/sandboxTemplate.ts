@@ -1,8 +1,8 @@
 // extensions.agents.x-k8s.io/v1beta1 SandboxTemplate (§1.4): a Sandbox blueprint plus policies for claims.
 import { Schema } from "effect";
-import { ObjectMeta } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
 import { optional } from "../kubeSchema";
+import { specResource } from "../resource";
 import {
   EnvVarsInjectionPolicy,
   NetworkPolicyManagement,
@@ -24,12 +24,7 @@ export const SandboxTemplateSpec = Schema.Struct({
 });
 export type SandboxTemplateSpec = typeof SandboxTemplateSpec.Type;
 
-export const SandboxTemplate = Schema.Struct({
-  apiVersion: Schema.Literal(EXTENSIONS_API_VERSION),
-  kind: Schema.Literal("SandboxTemplate"),
-  metadata: ObjectMeta,
-  spec: SandboxTemplateSpec,
-});
+export const SandboxTemplate = specResource(EXTENSIONS_API_VERSION, "SandboxTemplate", SandboxTemplateSpec);
 export type SandboxTemplate = typeof SandboxTemplate.Type;
 
 export const decodeSandboxTemplate = makeDecoder(SandboxTemplate);

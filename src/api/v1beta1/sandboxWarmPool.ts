@@ -1,8 +1,8 @@
 // extensions.agents.x-k8s.io/v1beta1 SandboxWarmPool (§1.6): pre-started Sandboxes built from a template.
 import { Schema } from "effect";
-import { ObjectMeta } from "../core/meta";
 import { makeDecoder, makeEncoder } from "../decode";
 import { Int32, Int64, optional } from "../kubeSchema";
+import { statusResource } from "../resource";
 import { SandboxTemplateRef } from "../shared";
 import { EXTENSIONS_API_VERSION } from "./groupVersion";
 
@@ -34,13 +34,12 @@ export const SandboxWarmPoolStatus = Schema.Struct({
 });
 export type SandboxWarmPoolStatus = typeof SandboxWarmPoolStatus.Type;
 
-export const SandboxWarmPool = Schema.Struct({
-  apiVersion: Schema.Literal(EXTENSIONS_API_VERSION),
-  kind: Schema.Literal("SandboxWarmPool"),
-  metadata: ObjectMeta,
-  spec: SandboxWarmPoolSpec,
-  status: optional(SandboxWarmPoolStatus),
-});
+export const SandboxWarmPool = statusResource(
+  EXTENSIONS_API_VERSION,
+  "SandboxWarmPool",
+  SandboxWarmPoolSpec,
+  SandboxWarmPoolStatus,
+);
 export type SandboxWarmPool = typeof SandboxWarmPool.Type;
 
 export const decodeSandboxWarmPool = makeDecoder(SandboxWarmPool);
