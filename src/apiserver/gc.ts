@@ -6,10 +6,16 @@
 //  - an owner marked with the `orphan` finalizer has its references removed from dependents first;
 //  - a terminating namespace has its contents deleted, then goes itself.
 import type { Engine } from "./engine";
-import { finalizersOf, metaOf, ownerRefsOf } from "./meta";
+import { finalizersOf, metaOf, type OwnerRef, ownerRefsOf } from "./meta";
 import type { KObject, ResourceDef } from "./resources/types";
 import { resourceId } from "./resources/types";
 import type { StoredEvent } from "./storage/store";
+
+/** An object as stored, with the definition of its resource. */
+interface Stored {
+  readonly def: ResourceDef;
+  readonly obj: KObject;
+}
 
 interface Location {
   readonly rid: string;
@@ -157,12 +163,22 @@ export class GarbageCollector {
     }
   }
 
-  private lookup(uid: string): { def: ResourceDef; obj: KObject } | undefined {
+  private lookup(uid: string): Stored | undefined {
     const loc = this.byUid.get(uid);
     if (!loc) return undefined;
     const def = this.defsById().get(loc.rid);
     const obj = this.engine.store.get(loc.rid, loc.namespace, loc.name);
     return def && obj ? { def, obj } : undefined;
+  }
+
+  private dropFinalizer(found: Stored, finalizer: string): void {
+    const rest = finalizersOf(found.obj).filter((f) => f !== finalizer);
+    this.engine.editStored(found.def, found.obj, (meta) => withList(meta, "finalizers", rest));
+  }
+
+  private keepOwnerRefs(found: Stored, keep: (ref: OwnerRef) => boolean): void {
+    const kept = ownerRefsOf(found.obj).filter(keep);
+    this.engine.editStored(found.def, found.obj, (meta) => withList(meta, "ownerReferences", kept));
   }
 
   private collectDependentsOf(ownerUid: string): void {
@@ -182,13 +198,7 @@ export class GarbageCollector {
       return;
     }
     const keep = new Set(live.map((r) => r.uid));
-    this.engine.editStored(found.def, found.obj, (meta) =>
-      withList(
-        meta,
-        "ownerReferences",
-        ownerRefsOf(found.obj).filter((r) => keep.has(r.uid)),
-      ),
-    );
+    this.keepOwnerRefs(found, (r) => keep.has(r.uid));
   }
 
   private foreground(ownerUid: string): void {
@@ -205,13 +215,7 @@ export class GarbageCollector {
         this.engine.deleteStored(dep.def, dep.obj, "Foreground");
     }
     if (blocking > 0) return;
-    this.engine.editStored(owner.def, owner.obj, (meta) =>
-      withList(
-        meta,
-        "finalizers",
-        finalizersOf(owner.obj).filter((f) => f !== "foregroundDeletion"),
-      ),
-    );
+    this.dropFinalizer(owner, "foregroundDeletion");
   }
 
   private orphan(ownerUid: string): void {
@@ -220,23 +224,11 @@ export class GarbageCollector {
     for (const depUid of [...(this.dependents.get(ownerUid) ?? [])]) {
       const dep = this.lookup(depUid);
       if (!dep) continue;
-      this.engine.editStored(dep.def, dep.obj, (meta) =>
-        withList(
-          meta,
-          "ownerReferences",
-          ownerRefsOf(dep.obj).filter((r) => r.uid !== ownerUid),
-        ),
-      );
+      this.keepOwnerRefs(dep, (r) => r.uid !== ownerUid);
     }
     const current = this.lookup(ownerUid);
     if (!current) return;
-    this.engine.editStored(current.def, current.obj, (meta) =>
-      withList(
-        meta,
-        "finalizers",
-        finalizersOf(current.obj).filter((f) => f !== "orphan"),
-      ),
-    );
+    this.dropFinalizer(current, "orphan");
   }
 
   private cleanNamespace(name: string): void {
