@@ -4,7 +4,7 @@ import type { BodyInit } from "bun";
 import { Effect, Either } from "effect";
 import type { InvalidPath, RequestError } from "./errors";
 import { encodeWhole, sandboxPath } from "./paths";
-import { type Route, readJson, send } from "./transport";
+import { type RequestSpec, type Route, readJson, send } from "./transport";
 
 export interface FileEntry {
   readonly name: string;
@@ -21,6 +21,28 @@ export interface FileOptions {
 const DEFAULT_FILE_TIMEOUT_SECONDS = 60;
 type FileError = RequestError | InvalidPath;
 
+/**
+ * Sends a files call with the caller's timeout. Every files call may run twice with the same outcome (the same
+ * bytes written twice leave the same file; deleting a missing path is not an error), so all are replayable.
+ */
+const sendFiles = (
+  route: Route,
+  options: FileOptions,
+  spec: Omit<RequestSpec, "timeoutSeconds" | "replayable">,
+): Effect.Effect<Response, RequestError> =>
+  send(route, { ...spec, timeoutSeconds: options.timeout ?? DEFAULT_FILE_TIMEOUT_SECONDS, replayable: true });
+
+/** A GET whose answer is JSON. */
+const getJson = <A>(
+  route: Route,
+  options: FileOptions,
+  operation: string,
+  path: string,
+): Effect.Effect<A, RequestError> =>
+  sendFiles(route, options, { operation, method: "GET", path }).pipe(
+    Effect.flatMap((response) => readJson<A>(operation, response)),
+  );
+
 const checked = <A, E>(path: string, use: (safe: string) => Effect.Effect<A, E>) =>
   Either.match(sandboxPath(path), { onLeft: (error) => Effect.fail(error), onRight: use });
 
@@ -32,7 +54,7 @@ export const write = (
   options: FileOptions = {},
 ): Effect.Effect<void, FileError> =>
   checked(path, (safe) =>
-    send(route, {
+    sendFiles(route, options, {
       operation: "files.write",
       method: "POST",
       path: "upload",
@@ -41,9 +63,6 @@ export const write = (
         form.append("file", new Blob([content]), safe);
         return form;
       },
-      timeoutSeconds: options.timeout ?? DEFAULT_FILE_TIMEOUT_SECONDS,
-      // Writing the same bytes twice leaves the same file.
-      replayable: true,
     }).pipe(
       Effect.flatMap((response) => Effect.promise(() => response.arrayBuffer())),
       Effect.asVoid,
@@ -57,12 +76,10 @@ export const read = (
   options: FileOptions = {},
 ): Effect.Effect<Uint8Array, FileError> =>
   checked(path, (safe) =>
-    send(route, {
+    sendFiles(route, options, {
       operation: "files.read",
       method: "GET",
       path: `download/${encodeWhole(safe)}`,
-      timeoutSeconds: options.timeout ?? DEFAULT_FILE_TIMEOUT_SECONDS,
-      replayable: true,
     }).pipe(Effect.flatMap((response) => Effect.promise(() => response.bytes()))),
   );
 
@@ -79,14 +96,7 @@ export const list = (
   path: string,
   options: FileOptions = {},
 ): Effect.Effect<ReadonlyArray<FileEntry>, RequestError> =>
-  send(route, {
-    operation: "files.list",
-    method: "GET",
-    path: `list/${encodeWhole(path)}`,
-    timeoutSeconds: options.timeout ?? DEFAULT_FILE_TIMEOUT_SECONDS,
-    replayable: true,
-  }).pipe(
-    Effect.flatMap((response) => readJson<ListedEntry[]>("files.list", response)),
+  getJson<ListedEntry[]>(route, options, "files.list", `list/${encodeWhole(path)}`).pipe(
     Effect.map((entries) =>
       entries.map((e) => ({
         name: e.name,
@@ -102,14 +112,7 @@ export const exists = (
   path: string,
   options: FileOptions = {},
 ): Effect.Effect<boolean, RequestError> =>
-  send(route, {
-    operation: "files.exists",
-    method: "GET",
-    path: `exists/${encodeWhole(path)}`,
-    timeoutSeconds: options.timeout ?? DEFAULT_FILE_TIMEOUT_SECONDS,
-    replayable: true,
-  }).pipe(
-    Effect.flatMap((response) => readJson<{ exists?: boolean }>("files.exists", response)),
+  getJson<{ exists?: boolean }>(route, options, "files.exists", `exists/${encodeWhole(path)}`).pipe(
     Effect.map((body) => body.exists === true),
   );
 
@@ -120,12 +123,10 @@ export const remove = (
   options: FileOptions & { readonly recursive?: boolean } = {},
 ): Effect.Effect<void, FileError> =>
   checked(path, (safe) =>
-    send(route, {
+    sendFiles(route, options, {
       operation: "files.delete",
       method: "DELETE",
       path: `v1/files/${encodeWhole(safe)}${options.recursive ? "?recursive=true" : ""}`,
-      timeoutSeconds: options.timeout ?? DEFAULT_FILE_TIMEOUT_SECONDS,
-      replayable: true,
     }).pipe(
       Effect.asVoid,
       Effect.catchIf(

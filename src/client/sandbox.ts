@@ -122,17 +122,17 @@ export interface AttachOptions {
   readonly onProgress?: (progress: ClaimProgress) => void;
 }
 
-/** Builds the operations of one bound sandbox; `remove` deletes its claim. */
+/** Builds the operations of the sandbox a claim is bound to; `terminate` deletes the claim. */
 const sandboxAt = (
   kube: typeof KubeClient.Service,
   router: Router,
+  namespace: string,
   claimName: string,
-  start: SandboxLocation,
-  remove: Effect.Effect<void, KubeFailure>,
+  bound: Bound,
 ): Effect.Effect<Sandbox> =>
   Effect.gen(function* () {
-    const { sandboxName, namespace } = start;
-    const location = yield* Ref.make<SandboxLocation>(start);
+    const { sandboxName } = bound;
+    const location = yield* Ref.make<SandboxLocation>({ sandboxName, namespace, podIPs: bound.podIPs });
     const route = Effect.map(Ref.get(location), router);
 
     // Polls the Sandbox until `done` holds (200 ms apart), then records its pod IPs for routing.
@@ -196,7 +196,7 @@ const sandboxAt = (
             ),
           ),
         ),
-      terminate: () => remove,
+      terminate: () => Effect.provideService(deleteClaim(namespace, claimName), KubeClient, kube),
     } satisfies Sandbox;
   });
 
@@ -234,13 +234,7 @@ const claim = (
         : { shutdownAfterSeconds: options.shutdownAfterSeconds }),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    return yield* sandboxAt(
-      kube,
-      router,
-      claimed.claimName,
-      { sandboxName: claimed.sandboxName, namespace, podIPs: claimed.podIPs },
-      Effect.provideService(deleteClaim(namespace, claimed.claimName), KubeClient, kube),
-    );
+    return yield* sandboxAt(kube, router, namespace, claimed.claimName, claimed);
   });
 
 /** The sandbox a claim is bound to right now, Ready or not. */
@@ -286,13 +280,7 @@ const attach = (
             options.claimName,
             undefined,
           );
-    return yield* sandboxAt(
-      kube,
-      router,
-      options.claimName,
-      { sandboxName: bound.sandboxName, namespace, podIPs: bound.podIPs },
-      Effect.provideService(deleteClaim(namespace, options.claimName), KubeClient, kube),
-    );
+    return yield* sandboxAt(kube, router, namespace, options.claimName, bound);
   });
 
 /** The Effect face of the SDK: `Sandbox.claim` (scoped, deletes on release) and `Sandbox.attach`. */
