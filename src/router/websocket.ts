@@ -1,9 +1,8 @@
-// WebSocket proxying: the backend connection is opened first (so its chosen subprotocol can be relayed),
-// then the client is upgraded and messages are relayed both ways. Bun's ServerWebSocket and the Deno
-// adapter's wrapped socket both meet `ClientSocket`, so the rules below serve both runtimes. Close codes as upstream's
+// WebSocket proxying on Bun: the backend connection is opened first (so its chosen subprotocol can be
+// relayed), then the client is upgraded and messages are relayed both ways. Close codes as upstream's
 // Python router: 1008 auth/header/limit errors, 1011 backend connect or handshake failure, 1001 idle or
 // lifetime expiry, 1009 message too big.
-import type { Server, WebSocketHandler } from "bun";
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { Authenticator } from "./auth";
 import { ErrorDetail } from "./errors";
 import { rawPathAndQuery } from "./handler";
@@ -41,18 +40,6 @@ export interface SocketData {
   lastActivity: number;
   closed: boolean;
 }
-
-/** The client side of a proxied connection, whichever runtime accepted it. */
-export interface ClientSocket {
-  readonly data: SocketData;
-  send(message: string | ArrayBuffer): void;
-  close(code?: number, reason?: string): void;
-}
-
-/** Why `admit` turned a client away (delivered as a close code after the upgrade), or its opened backend. */
-export type Admission =
-  | { readonly reject: { readonly code: number; readonly reason: string } }
-  | { readonly backend: WebSocket; readonly clientKey: string };
 
 export interface WebSocketProxyOptions {
   readonly auth: Authenticator;
@@ -123,7 +110,7 @@ const upgradeFailed = () => new Response("WebSocket upgrade failed", { status: 4
 
 export class WebSocketProxy {
   private readonly perClient = new Map<string, number>();
-  private readonly live = new Set<ClientSocket>();
+  private readonly live = new Set<ServerWebSocket<SocketData>>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: WebSocketProxyOptions) {}
@@ -132,25 +119,13 @@ export class WebSocketProxy {
     return this.live.size;
   }
 
-  /** Bun: handles an upgrade request; returns a Response only when the upgrade itself could not happen. */
+  /** Handles an upgrade request: returns a Response only when the upgrade itself could not happen. */
   async upgrade(req: Request, server: Server<SocketData>, clientIp: string): Promise<Response | undefined> {
-    const admission = await this.admit(req, clientIp);
-    const data = this.socketData(admission);
-    if ("reject" in admission) return server.upgrade(req, { data }) ? undefined : upgradeFailed();
-    const selected = admission.backend.protocol;
-    const upgraded = server.upgrade(req, {
-      data,
-      ...(selected ? { headers: { "Sec-WebSocket-Protocol": selected } } : {}),
-    });
-    if (upgraded) return undefined;
-    admission.backend.close(1011);
-    this.release(admission.clientKey);
-    return upgradeFailed();
-  }
+    const now = Date.now();
+    const base = { startedAt: now, lastActivity: now, closed: false };
+    const reject = (code: number, reason: string) =>
+      this.accept(req, server, { ...base, reject: { code, reason } });
 
-  /** Checks auth, routing headers and the per-client limit, then opens the backend connection. */
-  async admit(req: Request, clientIp: string): Promise<Admission> {
-    const reject = (code: number, reason: string): Admission => ({ reject: { code, reason } });
     const denied = await this.options.auth.authenticate(req.headers);
     if (denied !== undefined) return reject(1008, denied.detail);
     const target = parseTarget(req.headers, this.options.podIpPolicy);
@@ -172,37 +147,35 @@ export class WebSocketProxy {
       this.release(clientIp);
       return reject(1011, backend.reason);
     }
-    return { backend: backend.ws, clientKey: clientIp };
-  }
-
-  /** The per-connection state for an admission; until the client socket opens, backend traffic is queued
-   * and a backend close is remembered. */
-  socketData(admission: Admission): SocketData {
-    const now = Date.now();
-    const base = { startedAt: now, lastActivity: now, closed: false };
-    if ("reject" in admission) return { ...base, reject: admission.reject };
-    const data: SocketData = {
-      ...base,
-      backend: admission.backend,
-      clientKey: admission.clientKey,
-      pending: [],
-    };
-    admission.backend.onmessage = (e) => data.pending?.push(e.data as string | ArrayBuffer);
-    admission.backend.onclose = (e) => {
+    const data: SocketData = { ...base, backend: backend.ws, clientKey: clientIp, pending: [] };
+    // Until the client socket opens, backend traffic is queued and a backend close is remembered.
+    backend.ws.onmessage = (e) => data.pending?.push(e.data as string | ArrayBuffer);
+    backend.ws.onclose = (e) => {
       data.backendClosed = { code: e.code, reason: e.reason };
     };
-    return data;
+    const selected = backend.ws.protocol;
+    const upgraded = server.upgrade(req, {
+      data,
+      ...(selected ? { headers: { "Sec-WebSocket-Protocol": selected } } : {}),
+    });
+    if (upgraded) return undefined;
+    backend.ws.close(1011);
+    this.release(clientIp);
+    return upgradeFailed();
   }
 
-  /** Gives back an admitted connection's per-client slot. */
-  release(clientKey: string | undefined): void {
+  private accept(req: Request, server: Server<SocketData>, data: SocketData): Response | undefined {
+    return server.upgrade(req, { data }) ? undefined : upgradeFailed();
+  }
+
+  private release(clientKey: string | undefined): void {
     if (clientKey === undefined) return;
     const n = (this.perClient.get(clientKey) ?? 1) - 1;
     if (n <= 0) this.perClient.delete(clientKey);
     else this.perClient.set(clientKey, n);
   }
 
-  private closeBoth(ws: ClientSocket, code: number, reason: string): void {
+  private closeBoth(ws: ServerWebSocket<SocketData>, code: number, reason: string): void {
     if (ws.data.closed) return;
     ws.data.closed = true;
     ws.data.backend?.close(code, reason);
@@ -237,72 +210,59 @@ export class WebSocketProxy {
     for (const ws of this.live) this.closeBoth(ws, code, reason);
   }
 
-  /** The client socket opened: delivers a rejection's close code, or starts relaying backend traffic. */
-  opened(ws: ClientSocket): void {
-    const { reject, backend } = ws.data;
-    if (reject !== undefined) {
-      ws.data.closed = true;
-      ws.close(reject.code, reject.reason);
-      return;
-    }
-    if (backend === undefined) return;
-    this.live.add(ws);
-    this.ensureSweeper();
-    const max = this.options.limits.maxMessageBytes;
-    const relay = (m: string | ArrayBuffer) => {
-      if (ws.data.closed) return;
-      if (messageSize(m) > max) {
-        this.closeBoth(ws, 1009, "message too big");
-        return;
-      }
-      ws.data.lastActivity = Date.now();
-      ws.send(m);
-    };
-    for (const m of ws.data.pending ?? []) relay(m);
-    ws.data.pending = undefined;
-    backend.onmessage = (e) => relay(e.data as string | ArrayBuffer);
-    backend.onclose = (e) => {
-      if (ws.data.closed) return;
-      ws.data.closed = true;
-      ws.close(sendableCode(e.code), e.reason);
-    };
-    const early = ws.data.backendClosed;
-    if (early !== undefined) {
-      ws.data.closed = true;
-      ws.close(sendableCode(early.code), early.reason);
-    }
-  }
-
-  /** A client message: relayed to the backend, or 1009 when over the limit (Bun enforces it before this). */
-  received(ws: ClientSocket, message: string | ArrayBuffer | Uint8Array): void {
-    const backend = ws.data.backend;
-    if (backend === undefined || ws.data.closed) return;
-    if (messageSize(message) > this.options.limits.maxMessageBytes) {
-      this.closeBoth(ws, 1009, "message too big");
-      return;
-    }
-    ws.data.lastActivity = Date.now();
-    backend.send(message);
-  }
-
-  /** The client side closed: frees its slot and passes the close on to the backend. */
-  clientClosed(ws: ClientSocket, code: number, reason: string): void {
-    this.live.delete(ws);
-    this.release(ws.data.clientKey);
-    if (ws.data.closed) return;
-    ws.data.closed = true;
-    // Bun closes an oversized client message itself; the backend learns why with 1009.
-    if (reason === "Received too big message") ws.data.backend?.close(1009, "message too big");
-    else ws.data.backend?.close(sendableCode(code), reason);
-  }
-
   /** The `websocket` option for Bun.serve. */
   handler(): WebSocketHandler<SocketData> {
+    const max = this.options.limits.maxMessageBytes;
     return {
-      maxPayloadLength: this.options.limits.maxMessageBytes,
-      open: (ws) => this.opened(ws),
-      message: (ws, message) => this.received(ws, message as string | Uint8Array),
-      close: (ws, code, reason) => this.clientClosed(ws, code, reason),
+      maxPayloadLength: max,
+      open: (ws) => {
+        const { reject, backend } = ws.data;
+        if (reject !== undefined) {
+          ws.data.closed = true;
+          ws.close(reject.code, reject.reason);
+          return;
+        }
+        if (backend === undefined) return;
+        this.live.add(ws);
+        this.ensureSweeper();
+        const relay = (m: string | ArrayBuffer) => {
+          if (ws.data.closed) return;
+          if (messageSize(m) > max) {
+            this.closeBoth(ws, 1009, "message too big");
+            return;
+          }
+          ws.data.lastActivity = Date.now();
+          ws.send(m);
+        };
+        for (const m of ws.data.pending ?? []) relay(m);
+        ws.data.pending = undefined;
+        backend.onmessage = (e) => relay(e.data as string | ArrayBuffer);
+        backend.onclose = (e) => {
+          if (ws.data.closed) return;
+          ws.data.closed = true;
+          ws.close(sendableCode(e.code), e.reason);
+        };
+        const early = ws.data.backendClosed;
+        if (early !== undefined) {
+          ws.data.closed = true;
+          ws.close(sendableCode(early.code), early.reason);
+        }
+      },
+      message: (ws, message) => {
+        const backend = ws.data.backend;
+        if (backend === undefined || ws.data.closed) return;
+        ws.data.lastActivity = Date.now();
+        backend.send(message);
+      },
+      close: (ws, code, reason) => {
+        this.live.delete(ws);
+        this.release(ws.data.clientKey);
+        if (ws.data.closed) return;
+        ws.data.closed = true;
+        // Bun closes an oversized client message itself; the backend learns why with 1009.
+        if (reason === "Received too big message") ws.data.backend?.close(1009, "message too big");
+        else ws.data.backend?.close(sendableCode(code), reason);
+      },
     };
   }
 }
