@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import profiles from "../profiles.json";
+import { runWrk } from "../router/wrk";
 
 const profile = profiles.routerThroughput;
 const { values } = parseArgs({
@@ -37,33 +38,17 @@ const spawnJson = async <T>(script: string, args: string[] = []): Promise<T> => 
 
 const backend = await spawnJson<{ port: number }>("backend.ts");
 const router = await spawnJson<{ port: number }>("router-entry.ts", [String(profile.sandboxIds)]);
-const wrk = Bun.spawn(
-  [
-    "wrk",
-    "-t1",
-    `-c${profile.connections}`,
-    `-d${values.seconds}s`,
-    "-s",
-    join(here, "../router/ids.lua"),
-  ].concat([`http://127.0.0.1:${router.port}${profile.path}`]),
-  {
-    env: { ...process.env, SANDBOX_IDS: String(profile.sandboxIds), SANDBOX_PORT: String(backend.port) },
-    stdout: "pipe",
-    stderr: "inherit",
-  },
-);
-const out = await new Response(wrk.stdout).text();
-const line = out.split("\n").find((l) => l.startsWith("WRK_JSON "));
-if (!line) throw new Error(`wrk printed no summary:\n${out}`);
-const r = JSON.parse(line.slice(9)) as {
-  requests: number;
-  duration_us: number;
-  errors: number;
-  p99_us: number;
-};
+const r = await runWrk({
+  url: `http://127.0.0.1:${router.port}${profile.path}`,
+  connections: profile.connections,
+  seconds: Number(values.seconds),
+  sandboxIds: profile.sandboxIds,
+  sandboxPort: backend.port,
+  path: profile.path,
+});
 const result = {
-  rps: Math.round(r.requests / (r.duration_us / 1e6)),
-  p99Ms: r.p99_us / 1000,
+  rps: Math.round(r.rps),
+  p99Ms: r.p99Ms,
   errorRate: r.requests > 0 ? r.errors / r.requests : 1,
   requests: r.requests,
 };

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import profiles from "../profiles.json";
+import { runWrk, type WrkResult as WrkSummary } from "./wrk";
 
 const root = join(import.meta.dir, "../..");
 const profile = profiles.routerThroughput;
@@ -18,14 +19,9 @@ const indexedSandboxes = 10_000;
 const PROXY_CPU = "0";
 const LOAD_CPU = "1";
 
-interface WrkResult {
-  rps: number;
+interface WrkResult extends WrkSummary {
   /** CPU time the proxy processes (router, or nginx master + worker) spent per request; noise-robust. */
   cpuUsPerRequest?: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  requests: number;
 }
 
 const children: ReturnType<typeof Bun.spawn>[] = [];
@@ -56,50 +52,16 @@ async function spawnJson<T>(
   return { proc, info: JSON.parse(text.split("\n")[0]!) as T };
 }
 
-async function wrk(url: string, backendPort: number, seconds: number): Promise<WrkResult> {
-  const proc = Bun.spawn(
-    [
-      "taskset",
-      "-c",
-      LOAD_CPU,
-      "wrk",
-      "-t1",
-      `-c${connections}`,
-      `-d${seconds}s`,
-      "-s",
-      join(import.meta.dir, "ids.lua"),
-      url,
-    ],
-    {
-      env: {
-        ...process.env,
-        SANDBOX_IDS: String(sandboxIds),
-        SANDBOX_PORT: String(backendPort),
-        SANDBOX_PATH: profile.path,
-      },
-      stdout: "pipe",
-      stderr: "inherit",
-    },
-  );
-  const out = await new Response(proc.stdout).text();
-  await proc.exited;
-  const line = out.split("\n").find((l) => l.startsWith("WRK_JSON "));
-  if (!line) throw new Error(`wrk printed no summary:\n${out}`);
-  const r = JSON.parse(line.slice(9)) as {
-    requests: number;
-    duration_us: number;
-    errors: number;
-    p50_us: number;
-    p99_us: number;
-  };
-  return {
-    rps: r.requests / (r.duration_us / 1e6),
-    p50Ms: r.p50_us / 1000,
-    p99Ms: r.p99_us / 1000,
-    errors: r.errors,
-    requests: r.requests,
-  };
-}
+const wrk = (url: string, backendPort: number, seconds: number): Promise<WrkResult> =>
+  runWrk({
+    url,
+    connections,
+    seconds,
+    sandboxIds,
+    sandboxPort: backendPort,
+    path: profile.path,
+    cpus: LOAD_CPU,
+  });
 
 /** utime + stime in seconds of a process and its direct children (nginx's worker). */
 function cpuSeconds(pid: number | undefined): number {
