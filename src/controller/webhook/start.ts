@@ -9,14 +9,13 @@ import { sharedServingCert } from "./shared-cert";
 
 type WebhookFlags = NonNullable<ControllerFlags["webhook"]>;
 
-/** Files mounted in the cert dir win; otherwise managed certificates are shared through a Secret. */
+/** Managed: files mounted in the cert dir win, otherwise the certificate all replicas share through a Secret. */
 const servingCert = (w: WebhookFlags) => {
   const dnsNames = dnsNamesFor(w.serviceName, w.namespace);
+  if (!w.manageCerts)
+    return Effect.promise(() => loadOrCreateCert(w.certDir, w.certName, w.keyName, dnsNames));
   const mounted = readCertDir(w.certDir, w.certName, w.keyName);
-  if (mounted !== undefined) return Effect.succeed(mounted);
-  return w.manageCerts
-    ? sharedServingCert(w.namespace, dnsNames)
-    : Effect.promise(() => loadOrCreateCert(w.certDir, w.certName, w.keyName, dnsNames));
+  return mounted === undefined ? sharedServingCert(w.namespace, dnsNames) : Effect.succeed(mounted);
 };
 
 /** Serves the webhook in the current scope; yields the port it listens on. */
