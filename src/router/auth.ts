@@ -1,6 +1,7 @@
 // Router authentication modes: none (explicit opt-in), a static bearer token, or Kubernetes TokenReview.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ErrorDetail, logInternalError } from "./errors";
+import type { HeaderReader } from "./headers";
 import { LruTtlCache } from "./lruTtlCache";
 import type { TokenReviewClient } from "./tokenReview";
 
@@ -14,7 +15,7 @@ export type AuthOutcome = AuthDenied | undefined;
 
 export interface Authenticator {
   readonly mode: "none" | "static" | "tokenreview";
-  authenticate(headers: Headers): AuthOutcome | Promise<AuthOutcome>;
+  authenticate(headers: HeaderReader): AuthOutcome | Promise<AuthOutcome>;
 }
 
 const MISSING: AuthDenied = { status: 401, detail: ErrorDetail.missingAuth };

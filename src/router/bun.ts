@@ -8,10 +8,13 @@ export interface BunServeOptions {
   readonly port: number;
   readonly handler: RouterHandler;
   readonly websockets: WebSocketProxy;
+  /** The client's address for a request; the peer's address when absent. */
+  readonly clientIpOf?: (peer: { address: string; port: number } | null) => string;
 }
 
 export function serveBun(options: BunServeOptions): Server<SocketData> {
   const { handler, websockets } = options;
+  const clientIpOf = options.clientIpOf ?? ((peer) => peer?.address ?? "unknown");
   return Bun.serve<SocketData, never>({
     hostname: options.hostname,
     port: options.port,
@@ -21,7 +24,7 @@ export function serveBun(options: BunServeOptions): Server<SocketData> {
     // Long /execute calls send nothing until they finish; the proxy timeout governs them, not the socket.
     idleTimeout: 0,
     fetch(req, server) {
-      const clientIp = server.requestIP(req)?.address ?? "unknown";
+      const clientIp = clientIpOf(server.requestIP(req));
       const upgrade = req.headers.get("upgrade");
       if (upgrade !== null && upgrade.toLowerCase() === "websocket") {
         return websockets.upgrade(req, server, clientIp) as Promise<Response>;

@@ -12,12 +12,6 @@ export const ErrorDetail = {
   tooManyWebSockets: (limit: number) => `Too many concurrent WebSocket connections (limit: ${limit}).`,
 } as const;
 
-const JSON_HEADERS = { "content-type": "application/json" } as const;
-
-export function errorResponse(status: number, detail: string): Response {
-  return new Response(JSON.stringify({ detail }), { status, headers: JSON_HEADERS });
-}
-
 /**
  * One JSON line on stderr for a failure the client only sees as a generic 500: the response must not leak
  * internals, so this line is the operator's only trace of the cause.

@@ -113,17 +113,17 @@ export interface ForwardOptions {
   readonly onRetry: () => void;
 }
 
-/** Resolves with the upstream Response once its headers arrived; rejects with what went wrong. */
-export type Attempt = (deadline: Deadline) => Promise<Response>;
+/** Resolves with the upstream's answer once its head arrived; rejects with what went wrong. */
+export type Attempt<T> = (deadline: Deadline) => Promise<T>;
 
 /**
- * Runs `attempt` under a deadline and retries it on dial failures only. Resolves with the upstream Response
- * as soon as its headers arrive, or with the failure class; the body then streams without a deadline.
+ * Runs `attempt` under a deadline and retries it on dial failures only. Resolves with the upstream's answer
+ * as soon as its head arrives, or with the failure class; the body then streams without a deadline.
  */
-export async function forwardWithin(
-  attempt: Attempt,
+export async function forwardWithin<T extends object>(
+  attempt: Attempt<T>,
   options: ForwardOptions,
-): Promise<Response | ForwardFailure> {
+): Promise<T | ForwardFailure> {
   const deadline = new Deadline(Date.now() + options.timeoutMs);
   track(deadline);
   try {
@@ -137,12 +137,12 @@ export async function forwardWithin(
   }
 }
 
-function retryDial(
-  attempt: Attempt,
+function retryDial<T extends object>(
+  attempt: Attempt<T>,
   deadline: Deadline,
   firstError: unknown,
   options: ForwardOptions,
-): Promise<Response | ForwardFailure> {
+): Promise<T | ForwardFailure> {
   // The first failure is replayed into the retry loop so the schedule's first delay precedes the first retry.
   let replayed = false;
   const once = Effect.suspend(() => {

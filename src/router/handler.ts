@@ -1,23 +1,23 @@
 // The router's web-standard core: `(Request) => Promise<Response>`. Runtime adapters (bun.ts, deno.ts) only
 // bind it to a server. On success the upstream Response is returned as is (body untouched, streamed).
 import type { AccessLog } from "./accessLog";
-import { type Authenticator, noAuth } from "./auth";
-import { ErrorDetail, errorResponse, logInternalError } from "./errors";
-import {
-  DEFAULT_RETRY,
-  type Forwarder,
-  type ForwardFailure,
-  fetchForwarder,
-  type RetryPolicy,
-} from "./forward";
-import { DEFAULT_NAMESPACE, isDnsLabel, type PodIpPolicy, parseTarget, requestTimeoutMs } from "./headers";
+import type { Authenticator } from "./auth";
+import { ErrorDetail, logInternalError } from "./errors";
+import { DEFAULT_RETRY, type Forwarder, fetchForwarder, type RetryPolicy } from "./forward";
+import type { Target } from "./headers";
 import type { RouterMetrics } from "./metrics";
 import type { Resolver } from "./resolver";
+import {
+  type Decision,
+  errorReply,
+  failureReply,
+  makeObserver,
+  makeRouting,
+  type Reply,
+  type RoutingConfig,
+} from "./routing";
 
-export interface HandlerConfig {
-  /** PROXY_TIMEOUT_SECONDS in ms: the ceiling for waiting on a backend's response headers. */
-  readonly proxyTimeoutMs: number;
-  readonly podIpPolicy: PodIpPolicy;
+export interface HandlerConfig extends RoutingConfig {
   readonly retry?: RetryPolicy;
   /** Scheme clients used to reach the router, sent as X-Forwarded-Proto. */
   readonly proto?: "http" | "https";
@@ -35,32 +35,14 @@ export interface HandlerDeps {
 
 export type RouterHandler = (req: Request, clientIp?: string) => Promise<Response>;
 
-const HEALTHZ_BODY = JSON.stringify({ status: "ok" });
-const FAILURE_STATUS: Record<ForwardFailure, number> = {
-  connect: 502,
-  timeout: 504,
-  upgrade: 502,
-  internal: 500,
-};
-
 /** Path and query exactly as the server handed them over (everything after the authority). */
 export function rawPathAndQuery(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   return start === -1 ? "/" : url.slice(start);
 }
 
-function isPath(pathAndQuery: string, path: string): boolean {
-  return (
-    pathAndQuery.startsWith(path) &&
-    (pathAndQuery.length === path.length || pathAndQuery[path.length] === "?")
-  );
-}
-
-function failureDetail(failure: ForwardFailure, id: string): string {
-  if (failure === "connect") return ErrorDetail.connectFailed(id);
-  if (failure === "timeout") return ErrorDetail.timedOut(id);
-  if (failure === "upgrade") return ErrorDetail.upgradeOverHttp;
-  return ErrorDetail.internal;
+function replyResponse(reply: Reply): Response {
+  return new Response(reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });
 }
 
 export function makeHandler(
@@ -68,93 +50,66 @@ export function makeHandler(
   resolver: Resolver,
   deps: HandlerDeps = {},
 ): RouterHandler {
-  const auth = deps.auth ?? noAuth;
-  const { metrics, accessLog } = deps;
-  const ready = deps.ready ?? (() => true);
+  const route = makeRouting(config, resolver, deps);
+  const observer = makeObserver(deps.metrics, deps.accessLog);
+  const { metrics } = deps;
   const forwarder = deps.forwarder ?? fetchForwarder;
   const retry = config.retry ?? DEFAULT_RETRY;
   const proto = config.proto ?? "http";
-  const authEnabled = auth.mode !== "none";
-  const timed = metrics !== undefined || accessLog !== undefined;
 
   return async function handle(req: Request, clientIp = "unknown"): Promise<Response> {
-    const started = timed ? performance.now() : 0;
-    if (metrics !== undefined) metrics.inflight++;
-    const headers = req.headers;
+    const startedAt = observer.enabled ? performance.now() : 0;
+    if (observer.enabled) observer.started();
     const pathAndQuery = rawPathAndQuery(req.url);
-    let namespace = "-";
-    let sandboxId: string | undefined;
+    let target: Target | undefined;
     let res: Response;
     try {
-      res = await route();
+      const routed = route(req.method, pathAndQuery, req.headers);
+      const decision: Decision = routed instanceof Promise ? await routed : routed;
+      if (decision.kind === "reply") res = replyResponse(decision);
+      else {
+        target = decision.target;
+        res = await forward(req, decision.hostPort, decision.timeoutMs, target, clientIp, pathAndQuery);
+      }
     } catch (error) {
       logInternalError("request failed inside the router", error);
-      res = errorResponse(500, ErrorDetail.internal);
+      res = replyResponse(errorReply(500, ErrorDetail.internal));
     }
-    if (timed) {
-      const durationMs = performance.now() - started;
-      if (metrics !== undefined) {
-        metrics.inflight--;
-        metrics.observeRequest(req.method, res.status, namespace, durationMs / 1000);
-      }
-      accessLog?.({
+    if (observer.enabled) {
+      observer.finished({
         method: req.method,
         path: pathAndQuery,
         status: res.status,
-        sandboxId,
-        namespace,
-        durationMs,
+        target,
         clientIp,
+        startedAt,
       });
     }
     return res;
-
-    async function route(): Promise<Response> {
-      if (
-        req.method === "GET" &&
-        pathAndQuery.charCodeAt(1) === 104 /* h */ &&
-        isPath(pathAndQuery, "/healthz")
-      ) {
-        return new Response(HEALTHZ_BODY, { headers: { "content-type": "application/json" } });
-      }
-      if (isPath(pathAndQuery, "/readyz") && req.method === "GET" && !headers.has("x-sandbox-id")) {
-        return ready() ? new Response("ok") : new Response("not ready", { status: 503 });
-      }
-      if (authEnabled) {
-        const denied = await auth.authenticate(headers);
-        if (metrics !== undefined) {
-          const rawNs = headers.get("x-sandbox-namespace") ?? DEFAULT_NAMESPACE;
-          metrics.authzDecision(isDnsLabel(rawNs) ? rawNs : "-", denied === undefined ? "allow" : "deny");
-        }
-        if (denied !== undefined) return errorResponse(denied.status, denied.detail);
-      }
-      const target = parseTarget(headers, config.podIpPolicy);
-      if (typeof target === "string") return errorResponse(400, target);
-      namespace = target.namespace;
-      sandboxId = target.id;
-
-      const contentLength = headers.get("content-length");
-      const hasBody = (contentLength !== null && contentLength !== "0") || headers.has("transfer-encoding");
-      const upstream = await forwarder(
-        {
-          request: req,
-          hostPort: resolver.resolve(target),
-          pathAndQuery,
-          hasBody,
-          forwarded: { clientIp, proto },
-        },
-        {
-          timeoutMs: requestTimeoutMs(headers.get("x-sandbox-timeout"), config.proxyTimeoutMs),
-          retryable: !hasBody,
-          retry,
-          onRetry: () => metrics?.upstreamRetry(target.namespace),
-        },
-      );
-      if (typeof upstream === "string") {
-        metrics?.upstreamError(target.namespace, upstream);
-        return errorResponse(FAILURE_STATUS[upstream], failureDetail(upstream, target.id));
-      }
-      return upstream;
-    }
   };
+
+  async function forward(
+    req: Request,
+    hostPort: string,
+    timeoutMs: number,
+    target: Target,
+    clientIp: string,
+    pathAndQuery: string,
+  ): Promise<Response> {
+    const headers = req.headers;
+    const contentLength = headers.get("content-length");
+    const hasBody = (contentLength !== null && contentLength !== "0") || headers.has("transfer-encoding");
+    const upstream = await forwarder(
+      { request: req, hostPort, pathAndQuery, hasBody, forwarded: { clientIp, proto } },
+      {
+        timeoutMs,
+        retryable: !hasBody,
+        retry,
+        onRetry: () => metrics?.upstreamRetry(target.namespace),
+      },
+    );
+    if (typeof upstream !== "string") return upstream;
+    metrics?.upstreamError(target.namespace, upstream);
+    return replyResponse(failureReply(upstream, target.id));
+  }
 }

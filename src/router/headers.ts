@@ -23,6 +23,12 @@ export interface Target {
   readonly podHost: string | undefined;
 }
 
+/** The part of `Headers` the routing rules read; the router's own listener supplies it without a Headers. */
+export interface HeaderReader {
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+
 export interface PodIpPolicy {
   /** Loopback ranges that are allowed despite the guard (local mode's pod range, e.g. 127.1.0.0/16). */
   readonly allowedCidrs: readonly Cidr[];
@@ -59,7 +65,7 @@ export function parsePodIp(raw: string, policy: PodIpPolicy): string | RouteErro
 }
 
 /** Reads and validates the routing headers. Returns the target or the 400 detail. */
-export function parseTarget(headers: Headers, policy: PodIpPolicy): Target | RouteErrorDetail {
+export function parseTarget(headers: HeaderReader, policy: PodIpPolicy): Target | RouteErrorDetail {
   const id = headers.get("x-sandbox-id");
   if (!id) return RouteErrorDetail.missingId;
   if (!isDnsLabel(id)) return RouteErrorDetail.badId;

@@ -9,7 +9,10 @@ import { makeHandler } from "./handler";
 import { type Cidr, parseCidr } from "./ip";
 import { RouterMetrics } from "./metrics";
 import { makeResolver } from "./resolver";
+import { makeObserver, makeRouting } from "./routing";
 import { SandboxIndex } from "./sandboxIndex";
+import type { ListenerContext } from "./server/context";
+import { listenRouter } from "./server/listen";
 import type { TokenReviewClient } from "./tokenReview";
 import { UpstreamPool } from "./upstream/pool";
 import { socketForwarder } from "./upstream/socketForwarder";
@@ -109,17 +112,15 @@ export async function startRouter(options: RouterOptions): Promise<RouterHandle>
   const ready = () => index.isSynced && !draining;
   const proxyTimeoutMs = proxyTimeoutSeconds * 1000;
   const upstreams = new UpstreamPool();
-  const handler = makeHandler(
-    { proxyTimeoutMs, podIpPolicy, retry: { ...DEFAULT_RETRY, ...options.retry } },
-    resolver,
-    {
-      auth,
-      metrics,
-      accessLog: makeAccessLog({ sampleRate: options.accessLogSampleRate ?? 0 }),
-      ready,
-      forwarder: socketForwarder(upstreams),
-    },
-  );
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const accessLog = makeAccessLog({ sampleRate: options.accessLogSampleRate ?? 0 });
+  const handler = makeHandler({ proxyTimeoutMs, podIpPolicy, retry }, resolver, {
+    auth,
+    metrics,
+    accessLog,
+    ready,
+    forwarder: socketForwarder(upstreams),
+  });
   const websockets = new WebSocketProxy({
     auth,
     resolver,
@@ -128,7 +129,27 @@ export async function startRouter(options: RouterOptions): Promise<RouterHandle>
     limits: { ...DEFAULT_WEBSOCKET_LIMITS, ...options.websocket },
   });
   const hostname = options.hostname ?? "0.0.0.0";
-  const server = serveBun({ hostname, port: options.port ?? 8080, handler, websockets });
+  // Bun.serve takes what the router's own listener hands off to it, on loopback only.
+  const handOffClients = new Map<number, string>();
+  const server = serveBun({
+    hostname: "127.0.0.1",
+    port: 0,
+    handler,
+    websockets,
+    clientIpOf: (peer) => (peer === null ? "unknown" : (handOffClients.get(peer.port) ?? peer.address)),
+  });
+  const context: ListenerContext = {
+    route: makeRouting({ proxyTimeoutMs, podIpPolicy }, resolver, { auth, metrics, ready }),
+    observer: makeObserver(metrics, accessLog),
+    pool: upstreams,
+    retry,
+    metrics,
+    proto: "http",
+    handOffPort: server.port!,
+    handOffClients,
+    draining: false,
+  };
+  const listener = listenRouter(hostname, options.port ?? 8080, context);
   const metricsServer =
     options.metricsPort === null
       ? undefined
@@ -137,19 +158,23 @@ export async function startRouter(options: RouterOptions): Promise<RouterHandle>
   let stopped: Promise<void> | undefined;
 
   return {
-    url: urlOf(server),
+    url: urlOf(listener),
     metricsUrl: metricsServer === undefined ? undefined : urlOf(metricsServer),
     index,
     metrics,
     stop() {
       stopped ??= (async () => {
         draining = true;
+        context.draining = true;
         // Stop accepting; in-flight requests get until the deadline, idle keep-alive connections are then cut.
+        listener.stopAccepting();
         void server.stop(false);
         const deadline = Date.now() + drainTimeoutMs;
-        while (server.pendingRequests > 0 && Date.now() < deadline) await Bun.sleep(20);
+        const inFlight = () => listener.busyConnections() + server.pendingRequests;
+        while (inFlight() > 0 && Date.now() < deadline) await Bun.sleep(20);
         websockets.closeAll();
         await server.stop(true);
+        listener.closeAll();
         upstreams.closeIdle();
         await metricsServer?.stop(true);
       })();
@@ -165,7 +190,10 @@ export const routerScoped = (options: RouterOptions) =>
     (handle) => Effect.promise(() => handle.stop()),
   );
 
-function urlOf(server: Server<unknown>): string {
+function urlOf(server: {
+  readonly hostname?: string | undefined;
+  readonly port?: number | undefined;
+}): string {
   const host = server.hostname === "0.0.0.0" || server.hostname === undefined ? "127.0.0.1" : server.hostname;
   return `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
 }

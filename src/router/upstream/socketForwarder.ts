@@ -2,7 +2,7 @@
 // it needs no second thread, no URL parsing and no Headers object per request, and it forwards the path
 // as the server handed it over.
 import { DEADLINE_PASSED, type Deadline, type Forwarder, forwardWithin, type UpstreamCall } from "../forward";
-import { type BodyFraming, requestHead } from "../http1/requestHead";
+import { type BodyFraming, flatFields, requestHead } from "../http1/requestHead";
 import { Exchange, StaleConnection } from "./exchange";
 import type { UpstreamConnection, UpstreamPool } from "./pool";
 
@@ -17,7 +17,11 @@ function framingOf(call: UpstreamCall): BodyFraming {
 }
 
 /** A dial that gives up when the deadline passes (the socket, if it connects later, is closed). */
-function dialWithin(pool: UpstreamPool, hostPort: string, deadline: Deadline): Promise<UpstreamConnection> {
+export function dialWithin(
+  pool: UpstreamPool,
+  hostPort: string,
+  deadline: Deadline,
+): Promise<UpstreamConnection> {
   return new Promise((resolve, reject) => {
     let settled = false;
     deadline.onExpire = () => {
@@ -72,7 +76,7 @@ export function socketForwarder(pool: UpstreamPool): Forwarder {
         call.request.method,
         call.pathAndQuery,
         call.hostPort,
-        call.request.headers,
+        flatFields(call.request.headers),
         call.forwarded,
         framingOf(call),
       ),

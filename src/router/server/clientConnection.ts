@@ -1,0 +1,178 @@
+// One client connection on the router's own listener: splits the byte stream into requests (keep-alive and
+// pipelining: a next request waits until the current response is complete), runs each through a
+// RelayExchange, and hands the connection to Bun's server from the first request it leaves to it.
+import type { Socket } from "bun";
+import { FieldReader, parseRequestHead } from "../http1/requestParser";
+import { findHeadEnd, MAX_HEAD_BYTES } from "../http1/responseHead";
+import type { ListenerContext } from "./context";
+import { HandOff } from "./handOff";
+import { type ClientSide, RelayExchange } from "./relayExchange";
+
+export class ClientConnection implements ClientSide {
+  readonly clientIp: string;
+  /** Received bytes no request has consumed yet (a head in progress, or a pipelined request). */
+  private input: Buffer | undefined;
+  private scanFrom = 0;
+  private exchange: RelayExchange | undefined;
+  private handOff: HandOff | undefined;
+  /** Response bytes the socket did not take yet, oldest first. */
+  private output: Buffer[] = [];
+  private endWhenFlushed = false;
+  private ending = false;
+  private paused = false;
+  closed = false;
+
+  constructor(
+    private readonly ctx: ListenerContext,
+    private readonly socket: Socket<ClientConnection>,
+  ) {
+    this.clientIp = socket.remoteAddress;
+  }
+
+  /** A request is in progress on the router's side (hand-offs are Bun's server's to count). */
+  get busy(): boolean {
+    return this.exchange !== undefined;
+  }
+
+  /** Handed off to Bun's server, which drains it. */
+  get handedOff(): boolean {
+    return this.handOff !== undefined;
+  }
+
+  data(chunk: Buffer): void {
+    if (this.handOff !== undefined) {
+      this.handOff.toServer(chunk);
+      return;
+    }
+    if (this.exchange !== undefined && this.input === undefined) {
+      const rest = this.exchange.bodyInput(chunk);
+      if (rest !== undefined) this.hold(rest);
+      return;
+    }
+    this.input = this.input === undefined ? chunk : Buffer.concat([this.input, chunk]);
+    if (this.exchange === undefined) this.next();
+    else if (this.input.length > MAX_HEAD_BYTES) this.pauseInput();
+  }
+
+  drain(): void {
+    while (this.output.length > 0) {
+      const bytes = this.output[0]!;
+      const written = this.socket.write(bytes);
+      if (written < 0) return;
+      if (written < bytes.length) {
+        this.output[0] = bytes.subarray(written);
+        return;
+      }
+      this.output.shift();
+    }
+    if (this.endWhenFlushed) {
+      this.socket.end();
+      return;
+    }
+    this.exchange?.clientWritable();
+    this.handOff?.clientWritable();
+  }
+
+  socketClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.output = [];
+    this.exchange?.clientGone();
+    this.exchange = undefined;
+    this.handOff?.clientClosed();
+  }
+
+  // ClientSide (what the exchange and the hand-off use).
+
+  send(bytes: Buffer): boolean {
+    if (this.closed) return true;
+    if (this.output.length > 0) {
+      this.output.push(bytes);
+      return false;
+    }
+    const written = this.socket.write(bytes);
+    if (written < 0) return true;
+    if (written < bytes.length) {
+      this.output.push(bytes.subarray(written));
+      return false;
+    }
+    return true;
+  }
+
+  pauseInput(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  resumeInput(): void {
+    if (!this.paused || this.closed) return;
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  exchangeEnded(keepAlive: boolean): void {
+    this.exchange = undefined;
+    if (this.closed) return;
+    if (!keepAlive || this.ctx.draining) {
+      this.end();
+      return;
+    }
+    this.resumeInput();
+    if (this.input !== undefined) this.next();
+  }
+
+  end(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    this.input = undefined;
+    if (this.output.length > 0) this.endWhenFlushed = true;
+    else this.socket.end();
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.socket.terminate();
+  }
+
+  /** Starts the next request if a whole head is in `input`; otherwise waits for more bytes. */
+  private next(): void {
+    const buf = this.input!;
+    const end = findHeadEnd(buf, this.scanFrom);
+    if (end === -1) {
+      // Heads too large are Bun's to refuse (431), like everything else this listener does not parse.
+      if (buf.length > MAX_HEAD_BYTES) this.startHandOff(buf);
+      else this.scanFrom = Math.max(0, buf.length - 3);
+      return;
+    }
+    this.scanFrom = 0;
+    const head = parseRequestHead(buf.toString("latin1", 0, end));
+    if (head === "other") {
+      this.startHandOff(buf);
+      return;
+    }
+    this.input = undefined;
+    const exchange = new RelayExchange(this.ctx, this, head, new FieldReader(head.fields));
+    this.exchange = exchange;
+    exchange.begin();
+    if (end < buf.length && this.exchange === exchange) {
+      const rest = exchange.bodyInput(buf.subarray(end));
+      if (rest !== undefined) this.hold(rest);
+    } else if (end < buf.length) {
+      // The exchange already ended (a reply the router made at once): the bytes are the next request's.
+      this.input = buf.subarray(end);
+      if (!this.closed && !this.ending && this.exchange === undefined) this.next();
+    }
+  }
+
+  /** Bytes beyond the current request wait, and reading pauses, until its response is complete. */
+  private hold(rest: Buffer): void {
+    this.input = this.input === undefined ? rest : Buffer.concat([this.input, rest]);
+    this.pauseInput();
+  }
+
+  private startHandOff(first: Buffer): void {
+    this.input = undefined;
+    this.handOff = new HandOff(this.ctx, this, first);
+  }
+}

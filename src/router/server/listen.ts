@@ -1,0 +1,64 @@
+// The router's own HTTP/1.1 listener on Bun.listen: the production path for plain requests, which it parses
+// and relays itself (cheaper per request than Bun.serve's Request/Response objects, and byte-exact). Whatever
+// it does not handle is handed to the Bun.serve adapter on a loopback port (see handOff.ts).
+import type { TCPSocketListener } from "bun";
+import { ClientConnection } from "./clientConnection";
+import type { ListenerContext } from "./context";
+
+export interface RouterListener {
+  readonly hostname: string;
+  readonly port: number;
+  /** Connections with a request in progress on the router's side. */
+  busyConnections(): number;
+  /** Stops accepting and closes connections that sit idle between requests. */
+  stopAccepting(): void;
+  /** Cuts every remaining connection. */
+  closeAll(): void;
+}
+
+export function listenRouter(hostname: string, port: number, ctx: ListenerContext): RouterListener {
+  const connections = new Set<ClientConnection>();
+  const listener: TCPSocketListener<ClientConnection> = Bun.listen<ClientConnection>({
+    hostname,
+    port,
+    data: undefined as unknown as ClientConnection,
+    socket: {
+      open(socket) {
+        socket.setNoDelay(true);
+        const conn = new ClientConnection(ctx, socket);
+        socket.data = conn;
+        connections.add(conn);
+      },
+      data(socket, chunk) {
+        socket.data.data(chunk);
+      },
+      drain(socket) {
+        socket.data.drain();
+      },
+      close(socket) {
+        connections.delete(socket.data);
+        socket.data.socketClosed();
+      },
+      error() {
+        // Followed by close.
+      },
+    },
+  });
+  return {
+    hostname: listener.hostname,
+    port: listener.port,
+    busyConnections() {
+      let n = 0;
+      for (const conn of connections) if (conn.busy) n++;
+      return n;
+    },
+    stopAccepting() {
+      listener.stop(false);
+      for (const conn of connections) if (!conn.busy && !conn.handedOff) conn.end();
+    },
+    closeAll() {
+      listener.stop(true);
+      for (const conn of connections) conn.destroy();
+    },
+  };
+}

@@ -1,0 +1,507 @@
+// One forwarded request on the router's own listener: routes it, sends head and body bytes upstream as they
+// arrive, and relays the response back byte for byte (head rewritten, body framing kept). Both directions
+// apply backpressure by pausing the socket that is ahead. The upstream connection goes back to its pool only
+// when both directions ended cleanly; any abort destroys it, which the sandbox sees as a reset.
+
+import { ErrorDetail, logInternalError } from "../errors";
+import { DEADLINE_PASSED, type Deadline, forwardWithin, UnrequestedUpgrade } from "../forward";
+import type { HeaderReader, Target } from "../headers";
+import { ChunkedDecoder } from "../http1/chunkedDecoder";
+import { requestHead } from "../http1/requestHead";
+import type { RequestHead } from "../http1/requestParser";
+import {
+  findHeadEnd,
+  hasNoBody,
+  MAX_HEAD_BYTES,
+  parseResponseHead,
+  type ResponseHead,
+} from "../http1/responseHead";
+import { type Decision, errorReply, type Forward, failureReply, type Reply } from "../routing";
+import { StaleConnection, UpstreamProtocolError } from "../upstream/exchange";
+import type { ConnectionListener, UpstreamConnection } from "../upstream/pool";
+import { ClientGone, dialWithin } from "../upstream/socketForwarder";
+import type { ListenerContext } from "./context";
+import { replyBytes, responseHeadBytes } from "./wire";
+
+/** What an exchange needs from the client connection it serves. */
+export interface ClientSide {
+  readonly clientIp: string;
+  /** Queues bytes for the client; false when they could not all be written now (wait for `clientWritable`). */
+  send(bytes: Buffer): boolean;
+  pauseInput(): void;
+  resumeInput(): void;
+  /** The exchange is over; `keepAlive` false closes the connection once its output is flushed. */
+  exchangeEnded(keepAlive: boolean): void;
+  /** Cuts the connection at once (a response that cannot be completed). */
+  destroy(): void;
+}
+
+/** Request body bytes held while no upstream connection takes them; beyond this the client is paused. */
+const MAX_QUEUED_BODY = 64 * 1024;
+/** nginx's status for a request the client abandoned before the response. */
+const CLIENT_CLOSED = 499;
+const MALFORMED_BODY = "Malformed chunked request body.";
+const ignoreData = () => {};
+
+enum Phase {
+  Routing,
+  Head,
+  Body,
+  Done,
+}
+
+export class RelayExchange implements ConnectionListener {
+  private phase = Phase.Routing;
+  private readonly startedAt: number;
+  private target: Target | undefined;
+  private status = 0;
+  // Request side.
+  private bodyRemaining: number;
+  private readonly requestDecoder: ChunkedDecoder | undefined;
+  private bodyComplete: boolean;
+  private malformedBody = false;
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private bodyStarted = false;
+  private pendingUpload: Buffer | undefined;
+  // Upstream side.
+  private conn: UpstreamConnection | undefined;
+  private receivedAny = false;
+  private partialHead: Buffer | undefined;
+  private waiter: { resolve: (head: ResponseHead) => void; reject: (e: unknown) => void } | undefined;
+  // Response side.
+  private head: ResponseHead | undefined;
+  private responseRemaining = 0;
+  private responseDecoder: ChunkedDecoder | undefined;
+  private closeClient: boolean;
+  private reusable = true;
+  private upstreamPaused = false;
+
+  constructor(
+    private readonly ctx: ListenerContext,
+    private readonly client: ClientSide,
+    private readonly request: RequestHead,
+    private readonly headers: HeaderReader,
+  ) {
+    this.startedAt = ctx.observer.enabled ? performance.now() : 0;
+    this.bodyRemaining = Math.max(request.contentLength, 0);
+    this.requestDecoder = request.chunked ? new ChunkedDecoder() : undefined;
+    this.bodyComplete = !request.chunked && this.bodyRemaining === 0;
+    this.closeClient = request.close;
+  }
+
+  private get hasBody(): boolean {
+    return this.request.chunked || this.request.contentLength > 0;
+  }
+
+  /** All body bytes were received and handed to the upstream socket. */
+  private get uploadDone(): boolean {
+    return this.bodyComplete && this.queuedBytes === 0 && this.pendingUpload === undefined;
+  }
+
+  begin(): void {
+    if (this.ctx.observer.enabled) this.ctx.observer.started();
+    let routed: Decision | Promise<Decision>;
+    try {
+      routed = this.ctx.route(this.request.method, this.request.target, this.headers);
+    } catch (error) {
+      this.failInternally(error);
+      return;
+    }
+    if (routed instanceof Promise)
+      routed.then(
+        (d) => this.decided(d),
+        (e) => this.failInternally(e),
+      );
+    else this.decided(routed);
+  }
+
+  /**
+   * Takes bytes that arrived after the head: the body's part goes upstream (or waits for the connection);
+   * returns what lies beyond the body (a pipelined next request), if anything.
+   */
+  bodyInput(chunk: Buffer): Buffer | undefined {
+    if (this.bodyComplete || this.malformedBody) return chunk.length > 0 ? chunk : undefined;
+    let part = chunk;
+    let rest: Buffer | undefined;
+    if (this.requestDecoder !== undefined) {
+      let end: number;
+      try {
+        end = this.requestDecoder.feed(chunk, ignoreData);
+      } catch {
+        this.rejectMalformedBody();
+        return undefined;
+      }
+      if (end !== -1) {
+        this.bodyComplete = true;
+        if (end < chunk.length) rest = chunk.subarray(end);
+        part = chunk.subarray(0, end);
+      }
+    } else {
+      const take = Math.min(this.bodyRemaining, chunk.length);
+      this.bodyRemaining -= take;
+      if (take < chunk.length) {
+        rest = chunk.subarray(take);
+        part = chunk.subarray(0, take);
+      }
+      if (this.bodyRemaining === 0) this.bodyComplete = true;
+    }
+    this.upload(part);
+    return rest;
+  }
+
+  /** The client's output drained: the upstream may send again. */
+  clientWritable(): void {
+    if (this.upstreamPaused && this.conn !== undefined) {
+      this.upstreamPaused = false;
+      this.conn.socket.resume();
+    }
+  }
+
+  /** The client disconnected: whatever is still going on upstream is cancelled. */
+  clientGone(): void {
+    if (this.phase === Phase.Done) return;
+    const waiting = this.waiter;
+    this.waiter = undefined;
+    if (this.phase !== Phase.Body) this.status = CLIENT_CLOSED;
+    this.phase = Phase.Done;
+    this.conn?.destroy();
+    this.record();
+    waiting?.reject(new ClientGone());
+  }
+
+  // ConnectionListener (the upstream connection's events).
+
+  data(chunk: Buffer): void {
+    this.receivedAny = true;
+    if (this.phase === Phase.Body) this.responseBody(chunk);
+    else if (this.phase === Phase.Head) this.responseHead(chunk);
+    else this.conn?.destroy();
+  }
+
+  drain(): void {
+    const pending = this.pendingUpload;
+    if (pending === undefined || this.conn === undefined) return;
+    this.pendingUpload = undefined;
+    if (this.writeUpstream(pending)) this.client.resumeInput();
+    this.settleIfDone();
+  }
+
+  closed(): void {
+    if (this.phase === Phase.Head) {
+      const conn = this.conn;
+      const stale = conn?.reused && !this.receivedAny && !this.bodyStarted;
+      this.rejectHead(
+        stale ? new StaleConnection() : new UpstreamProtocolError("upstream closed before answering"),
+      );
+    } else if (this.phase === Phase.Body) {
+      if (this.head!.closeDelimited) this.finishResponse();
+      else this.abortMidResponse();
+    }
+  }
+
+  // Routing and forwarding.
+
+  private decided(decision: Decision): void {
+    if (this.phase === Phase.Done) return;
+    if (this.malformedBody) decision = errorReply(400, MALFORMED_BODY);
+    if (decision.kind === "reply") {
+      this.reply(decision);
+      return;
+    }
+    this.target = decision.target;
+    this.phase = Phase.Head;
+    const metrics = this.ctx.metrics;
+    const namespace = decision.target.namespace;
+    forwardWithin((deadline) => this.attempt(decision, deadline), {
+      timeoutMs: decision.timeoutMs,
+      retryable: !this.hasBody,
+      retry: this.ctx.retry,
+      onRetry: () => metrics?.upstreamRetry(namespace),
+    }).then(
+      (outcome) => {
+        if (typeof outcome !== "string") return;
+        if (this.phase === Phase.Done) return; // the client went away; nobody to tell
+        metrics?.upstreamError(namespace, outcome);
+        this.reply(
+          this.malformedBody ? errorReply(400, MALFORMED_BODY) : failureReply(outcome, decision.target.id),
+        );
+      },
+      (error) => this.failInternally(error),
+    );
+  }
+
+  /** One try on one connection; resolves once the final response head was relayed to the client. */
+  private async attempt(forward: Forward, deadline: Deadline): Promise<ResponseHead> {
+    const pool = this.ctx.pool;
+    for (;;) {
+      const conn = pool.take(forward.hostPort) ?? (await dialWithin(pool, forward.hostPort, deadline));
+      if (deadline.expired || this.phase !== Phase.Head) {
+        conn.destroy();
+        throw this.phase === Phase.Head ? DEADLINE_PASSED : new ClientGone();
+      }
+      const response = new Promise<ResponseHead>((resolve, reject) => {
+        this.waiter = { resolve, reject };
+      });
+      this.conn = conn;
+      this.receivedAny = false;
+      this.partialHead = undefined;
+      conn.listener = this;
+      if (this.malformedBody) throw new UpstreamProtocolError(MALFORMED_BODY);
+      deadline.onExpire = () => this.rejectHead(DEADLINE_PASSED);
+      this.sendHead(forward);
+      try {
+        return await response;
+      } catch (error) {
+        // A kept-alive connection the sandbox had already closed: nothing reached it, so a fresh one may.
+        if (!(error instanceof StaleConnection)) throw error;
+      }
+    }
+  }
+
+  private sendHead(forward: Forward): void {
+    const { request } = this;
+    const framing = request.chunked ? "chunked" : request.contentLength > 0 ? "length" : "none";
+    const fwd = { clientIp: this.client.clientIp, proto: this.ctx.proto };
+    const text = requestHead(request.method, request.target, forward.hostPort, request.fields, fwd, framing);
+    let bytes = Buffer.from(text, "latin1");
+    if (this.queuedBytes > 0) {
+      // Body bytes that came with the head (or while dialing) go out in the same write.
+      bytes = Buffer.concat([bytes, ...this.queued]);
+      this.bodyStarted = true;
+      this.queued = [];
+      this.queuedBytes = 0;
+      this.client.resumeInput();
+    }
+    if (!this.writeUpstream(bytes)) this.client.pauseInput();
+  }
+
+  private upload(part: Buffer): void {
+    if (part.length === 0) {
+      this.settleIfDone();
+      return;
+    }
+    const conn = this.conn;
+    if (
+      conn === undefined ||
+      this.phase === Phase.Routing ||
+      (this.phase === Phase.Head && conn.listener !== this)
+    ) {
+      this.queued.push(part);
+      this.queuedBytes += part.length;
+      if (this.queuedBytes > MAX_QUEUED_BODY) this.client.pauseInput();
+      return;
+    }
+    if (this.phase === Phase.Done || conn.closed) return;
+    this.bodyStarted = true;
+    if (this.pendingUpload !== undefined) {
+      this.pendingUpload = Buffer.concat([this.pendingUpload, part]);
+      this.client.pauseInput();
+      return;
+    }
+    if (!this.writeUpstream(part)) this.client.pauseInput();
+    this.settleIfDone();
+  }
+
+  /** Writes to the upstream; false when some bytes wait for its `drain`. */
+  private writeUpstream(bytes: Buffer): boolean {
+    const conn = this.conn!;
+    if (conn.closed) return true;
+    const written = conn.socket.write(bytes);
+    if (written >= 0 && written < bytes.length) {
+      this.pendingUpload = bytes.subarray(written);
+      return false;
+    }
+    return true;
+  }
+
+  // The upstream's response.
+
+  private responseHead(chunk: Buffer): void {
+    let buf = chunk;
+    let scanFrom = 0;
+    if (this.partialHead !== undefined) {
+      scanFrom = this.partialHead.length - 3;
+      buf = Buffer.concat([this.partialHead, chunk]);
+      this.partialHead = undefined;
+    }
+    for (;;) {
+      const end = findHeadEnd(buf, scanFrom);
+      if (end === -1) {
+        if (buf.length > MAX_HEAD_BYTES)
+          this.rejectHead(new UpstreamProtocolError("response head too large"));
+        else this.partialHead = buf;
+        return;
+      }
+      const head = parseResponseHead(buf.toString("latin1", 0, end));
+      if (head === "invalid") {
+        this.rejectHead(new UpstreamProtocolError("malformed response head"));
+        return;
+      }
+      if (head.status === 101) {
+        this.rejectHead(new UnrequestedUpgrade("upstream switched protocols"));
+        return;
+      }
+      const rest = buf.subarray(end);
+      if (head.status >= 200) {
+        this.startResponse(head, rest);
+        return;
+      }
+      // 1xx interim responses (100 Continue, 103 Early Hints) are dropped; the final one follows.
+      buf = rest;
+      scanFrom = 0;
+    }
+  }
+
+  private startResponse(head: ResponseHead, rest: Buffer): void {
+    this.head = head;
+    this.status = head.status;
+    const waiter = this.waiter!;
+    this.waiter = undefined;
+    if (head.close) this.reusable = false;
+    const noBody = hasNoBody(head.status, this.request.method) || head.contentLength === 0;
+    if (!noBody && head.closeDelimited) {
+      // The body ends when the upstream closes: so must the client's connection.
+      this.closeClient = true;
+      this.reusable = false;
+    }
+    if (this.ctx.draining) this.closeClient = true;
+    const headBytes = responseHeadBytes(head, this.closeClient);
+    if (noBody) {
+      if (rest.length > 0) this.reusable = false;
+      this.client.send(headBytes);
+      waiter.resolve(head);
+      this.finishResponse();
+      return;
+    }
+    if (head.contentLength > 0 && rest.length >= head.contentLength) {
+      // The common small response arrives whole with its head: one write.
+      if (rest.length > head.contentLength) this.reusable = false;
+      this.client.send(Buffer.concat([headBytes, rest.subarray(0, head.contentLength)]));
+      waiter.resolve(head);
+      this.finishResponse();
+      return;
+    }
+    this.phase = Phase.Body;
+    this.responseRemaining = head.contentLength;
+    if (head.chunked) this.responseDecoder = new ChunkedDecoder();
+    this.client.send(headBytes);
+    waiter.resolve(head);
+    if (rest.length > 0) this.responseBody(rest);
+  }
+
+  private responseBody(chunk: Buffer): void {
+    let part = chunk;
+    let ended = false;
+    if (this.responseDecoder !== undefined) {
+      let end: number;
+      try {
+        end = this.responseDecoder.feed(chunk, ignoreData);
+      } catch {
+        this.abortMidResponse();
+        return;
+      }
+      if (end !== -1) {
+        ended = true;
+        if (end < chunk.length) {
+          this.reusable = false;
+          part = chunk.subarray(0, end);
+        }
+      }
+    } else if (!this.head!.closeDelimited) {
+      if (chunk.length > this.responseRemaining) {
+        this.reusable = false;
+        part = chunk.subarray(0, this.responseRemaining);
+      }
+      this.responseRemaining -= part.length;
+      ended = this.responseRemaining === 0;
+    }
+    const flushed = this.client.send(part);
+    if (ended) this.finishResponse();
+    else if (!flushed && !this.upstreamPaused) {
+      this.upstreamPaused = true;
+      this.conn!.socket.pause();
+    }
+  }
+
+  /** The response is complete on the client's side: settle both connections once the upload is also done. */
+  private finishResponse(): void {
+    this.phase = Phase.Done;
+    if (this.upstreamPaused) {
+      this.upstreamPaused = false;
+      this.conn?.socket.resume();
+    }
+    this.record();
+    this.settleIfDone();
+  }
+
+  /** After the response: the connections are released once the upload has finished too (or cut if it never will). */
+  private settleIfDone(): void {
+    if (this.phase !== Phase.Done || this.head === undefined) return;
+    const conn = this.conn!;
+    if (this.uploadDone) {
+      if (this.reusable && conn.listener === this) conn.pool.release(conn);
+      else conn.destroy();
+      this.client.exchangeEnded(!this.closeClient);
+    } else if (!this.bodyComplete) {
+      // The sandbox answered before the client finished sending: the rest is not read, so neither
+      // connection can carry another request.
+      conn.destroy();
+      this.client.exchangeEnded(false);
+    }
+  }
+
+  private rejectHead(reason: unknown): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    this.conn?.destroy();
+    waiter?.reject(reason);
+  }
+
+  private rejectMalformedBody(): void {
+    this.malformedBody = true;
+    this.closeClient = true;
+    if (this.phase === Phase.Head) this.rejectHead(new UpstreamProtocolError(MALFORMED_BODY));
+    else if (this.phase === Phase.Body) this.abortMidResponse();
+    else if (this.phase === Phase.Routing) this.bodyComplete = true;
+  }
+
+  private abortMidResponse(): void {
+    this.phase = Phase.Done;
+    this.conn?.destroy();
+    this.record();
+    this.client.destroy();
+  }
+
+  // Replies the router makes itself.
+
+  private reply(reply: Reply): void {
+    this.status = reply.status;
+    this.phase = Phase.Done;
+    // A body the router did not read leaves the connection without framing for a next request.
+    const keepAlive = !this.closeClient && this.bodyComplete && !this.malformedBody && !this.ctx.draining;
+    this.client.send(replyBytes(reply, !keepAlive));
+    this.record();
+    this.conn?.destroy();
+    this.client.exchangeEnded(keepAlive);
+  }
+
+  private failInternally(error: unknown): void {
+    if (this.phase === Phase.Done) return;
+    logInternalError("request failed inside the router", error);
+    if (this.phase === Phase.Body) this.abortMidResponse();
+    else this.reply(errorReply(500, ErrorDetail.internal));
+  }
+
+  private record(): void {
+    if (!this.ctx.observer.enabled) return;
+    this.ctx.observer.finished({
+      method: this.request.method,
+      path: this.request.target,
+      status: this.status,
+      target: this.target,
+      clientIp: this.client.clientIp,
+      startedAt: this.startedAt,
+    });
+  }
+}
