@@ -48,69 +48,77 @@ const readBody = async (res: Response): Promise<unknown> => {
   }
 };
 
-export const makeTransport = (conn: Connection, defaultTimeout: Duration.DurationInput): Transport => {
-  const timeoutOf = (req: HttpRequest) => req.timeout ?? defaultTimeout;
+/** A non-2xx answer, carried through the promise to `catch` as the failure it maps to. */
+class StatusAnswer {
+  constructor(readonly failure: KubeFailure) {}
+}
 
-  const send = (req: HttpRequest, outer?: AbortSignal): Effect.Effect<Response, KubeFailure> => {
+export const makeTransport = (conn: Connection, defaultTimeout: Duration.DurationInput): Transport => {
+  /**
+   * One request, start to finish, in a single promise: the deadline is a native timer aborting the fetch
+   * (Effect's per-request timeout races cost more than the request itself on a local API server). `read`
+   * runs before the deadline is cleared, so it bounds the body too when `read` consumes it.
+   */
+  const request = <A>(
+    req: HttpRequest,
+    outer: AbortSignal | undefined,
+    read: (res: Response) => A | Promise<A>,
+    late: string,
+  ): Effect.Effect<A, KubeFailure> => {
     const url = `${conn.server}${req.path}${queryString(req.query ?? {})}`;
     const what = `${req.method} ${req.path}`;
-    const timeout = timeoutOf(req);
+    const timeout = Duration.decode(req.timeout ?? defaultTimeout);
     if (!IS_BUN && conn.proxy) {
       return Effect.fail(new KubeError({ message: `${what}: proxy-url is supported on Bun only`, code: 0 }));
     }
-    return Effect.tryPromise({
-      try: async (signal) => {
-        const creds = await conn.credentials();
-        const headers: Record<string, string> = { Accept: "application/json", ...creds.headers };
-        let body: string | undefined;
-        if (req.body !== undefined) {
-          headers["Content-Type"] = req.contentType ?? "application/json";
-          body = JSON.stringify(req.body);
-        }
-        const init = {
-          method: req.method,
-          headers,
-          ...(body === undefined ? {} : { body }),
-          signal: outer ? AbortSignal.any([signal, outer]) : signal,
-          ...(creds.tls ? { tls: creds.tls } : {}),
-        };
-        return IS_BUN
-          ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
-          : nodeFetch(url, init);
-      },
-      catch: (cause) => failureFromThrown(cause, what),
-    }).pipe(
-      Effect.timeoutFail({
-        duration: timeout,
-        onTimeout: () =>
-          new Timeout({ message: `${what}: no response in ${Duration.format(timeout)}`, code: 0 }),
-      }),
-      Effect.flatMap((res) =>
-        res.ok
-          ? Effect.succeed(res)
-          : Effect.promise(() => readBody(res)).pipe(
-              Effect.flatMap((body) =>
-                Effect.fail(failureFromStatus(res.status, body, res.headers.get("retry-after"))),
-              ),
-            ),
-      ),
-    );
+    return Effect.suspend(() => {
+      const deadline = new AbortController();
+      return Effect.tryPromise({
+        try: async (interrupted) => {
+          const timer = setTimeout(() => deadline.abort(), Duration.toMillis(timeout));
+          try {
+            const creds = await conn.credentials();
+            const headers: Record<string, string> = { Accept: "application/json", ...creds.headers };
+            let body: string | undefined;
+            if (req.body !== undefined) {
+              headers["Content-Type"] = req.contentType ?? "application/json";
+              body = JSON.stringify(req.body);
+            }
+            const signals = outer ? [interrupted, deadline.signal, outer] : [interrupted, deadline.signal];
+            const init = {
+              method: req.method,
+              headers,
+              ...(body === undefined ? {} : { body }),
+              signal: AbortSignal.any(signals),
+              ...(creds.tls ? { tls: creds.tls } : {}),
+            };
+            const res = await (IS_BUN
+              ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
+              : nodeFetch(url, init));
+            if (!res.ok)
+              throw new StatusAnswer(
+                failureFromStatus(res.status, await readBody(res), res.headers.get("retry-after")),
+              );
+            return await read(res);
+          } finally {
+            clearTimeout(timer);
+          }
+        },
+        catch: (cause) =>
+          cause instanceof StatusAnswer
+            ? cause.failure
+            : deadline.signal.aborted
+              ? new Timeout({ message: `${what}: ${late} in ${Duration.format(timeout)}`, code: 0 })
+              : failureFromThrown(cause, what),
+      });
+    });
   };
 
+  const send = (req: HttpRequest, outer?: AbortSignal): Effect.Effect<Response, KubeFailure> =>
+    request(req, outer, (res) => res, "no response");
+
   const json = <T>(req: HttpRequest): Effect.Effect<T, KubeFailure> =>
-    send(req).pipe(
-      Effect.flatMap((res) =>
-        Effect.tryPromise({
-          try: () => res.json() as Promise<T>,
-          catch: (cause) => failureFromThrown(cause, `${req.method} ${req.path}: reading response`),
-        }),
-      ),
-      Effect.timeoutFail({
-        duration: timeoutOf(req),
-        onTimeout: () =>
-          new Timeout({ message: `${req.method} ${req.path}: response not complete`, code: 0 }),
-      }),
-    );
+    request(req, undefined, (res) => res.json() as Promise<T>, "response not complete");
 
   return { server: conn.server, send, json };
 };

@@ -285,6 +285,50 @@ describe("KubeClient errors from the network and proxies", () => {
     }
   });
 
+  test("the deadline covers a JSON body, but a watch only until its headers", async () => {
+    // Headers at once; the body's lines follow every 100 ms, past the 300 ms deadline, and never end.
+    const encoder = new TextEncoder();
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => {
+        let n = 0;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await Bun.sleep(100);
+            const object = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `cm-${++n}` } };
+            controller.enqueue(encoder.encode(`${JSON.stringify({ type: "ADDED", object })}\n`));
+          },
+        });
+        return new Response(body, { headers: { "Content-Type": "application/json" } });
+      },
+    });
+    try {
+      const connection = { url: `http://127.0.0.1:${server.port}` };
+      const options = { requestTimeout: "300 millis" } as const;
+      const e = await runWith(
+        connection,
+        Effect.flatMap(KubeClient, (c) => flipped(c.get(cmRef, "x"))),
+        options,
+      );
+      expect(e._tag).toBe("Timeout");
+      const names = await runWith(
+        connection,
+        Effect.flatMap(KubeClient, (c) =>
+          c.watch(cmRef).pipe(
+            Stream.take(6),
+            Stream.map((ev) => ev.object.metadata?.name),
+            Stream.runCollect,
+          ),
+        ),
+        options,
+      );
+      expect([...names]).toEqual(["cm-1", "cm-2", "cm-3", "cm-4", "cm-5", "cm-6"]);
+    } finally {
+      await server.stop(true);
+    }
+  });
+
   test("a bad kubeconfig path is a KubeConfigError", async () => {
     const e = await Effect.runPromise(
       Effect.flip(Effect.scoped(Layer.build(KubeClient.layer("/nonexistent/kubeconfig")))),
