@@ -1,12 +1,13 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { Context, type Duration, Effect, Layer, Stream } from "effect";
+import { Chunk, Context, type Duration, Effect, Layer, Stream } from "effect";
 import { type KubeSource, loadDefaultKubeConfig, loadKubeConfig, resolveConnection } from "./connection";
-import { type KubeConfigError, KubeError, type KubeFailure } from "./errors";
+import type { KubeConfigError, KubeError, KubeFailure } from "./errors";
 import type { KubeObject, ObjectList } from "./object";
 import { resourcePath } from "./paths";
 import type { ResourceRef } from "./resources";
 import type { Status } from "./status";
 import { failureFromThrown, makeTransport, type Transport } from "./transport";
+import { WatchLineDecoder } from "./watch-lines";
 
 export interface NamespaceOption {
   /** Defaults to the object's own namespace, then the kubeconfig context's namespace, then "default". */
@@ -288,14 +289,16 @@ const clientOver = (transport: Transport, defaultNamespace: string): KubeClientA
         );
         const body = res.body;
         if (body === null) return Stream.empty;
+        const lines = new WatchLineDecoder<T>();
+        const decode = (events: () => RawWatchEvent<T>[]) =>
+          Effect.try({ try: () => Chunk.unsafeFromArray(events()), catch: (e) => e as KubeError });
+        // One decode per network chunk: a burst of events costs one stream step, not one per line.
         return Stream.fromReadableStream({
           evaluate: () => body,
           onError: (cause) => failureFromThrown(cause, `watch ${ref.plural}`),
         }).pipe(
-          Stream.decodeText(),
-          Stream.splitLines,
-          Stream.filter((line) => line.length > 0),
-          Stream.mapEffect(parseEvent<T>),
+          Stream.mapChunksEffect((chunk) => decode(() => Chunk.toArray(chunk).flatMap((b) => lines.push(b)))),
+          Stream.concat(Stream.flattenChunks(Stream.fromEffect(decode(() => lines.end())))),
         );
       }),
     );
@@ -335,20 +338,3 @@ const clientOver = (transport: Transport, defaultNamespace: string): KubeClientA
       }),
   };
 };
-
-const parseEvent = <T extends KubeObject>(line: string): Effect.Effect<RawWatchEvent<T>, KubeFailure> =>
-  Effect.try({
-    try: () => {
-      const event = JSON.parse(line) as RawWatchEvent<T>;
-      if (typeof event?.type !== "string" || typeof event.object !== "object" || event.object === null) {
-        throw new Error("not a watch event");
-      }
-      return event;
-    },
-    catch: (cause) =>
-      new KubeError({
-        message: `undecodable watch event (${cause instanceof Error ? cause.message : String(cause)}): ${line.slice(0, 200)}`,
-        code: 0,
-        reason: "UndecodableWatchEvent",
-      }),
-  });

@@ -1,4 +1,4 @@
-import { Clock, Data, Duration, Effect, Either, Queue, Random, Schedule, Stream } from "effect";
+import { type Chunk, Clock, Data, Duration, Effect, Either, Queue, Random, Schedule, Stream } from "effect";
 import { KubeClient, type RawWatchEvent } from "./client";
 import { Gone, type KubeFailure } from "./errors";
 import type { KubeObject } from "./object";
@@ -92,15 +92,22 @@ export const watcher = <T extends KubeObject>(
         });
       });
 
-      const handle = (event: RawWatchEvent<T>): Effect.Effect<void, KubeFailure> => {
-        if (event.type === "ERROR") {
-          const status = event.object;
-          return Effect.fail(failureFromStatus(status.code ?? 500, status));
+      /** Queues a chunk's events in order; an ERROR event ends the watch after the events before it. */
+      const handle = (events: Chunk.Chunk<RawWatchEvent<T>>): Effect.Effect<void, KubeFailure> => {
+        const batch: WatcherEvent<T>[] = [];
+        for (const event of events) {
+          if (event.type === "ERROR") {
+            const status = event.object;
+            return Queue.offerAll(out, batch).pipe(
+              Effect.zipRight(Effect.fail(failureFromStatus(status.code ?? 500, status))),
+            );
+          }
+          const rv = event.object.metadata?.resourceVersion;
+          if (rv) resourceVersion = rv;
+          const tag = EVENT_TAGS[event.type];
+          if (tag !== undefined) batch.push({ _tag: tag, object: event.object });
         }
-        const rv = event.object.metadata?.resourceVersion;
-        if (rv) resourceVersion = rv;
-        const tag = EVENT_TAGS[event.type];
-        return tag === undefined ? Effect.void : Queue.offer(out, { _tag: tag, object: event.object });
+        return batch.length === 0 ? Effect.void : Queue.offerAll(out, batch);
       };
 
       const watchOnce = (from: string): Effect.Effect<WatchEnd, KubeFailure | WatchIdle> =>
@@ -113,9 +120,9 @@ export const watcher = <T extends KubeObject>(
             .watch(ref, { ...selectors, resourceVersion: from, allowWatchBookmarks: true, timeoutSeconds })
             .pipe(
               Stream.timeoutFail(() => new WatchIdle({ idleFor: idleTimeout }), idleTimeout),
-              Stream.runForEach((event) => {
-                delivered++;
-                return handle(event);
+              Stream.runForEachChunk((events) => {
+                delivered += events.length;
+                return handle(events);
               }),
               Effect.as<WatchEnd>("ended"),
               Effect.raceFirst(Effect.as(Effect.sleep(relistIn), "relist" as const)),
