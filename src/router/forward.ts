@@ -44,7 +44,7 @@ export function dialRetrySchedule(policy: RetryPolicy) {
   );
 }
 
-function classify(e: unknown): ForwardFailure {
+export function classify(e: unknown): ForwardFailure {
   if (isDialError(e)) return "connect";
   // Bun refuses a 101 it did not ask for; the router reports it like upstream's explicit 101 check.
   return (e as { code?: unknown } | null)?.code === "UnrequestedUpgrade" ? "upgrade" : "internal";
@@ -97,7 +97,8 @@ function sweep(): void {
   }
 }
 
-function track(d: Deadline): void {
+/** Puts a deadline under the sweep; `untrack` takes it off once the awaited head arrived or failed. */
+export function track(d: Deadline): void {
   deadlines.add(d);
   if (sweeper === undefined) {
     sweeper = setInterval(sweep, SWEEP_MS);
@@ -133,8 +134,12 @@ export async function forwardWithin<T extends object>(
     if (!options.retryable || !isDialError(first) || options.retry.maxRetries <= 0) return classify(first);
     return await retryDial(attempt, deadline, first, options);
   } finally {
-    deadlines.delete(deadline);
+    untrack(deadline);
   }
+}
+
+export function untrack(d: Deadline): void {
+  deadlines.delete(d);
 }
 
 function retryDial<T extends object>(

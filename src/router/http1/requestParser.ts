@@ -17,6 +17,8 @@ export interface RequestHead {
   readonly close: boolean;
   /** Connection header value (joined), for the names it lists. */
   readonly connection: string;
+  /** Every byte of the head is printable ASCII (or HTAB, CR, LF): as a string it encodes to itself. */
+  readonly ascii: boolean;
 }
 
 export type RequestParse = RequestHead | "other";
@@ -47,6 +49,8 @@ function isTarget(s: string, start: number, end: number): boolean {
 /** Controls other than HTAB, CR and LF anywhere in a head: never valid in a field value. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const FORBIDDEN_CONTROL = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+/** Anything but printable ASCII, HTAB, CR and LF: the common head has none, so one scan settles both checks. */
+const NOT_PLAIN = /[^\t\r\n\x20-\x7e]/;
 
 function isOws(c: number): boolean {
   return c === 32 || c === 9;
@@ -72,7 +76,8 @@ function listsClose(connection: string): boolean {
 
 /** Parses `head` (latin1, up to and including the blank line). */
 export function parseRequestHead(head: string): RequestParse {
-  if (FORBIDDEN_CONTROL.test(head)) return "other";
+  const ascii = !NOT_PLAIN.test(head);
+  if (!ascii && FORBIDDEN_CONTROL.test(head)) return "other";
   const lineEnd = head.indexOf("\r\n");
   const sp1 = head.indexOf(" ");
   if (sp1 <= 0 || sp1 > lineEnd) return "other";
@@ -133,6 +138,7 @@ export function parseRequestHead(head: string): RequestParse {
     chunked,
     close: connection !== "" && listsClose(connection),
     connection,
+    ascii,
   };
 }
 

@@ -19,6 +19,11 @@ export interface ResponseHead {
   /** The upstream asked to close the connection after this response (or spoke HTTP/1.0). */
   readonly close: boolean;
   readonly hasContentType: boolean;
+  /**
+   * The head as received is fit for the client unchanged: HTTP/1.1, nothing hop-by-hop in it but a lone
+   * `Transfer-Encoding: chunked` (the router relays chunked bodies as they are).
+   */
+  readonly verbatim: boolean;
 }
 
 export type HeadParse = ResponseHead | "invalid";
@@ -152,6 +157,7 @@ export function parseResponseHead(head: string): HeadParse {
   let transferEncoding: string | undefined;
   let connection = "";
   let hasContentType = false;
+  let verbatim = minor === 49;
   const end = head.length - 2;
   let pos = lineEnd + 2;
   while (pos < end) {
@@ -183,6 +189,7 @@ export function parseResponseHead(head: string): HeadParse {
       connection = connection ? `${connection},${value}` : value;
       continue;
     } else if (kind === Special.OtherHopByHop) {
+      verbatim = false;
       continue;
     } else if (kind === Special.ContentType) {
       hasContentType = true;
@@ -193,6 +200,7 @@ export function parseResponseHead(head: string): HeadParse {
 
   let close = minor === 48;
   if (connection !== "") {
+    verbatim = false;
     const tokens = connection.split(",").map((t) => trimOws(t).toLowerCase());
     const named = tokens.filter((t) => t !== "close" && t !== "keep-alive" && t !== "");
     if (named.length > 0) fields = dropNamed(fields, named);
@@ -208,12 +216,23 @@ export function parseResponseHead(head: string): HeadParse {
     chunked = codings[codings.length - 1] === "chunked";
     closeDelimited = !chunked;
     if (contentLength !== -1) fields = dropNamed(fields, ["content-length"]);
+    if (contentLength !== -1 || transferEncoding.toLowerCase() !== "chunked") verbatim = false;
     contentLength = -1;
   } else if (contentLength === -1) {
     closeDelimited = true;
   }
   const status = d0 * 100 + d1 * 10 + d2;
-  return { status, statusText, fields, contentLength, chunked, closeDelimited, close, hasContentType };
+  return {
+    status,
+    statusText,
+    fields,
+    contentLength,
+    chunked,
+    closeDelimited,
+    close,
+    hasContentType,
+    verbatim,
+  };
 }
 
 /** `fields` without the names listed (lowercase). */

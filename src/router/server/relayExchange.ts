@@ -4,7 +4,16 @@
 // when both directions ended cleanly; any abort destroys it, which the sandbox sees as a reset.
 
 import { ErrorDetail, logInternalError } from "../errors";
-import { DEADLINE_PASSED, type Deadline, forwardWithin, UnrequestedUpgrade } from "../forward";
+import {
+  classify,
+  DEADLINE_PASSED,
+  Deadline,
+  type ForwardFailure,
+  forwardWithin,
+  track,
+  UnrequestedUpgrade,
+  untrack,
+} from "../forward";
 import type { HeaderReader, Target } from "../headers";
 import { ChunkedDecoder } from "../http1/chunkedDecoder";
 import { requestHead } from "../http1/requestHead";
@@ -204,30 +213,60 @@ export class RelayExchange implements ConnectionListener {
 
   private decided(decision: Decision): void {
     if (this.phase === Phase.Done) return;
-    if (this.malformedBody) decision = errorReply(400, MALFORMED_BODY);
-    if (decision.kind === "reply") {
-      this.reply(decision);
+    const decided = this.malformedBody ? errorReply(400, MALFORMED_BODY) : decision;
+    if (decided.kind === "reply") {
+      this.reply(decided);
       return;
     }
-    this.target = decision.target;
+    this.target = decided.target;
     this.phase = Phase.Head;
+    const conn = this.ctx.pool.take(decided.hostPort);
+    if (conn === undefined) this.forwardWithRetries(decided, decided.timeoutMs);
+    else this.forwardOnPooled(decided, conn);
+  }
+
+  /**
+   * The common case, without a promise: a kept-alive connection is at hand. Only when the sandbox had
+   * closed it meanwhile does the request take the general way (dial, retries).
+   */
+  private forwardOnPooled(forward: Forward, conn: UpstreamConnection): void {
+    const deadline = new Deadline(Date.now() + forward.timeoutMs);
+    track(deadline);
+    this.waiter = {
+      resolve: () => untrack(deadline),
+      reject: (error) => {
+        untrack(deadline);
+        if (error instanceof StaleConnection) this.forwardWithRetries(forward, deadline.at - Date.now());
+        else this.forwardFailed(forward, error === DEADLINE_PASSED ? "timeout" : classify(error));
+      },
+    };
+    this.useConnection(conn, forward, deadline);
+  }
+
+  private forwardWithRetries(forward: Forward, timeoutMs: number): void {
+    if (timeoutMs <= 0) {
+      this.forwardFailed(forward, "timeout");
+      return;
+    }
     const metrics = this.ctx.metrics;
-    const namespace = decision.target.namespace;
-    forwardWithin((deadline) => this.attempt(decision, deadline), {
-      timeoutMs: decision.timeoutMs,
+    forwardWithin((deadline) => this.attempt(forward, deadline), {
+      timeoutMs,
       retryable: !this.hasBody,
       retry: this.ctx.retry,
-      onRetry: () => metrics?.upstreamRetry(namespace),
+      onRetry: () => metrics?.upstreamRetry(forward.target.namespace),
     }).then(
       (outcome) => {
-        if (typeof outcome !== "string") return;
-        if (this.phase === Phase.Done) return; // the client went away; nobody to tell
-        metrics?.upstreamError(namespace, outcome);
-        this.reply(
-          this.malformedBody ? errorReply(400, MALFORMED_BODY) : failureReply(outcome, decision.target.id),
-        );
+        if (typeof outcome === "string") this.forwardFailed(forward, outcome);
       },
       (error) => this.failInternally(error),
+    );
+  }
+
+  private forwardFailed(forward: Forward, failure: ForwardFailure): void {
+    if (this.phase === Phase.Done) return; // the client went away; nobody to tell
+    this.ctx.metrics?.upstreamError(forward.target.namespace, failure);
+    this.reply(
+      this.malformedBody ? errorReply(400, MALFORMED_BODY) : failureReply(failure, forward.target.id),
     );
   }
 
@@ -240,16 +279,14 @@ export class RelayExchange implements ConnectionListener {
         conn.destroy();
         throw this.phase === Phase.Head ? DEADLINE_PASSED : new ClientGone();
       }
+      if (this.malformedBody) {
+        conn.destroy();
+        throw new UpstreamProtocolError(MALFORMED_BODY);
+      }
       const response = new Promise<ResponseHead>((resolve, reject) => {
         this.waiter = { resolve, reject };
       });
-      this.conn = conn;
-      this.receivedAny = false;
-      this.partialHead = undefined;
-      conn.listener = this;
-      if (this.malformedBody) throw new UpstreamProtocolError(MALFORMED_BODY);
-      deadline.onExpire = () => this.rejectHead(DEADLINE_PASSED);
-      this.sendHead(forward);
+      this.useConnection(conn, forward, deadline);
       try {
         return await response;
       } catch (error) {
@@ -259,11 +296,29 @@ export class RelayExchange implements ConnectionListener {
     }
   }
 
+  private useConnection(conn: UpstreamConnection, forward: Forward, deadline: Deadline): void {
+    this.conn = conn;
+    this.receivedAny = false;
+    this.partialHead = undefined;
+    conn.listener = this;
+    deadline.onExpire = () => this.rejectHead(DEADLINE_PASSED);
+    this.sendHead(forward);
+  }
+
   private sendHead(forward: Forward): void {
     const { request } = this;
     const framing = request.chunked ? "chunked" : request.contentLength > 0 ? "length" : "none";
     const fwd = { clientIp: this.client.clientIp, proto: this.ctx.proto };
     const text = requestHead(request.method, request.target, forward.hostPort, request.fields, fwd, framing);
+    if (request.ascii && this.queuedBytes === 0) {
+      // The usual bodiless request: Bun writes the string itself, with no Buffer made for it here.
+      const written = this.conn!.socket.write(text);
+      if (written >= 0 && written < text.length) {
+        this.pendingUpload = Buffer.from(text.slice(written), "latin1");
+        this.client.pauseInput();
+      }
+      return;
+    }
     let bytes = Buffer.from(text, "latin1");
     if (this.queuedBytes > 0) {
       // Body bytes that came with the head (or while dialing) go out in the same write.
@@ -342,18 +397,20 @@ export class RelayExchange implements ConnectionListener {
         this.rejectHead(new UnrequestedUpgrade("upstream switched protocols"));
         return;
       }
-      const rest = buf.subarray(end);
       if (head.status >= 200) {
-        this.startResponse(head, rest);
+        this.startResponse(head, buf, end);
         return;
       }
+      const rest = buf.subarray(end);
       // 1xx interim responses (100 Continue, 103 Early Hints) are dropped; the final one follows.
       buf = rest;
       scanFrom = 0;
     }
   }
 
-  private startResponse(head: ResponseHead, rest: Buffer): void {
+  /** `buf` holds the head (up to `end`) and the first body bytes. */
+  private startResponse(head: ResponseHead, buf: Buffer, end: number): void {
+    const rest = buf.subarray(end);
     this.head = head;
     this.status = head.status;
     const waiter = this.waiter!;
@@ -366,7 +423,9 @@ export class RelayExchange implements ConnectionListener {
       this.reusable = false;
     }
     if (this.ctx.draining) this.closeClient = true;
-    const headBytes = responseHeadBytes(head, this.closeClient);
+    // Most sandboxes answer with a head the client may have as it is: no copy, no rewrite.
+    const asReceived = head.verbatim && !this.closeClient;
+    const headBytes = asReceived ? buf.subarray(0, end) : responseHeadBytes(head, this.closeClient);
     if (noBody) {
       if (rest.length > 0) this.reusable = false;
       this.client.send(headBytes);
@@ -377,7 +436,11 @@ export class RelayExchange implements ConnectionListener {
     if (head.contentLength > 0 && rest.length >= head.contentLength) {
       // The common small response arrives whole with its head: one write.
       if (rest.length > head.contentLength) this.reusable = false;
-      this.client.send(Buffer.concat([headBytes, rest.subarray(0, head.contentLength)]));
+      this.client.send(
+        asReceived
+          ? buf.subarray(0, end + head.contentLength)
+          : Buffer.concat([headBytes, rest.subarray(0, head.contentLength)]),
+      );
       waiter.resolve(head);
       this.finishResponse();
       return;
