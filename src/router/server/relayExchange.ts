@@ -77,7 +77,10 @@ export class RelayExchange implements ConnectionListener {
   private conn: UpstreamConnection | undefined;
   private receivedAny = false;
   private partialHead: Buffer | undefined;
+  /** The dial-and-retry path awaits the head through this. */
   private waiter: { resolve: (head: ResponseHead) => void; reject: (e: unknown) => void } | undefined;
+  /** The pooled path's own deadline and call, settled in headArrived / headFailed without a promise. */
+  private pooled: { readonly forward: Forward; readonly deadline: Deadline } | undefined;
   // Response side.
   private head: ResponseHead | undefined;
   private responseRemaining = 0;
@@ -170,13 +173,11 @@ export class RelayExchange implements ConnectionListener {
   /** The client disconnected: whatever is still going on upstream is cancelled. */
   clientGone(): void {
     if (this.phase === Phase.Done) return;
-    const waiting = this.waiter;
-    this.waiter = undefined;
     if (this.phase !== Phase.Body) this.status = CLIENT_CLOSED;
     this.phase = Phase.Done;
     this.conn?.destroy();
     this.record();
-    waiting?.reject(new ClientGone());
+    this.headFailed(new ClientGone());
   }
 
   // ConnectionListener (the upstream connection's events).
@@ -232,15 +233,31 @@ export class RelayExchange implements ConnectionListener {
   private forwardOnPooled(forward: Forward, conn: UpstreamConnection): void {
     const deadline = new Deadline(Date.now() + forward.timeoutMs);
     track(deadline);
-    this.waiter = {
-      resolve: () => untrack(deadline),
-      reject: (error) => {
-        untrack(deadline);
-        if (error instanceof StaleConnection) this.forwardWithRetries(forward, deadline.at - Date.now());
-        else this.forwardFailed(forward, error === DEADLINE_PASSED ? "timeout" : classify(error));
-      },
-    };
+    this.pooled = { forward, deadline };
     this.useConnection(conn, forward, deadline);
+  }
+
+  private headArrived(head: ResponseHead): void {
+    const { waiter, pooled } = this;
+    this.waiter = undefined;
+    this.pooled = undefined;
+    if (waiter !== undefined) waiter.resolve(head);
+    else if (pooled !== undefined) untrack(pooled.deadline);
+  }
+
+  private headFailed(reason: unknown): void {
+    const { waiter, pooled } = this;
+    this.waiter = undefined;
+    this.pooled = undefined;
+    if (waiter !== undefined) {
+      waiter.reject(reason);
+      return;
+    }
+    if (pooled === undefined) return;
+    untrack(pooled.deadline);
+    const { forward, deadline } = pooled;
+    if (reason instanceof StaleConnection) this.forwardWithRetries(forward, deadline.at - Date.now());
+    else this.forwardFailed(forward, reason === DEADLINE_PASSED ? "timeout" : classify(reason));
   }
 
   private forwardWithRetries(forward: Forward, timeoutMs: number): void {
@@ -413,8 +430,6 @@ export class RelayExchange implements ConnectionListener {
     const rest = buf.subarray(end);
     this.head = head;
     this.status = head.status;
-    const waiter = this.waiter!;
-    this.waiter = undefined;
     if (head.close) this.reusable = false;
     const noBody = hasNoBody(head.status, this.request.method) || head.contentLength === 0;
     if (!noBody && head.closeDelimited) {
@@ -429,7 +444,7 @@ export class RelayExchange implements ConnectionListener {
     if (noBody) {
       if (rest.length > 0) this.reusable = false;
       this.client.send(headBytes);
-      waiter.resolve(head);
+      this.headArrived(head);
       this.finishResponse();
       return;
     }
@@ -441,7 +456,7 @@ export class RelayExchange implements ConnectionListener {
           ? buf.subarray(0, end + head.contentLength)
           : Buffer.concat([headBytes, rest.subarray(0, head.contentLength)]),
       );
-      waiter.resolve(head);
+      this.headArrived(head);
       this.finishResponse();
       return;
     }
@@ -449,7 +464,7 @@ export class RelayExchange implements ConnectionListener {
     this.responseRemaining = head.contentLength;
     if (head.chunked) this.responseDecoder = new ChunkedDecoder();
     this.client.send(headBytes);
-    waiter.resolve(head);
+    this.headArrived(head);
     if (rest.length > 0) this.responseBody(rest);
   }
 
@@ -515,10 +530,13 @@ export class RelayExchange implements ConnectionListener {
   }
 
   private rejectHead(reason: unknown): void {
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    this.conn?.destroy();
-    waiter?.reject(reason);
+    const conn = this.conn;
+    if (conn !== undefined) {
+      // Its close, reported at once, must not settle the head a second time with a lesser reason.
+      conn.listener = undefined;
+      conn.destroy();
+    }
+    this.headFailed(reason);
   }
 
   private rejectMalformedBody(): void {

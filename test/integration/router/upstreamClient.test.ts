@@ -155,3 +155,23 @@ test("kept-alive connections are reused, and one the sandbox closed is replaced 
     sandbox.server.close();
   }
 });
+
+test("the pool's sweep closes connections idle longer than the limit and keeps fresher ones", async () => {
+  const { UpstreamPool } = await import("../../../src/router/upstream/pool");
+  const sandbox = await startManualSandbox();
+  const pool = new UpstreamPool({ maxIdlePerHost: 8, idleTimeoutSeconds: 30 });
+  const key = `${POD_IP}:${sandbox.port}`;
+  const old = await pool.dial(key);
+  const fresh = await pool.dial(key);
+  pool.release(old);
+  pool.release(fresh);
+  fresh.idleSince = old.idleSince + 20_000;
+  pool.sweep(old.idleSince + 31_000);
+  expect(old.closed).toBe(true);
+  expect(fresh.closed).toBe(false);
+  await sandbox.closedSockets[0];
+  expect(pool.take(key)).toBe(fresh);
+  expect(pool.take(key)).toBeUndefined();
+  fresh.destroy();
+  sandbox.server.close();
+});
