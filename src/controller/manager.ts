@@ -132,21 +132,30 @@ const runReconcilers = (
       queues.set(kind, queue);
     }
 
-    // Every change in any cache enqueues the keys it concerns; `stream` replays the cache first, so every
-    // existing object is reconciled once at start.
+    // Every change in any cache enqueues the keys it concerns (a chunk of changes in one step per queue);
+    // `stream` replays the cache first, so every existing object is reconciled once at start.
     for (const kind of Object.keys(informers) as ChildKind[]) {
       yield* informers[kind].stream.pipe(
-        Stream.runForEach((event) => {
-          if (event._tag === "Synced") return Effect.void;
-          // The metrics remember which Sandboxes were already counted Ready; forget each one that is gone.
-          if (event._tag === "Deleted" && kind === "Sandbox")
-            metrics.sandboxGone(event.object.metadata?.uid ?? "");
-          return Effect.forEach(
-            keysFor(kind, event.object as KubeObject, view),
-            (k) => queues.get(k.kind)?.add(`${k.namespace}/${k.name}`) ?? Effect.void,
-            { discard: true },
-          );
-        }),
+        Stream.runForEachChunk((events) =>
+          Effect.suspend(() => {
+            const keys = new Map<ControllerKind, string[]>();
+            for (const event of events) {
+              if (event._tag === "Synced") continue;
+              // The metrics remember which Sandboxes were already counted Ready; forget each one that is gone.
+              if (event._tag === "Deleted" && kind === "Sandbox")
+                metrics.sandboxGone(event.object.metadata?.uid ?? "");
+              for (const k of keysFor(kind, event.object as KubeObject, view)) {
+                const key = `${k.namespace}/${k.name}`;
+                const forKind = keys.get(k.kind);
+                if (forKind) forKind.push(key);
+                else keys.set(k.kind, [key]);
+              }
+            }
+            return Effect.forEach(keys, ([k, names]) => queues.get(k)?.addAll(names) ?? Effect.void, {
+              discard: true,
+            });
+          }),
+        ),
         Effect.forkScoped,
       );
     }

@@ -40,12 +40,20 @@ export const makeInformer = <T extends KubeObject>(
     const store = new Store<T>(options.indexedLabels);
     const hub = yield* Effect.acquireRelease(PubSub.unbounded<CacheEvent<T>>(), PubSub.shutdown);
     const synced = yield* Deferred.make<void>();
+    // A chunk of watch events (a burst arrives as one) goes into the store and out to subscribers in one step.
     yield* watcher(ref, options).pipe(
-      Stream.runForEach((event) =>
-        Effect.gen(function* () {
-          const changes = store.apply(event);
-          if (event._tag === "Synced") yield* Deferred.succeed(synced, undefined);
-          if (changes.length > 0) yield* PubSub.publishAll(hub, changes);
+      Stream.runForEachChunk((events) =>
+        Effect.suspend(() => {
+          const changes: CacheEvent<T>[] = [];
+          let listed = false;
+          for (const event of events) {
+            for (const change of store.apply(event)) changes.push(change);
+            if (event._tag === "Synced") listed = true;
+          }
+          return Effect.zipRight(
+            listed ? Deferred.succeed(synced, undefined) : Effect.void,
+            changes.length > 0 ? PubSub.publishAll(hub, changes) : Effect.void,
+          );
         }),
       ),
       Effect.forkScoped,

@@ -29,6 +29,8 @@ export interface WorkQueueStats {
  */
 export interface WorkQueue {
   readonly add: (key: string) => Effect.Effect<void>;
+  /** `add` for many keys at once (one step for a burst of events). */
+  readonly addAll: (keys: Iterable<string>) => Effect.Effect<void>;
   /** Adds after `delay`; a pending earlier delay for the key is kept, a later one is brought forward. */
   readonly addAfter: (key: string, delay: Duration.DurationInput) => Effect.Effect<void>;
   /** Adds after the key's next backoff delay. False when the backoff schedule gave up on the key. */
@@ -56,6 +58,12 @@ export const makeWorkQueue = (options: WorkQueueOptions = {}): Effect.Effect<Wor
     const backoffState = new Map<string, unknown>();
     const failureCount = new Map<string, number>();
     const waiters: Deferred.Deferred<void>[] = [];
+    /**
+     * The one waiting worker whose wait also ends at the earliest delay. The others wait for a wake-up only:
+     * were every idle worker to time its wait too, each due key would wake them all (a hundred, for the
+     * Sandbox controller) to find one key.
+     */
+    let timekeeper: Deferred.Deferred<void> | undefined;
     let seq = 0;
     let closed = false;
 
@@ -100,8 +108,17 @@ export const makeWorkQueue = (options: WorkQueueOptions = {}): Effect.Effect<Wor
       const earliestBefore = nextDue();
       delayed.set(key, due);
       heap.push({ due, seq: seq++, key });
-      // A sleeping worker timed its wait for the previous earliest key; let one re-time it.
-      if (earliestBefore === undefined || due < earliestBefore) wakeOne();
+      // The timekeeper timed its wait for the previous earliest key: it re-times (or a waiter takes it on).
+      if (earliestBefore !== undefined && due >= earliestBefore) return;
+      if (timekeeper === undefined) return wakeOne();
+      const i = waiters.indexOf(timekeeper);
+      if (i >= 0) waiters.splice(i, 1);
+      Deferred.unsafeDone(timekeeper, Effect.void);
+    };
+
+    /** A worker left the waiters: if delays are pending and nobody times them, a waiter takes that on. */
+    const keepTime = () => {
+      if (timekeeper === undefined && waiters.length > 0 && nextDue() !== undefined) wakeOne();
     };
 
     const pollAt = (now: number): Option.Option<string> => {
@@ -120,10 +137,14 @@ export const makeWorkQueue = (options: WorkQueueOptions = {}): Effect.Effect<Wor
       if (closed) return Effect.succeedNone;
       return Effect.flatMap(Clock.currentTimeMillis, (now) => {
         const got = pollAt(now);
-        if (Option.isSome(got) || closed) return Effect.succeed(got);
+        if (Option.isSome(got) || closed) {
+          keepTime();
+          return Effect.succeed(got);
+        }
         const wake = Deferred.unsafeMake<void>(FiberId.none);
         waiters.push(wake);
-        const due = nextDue();
+        const due = timekeeper === undefined ? nextDue() : undefined;
+        if (due !== undefined) timekeeper = wake;
         const wait =
           due === undefined
             ? Deferred.await(wake)
@@ -134,12 +155,16 @@ export const makeWorkQueue = (options: WorkQueueOptions = {}): Effect.Effect<Wor
               const i = waiters.indexOf(wake);
               if (i >= 0) waiters.splice(i, 1);
               else wakeOne(); // we were woken but leave: pass the wake-up on
+              if (timekeeper === wake) timekeeper = undefined;
+              keepTime();
             }),
           ),
           Effect.ensuring(
             Effect.sync(() => {
               const i = waiters.indexOf(wake);
               if (i >= 0) waiters.splice(i, 1);
+              // Back to `take`: it waits again (timing the delays) or, taking a key, hands the timing on.
+              if (timekeeper === wake) timekeeper = undefined;
             }),
           ),
           Effect.zipRight(take),
@@ -152,6 +177,11 @@ export const makeWorkQueue = (options: WorkQueueOptions = {}): Effect.Effect<Wor
         Effect.map(Clock.currentTimeMillis, (now) => {
           promote(now);
           enqueue(key);
+        }),
+      addAll: (keys) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          promote(now);
+          for (const key of keys) enqueue(key);
         }),
       addAfter: (key, delay) =>
         Effect.map(Clock.currentTimeMillis, (now) => {

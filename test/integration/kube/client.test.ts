@@ -317,7 +317,7 @@ describe("KubeClient errors from the network and proxies", () => {
         Effect.flatMap(KubeClient, (c) =>
           c.watch(cmRef).pipe(
             Stream.take(6),
-            Stream.map((ev) => ev.object.metadata?.name),
+            Stream.map((ev) => (ev.type === "ERROR" ? "error" : ev.object.metadata?.name)),
             Stream.runCollect,
           ),
         ),
