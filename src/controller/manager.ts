@@ -166,7 +166,7 @@ const runReconcilers = (
         const now = new Date();
         const gateKey = `${kind}/${key}`;
         const stale = gate.wait(gateKey, view, now.getTime());
-        if (stale > 0) return { requeueAfter: Duration.millis(stale) };
+        if (stale > 0) return { requeueAfter: Duration.millis(stale), deferred: true };
         const step = planStep(kind, namespace, name, view, state, config, now);
         if (step === undefined) return undefined;
         const written: Written = { created: [], deleted: [], versions: [] };

@@ -4,6 +4,8 @@ import type { WorkQueue } from "./workqueue";
 /** What a reconcile asks for next: nothing, or another run after a delay (expiry timers, polling). */
 export interface ReconcileResult {
   readonly requeueAfter?: Duration.DurationInput;
+  /** The key did not run (its inputs are not ready yet): neither a success nor a failure, so its backoff stays. */
+  readonly deferred?: boolean;
 }
 
 export interface ControllerOptions {
@@ -15,7 +17,8 @@ export interface ControllerOptions {
 
 /**
  * Runs `reconcile` for queued keys with `concurrency` workers until the queue shuts down. A failure (or defect)
- * requeues the key with its backoff; success resets the backoff and honours `requeueAfter`.
+ * requeues the key with its backoff; success resets the backoff (a deferred run leaves it) and honours
+ * `requeueAfter`.
  */
 export const runController = <E, R>(
   queue: WorkQueue,
@@ -27,7 +30,7 @@ export const runController = <E, R>(
       Effect.matchCauseEffect({
         onSuccess: (result) =>
           Effect.zipRight(
-            queue.forget(key),
+            result?.deferred ? Effect.void : queue.forget(key),
             result?.requeueAfter === undefined ? Effect.void : queue.addAfter(key, result.requeueAfter),
           ),
         onFailure: (cause) =>

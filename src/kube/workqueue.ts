@@ -31,7 +31,10 @@ export interface WorkQueue {
   readonly add: (key: string) => Effect.Effect<void>;
   /** `add` for many keys at once (one step for a burst of events). */
   readonly addAll: (keys: Iterable<string>) => Effect.Effect<void>;
-  /** Adds after `delay`; a pending earlier delay for the key is kept, a later one is brought forward. */
+  /**
+   * Adds after `delay`; a pending earlier delay for the key is kept, a later one is brought forward. Handing
+   * the key out (for whatever reason) drops its pending delay: each reconcile asks again for what it needs.
+   */
   readonly addAfter: (key: string, delay: Duration.DurationInput) => Effect.Effect<void>;
   /** Adds after the key's next backoff delay. False when the backoff schedule gave up on the key. */
   readonly addRateLimited: (key: string) => Effect.Effect<boolean>;
@@ -126,6 +129,9 @@ export const makeWorkQueue = (options: WorkQueueOptions = {}): Effect.Effect<Wor
       for (const key of ready) {
         ready.delete(key);
         processing.add(key);
+        // The reconcile about to run re-arms whatever delay it still needs (expiry, polling, the write gate's
+        // safety net); a delay left from an earlier pass would only bring the key back for nothing.
+        delayed.delete(key);
         return Option.some(key);
       }
       return Option.none();

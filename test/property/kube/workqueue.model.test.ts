@@ -40,7 +40,10 @@ class Model {
   poll(): string | undefined {
     this.promote();
     const key = this.ready.shift();
-    if (key !== undefined) this.processing.add(key);
+    if (key !== undefined) {
+      this.processing.add(key);
+      this.delayed.delete(key);
+    }
     return key;
   }
   done(key: string) {

@@ -149,6 +149,47 @@ describe("runController", () => {
       }),
     ));
 
+  test("a deferred run keeps the key's backoff; a handed-out key's old delay does not bring it back", () =>
+    runTest(
+      Effect.gen(function* () {
+        const q = yield* makeWorkQueue({ backoff: Schedule.exponential("1 second") });
+        const attempts = yield* Queue.unbounded<number>();
+        let n = 0;
+        const reconcile = (_key: string) =>
+          Effect.gen(function* () {
+            n++;
+            yield* Queue.offer(attempts, n);
+            if (n === 1 || n === 3) return yield* Effect.fail("boom");
+            if (n === 2 || n === 4) return { requeueAfter: "10 seconds" as const, deferred: true };
+            return undefined;
+          });
+        yield* Effect.fork(runController(q, reconcile, { concurrency: 1, name: "test" }));
+        yield* q.add("k");
+        expect(yield* Queue.take(attempts)).toBe(1);
+        yield* TestClock.adjust("1 second"); // first backoff
+        expect(yield* Queue.take(attempts)).toBe(2); // deferred
+        yield* settle;
+        expect(q.failures("k")).toBe(1);
+        yield* q.add("k"); // what it waited for arrived early
+        expect(yield* Queue.take(attempts)).toBe(3);
+        yield* settle;
+        expect(q.failures("k")).toBe(2); // so this failure waits the second backoff step, 2 s
+        yield* TestClock.adjust("1 second");
+        yield* settle;
+        expect(yield* Queue.size(attempts)).toBe(0);
+        yield* TestClock.adjust("1 second");
+        expect(yield* Queue.take(attempts)).toBe(4); // deferred again, asking to come back in 10 s
+        yield* settle;
+        yield* q.add("k");
+        expect(yield* Queue.take(attempts)).toBe(5); // ran early and succeeded
+        // The 10 s asked for by the deferred run went with the key when it was handed out again.
+        yield* TestClock.adjust("20 seconds");
+        yield* settle;
+        expect(yield* Queue.size(attempts)).toBe(0);
+        yield* q.shutdown;
+      }),
+    ));
+
   test("a defect in reconcile is retried, not fatal", () =>
     runTest(
       Effect.gen(function* () {
