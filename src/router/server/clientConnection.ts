@@ -140,12 +140,18 @@ export class ClientConnection implements ClientSide {
     const buf = this.input!;
     const end = findHeadEnd(buf, this.scanFrom);
     if (end === -1) {
-      // Heads too large are Bun's to refuse (431), like everything else this listener does not parse.
-      if (buf.length > MAX_HEAD_BYTES) this.startHandOff(buf);
+      // Heads too large are Bun's to refuse (431), like everything else this listener does not parse; so are
+      // heads with bare CR or LF line ends, which would otherwise wait here for a CRLFCRLF that never comes.
+      if (buf.length > MAX_HEAD_BYTES || hasBareLineBreak(buf, this.scanFrom)) this.startHandOff(buf);
       else this.scanFrom = Math.max(0, buf.length - 3);
       return;
     }
     this.scanFrom = 0;
+    if (end > MAX_HEAD_BYTES) {
+      // A large head that arrived in one read is refused all the same.
+      this.startHandOff(buf);
+      return;
+    }
     const head = parseRequestHead(buf.toString("latin1", 0, end));
     if (head === "other") {
       this.startHandOff(buf);
@@ -175,4 +181,14 @@ export class ClientConnection implements ClientSide {
     this.input = undefined;
     this.handOff = new HandOff(this.ctx, this, first);
   }
+}
+
+/** A CR not followed by LF, or an LF not after a CR, from `from` on (a CR at the very end may still get its LF). */
+function hasBareLineBreak(buf: Buffer, from: number): boolean {
+  for (let i = from; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 10 && (i === 0 || buf[i - 1] !== 13)) return true;
+    if (c === 13 && i + 1 < buf.length && buf[i + 1] !== 10) return true;
+  }
+  return false;
 }
