@@ -252,3 +252,152 @@ export async function spawnRouter(
     },
   };
 }
+
+/** One upstream connection of a scripted backend: every byte it received so far, in order. */
+export interface ScriptedConnection {
+  readonly socket: net.Socket;
+  received: string;
+}
+
+/**
+ * A TCP backend whose answers the test writes itself (exact framing, early replies, closing to end a body):
+ * `onData` runs after each arrival with the connection's bytes so far.
+ */
+export async function startScriptedBackend(onData: (conn: ScriptedConnection) => void, hostname = POD_IP) {
+  const connections: ScriptedConnection[] = [];
+  const server = net.createServer((socket) => {
+    const conn: ScriptedConnection = { socket, received: "" };
+    connections.push(conn);
+    socket.on("data", (d) => {
+      conn.received += d.toString("latin1");
+      onData(conn);
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, hostname, resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const conn of connections) conn.socket.destroy();
+      }),
+  };
+}
+
+/** A response as it came over the wire; `body` keeps its framing (chunk sizes and all). */
+export interface WireResponse {
+  readonly status: number;
+  /** Lowercase names; repeated names joined with ", ". */
+  readonly headers: Map<string, string>;
+  readonly body: string;
+}
+
+/** Length of a chunked body at the start of `text` (framing included), or -1 while it is incomplete. */
+function chunkedLength(text: string): number {
+  let pos = 0;
+  for (;;) {
+    const lineEnd = text.indexOf("\r\n", pos);
+    if (lineEnd === -1) return -1;
+    const size = Number.parseInt(text.slice(pos, lineEnd), 16);
+    pos = lineEnd + 2;
+    if (size === 0) {
+      const end = text.indexOf("\r\n\r\n", pos - 2);
+      return end === -1 ? -1 : end + 4;
+    }
+    pos += size + 2;
+    if (pos > text.length) return -1;
+  }
+}
+
+/**
+ * Splits the bytes a client received (latin1) into complete responses; `ended` says the server closed, which
+ * completes a body delimited by the close. `rest` is what does not form a complete response yet.
+ */
+export function splitResponses(text: string, ended = false): { responses: WireResponse[]; rest: string } {
+  const responses: WireResponse[] = [];
+  let rest = text;
+  for (;;) {
+    const headEnd = rest.indexOf("\r\n\r\n");
+    if (headEnd === -1) return { responses, rest };
+    const [statusLine, ...lines] = rest.slice(0, headEnd).split("\r\n");
+    const headers = new Map<string, string>();
+    for (const line of lines) {
+      const colon = line.indexOf(":");
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
+    }
+    const status = Number(statusLine!.split(" ")[1]);
+    const after = rest.slice(headEnd + 4);
+    let bodyLength: number;
+    if (headers.get("transfer-encoding")?.toLowerCase() === "chunked") bodyLength = chunkedLength(after);
+    else if (headers.has("content-length")) {
+      bodyLength = Number(headers.get("content-length"));
+      if (after.length < bodyLength) bodyLength = -1;
+    } else if (status === 204 || status === 304 || (status >= 100 && status < 200)) bodyLength = 0;
+    else bodyLength = ended ? after.length : -1;
+    if (bodyLength === -1) return { responses, rest };
+    responses.push({ status, headers, body: after.slice(0, bodyLength) });
+    rest = after.slice(bodyLength);
+  }
+}
+
+/** A raw TCP client (latin1 both ways) that waits for complete responses and notices the server closing. */
+export class RawClient {
+  received = "";
+  ended = false;
+  private waiters: (() => void)[] = [];
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on("data", (d) => {
+      this.received += d.toString("latin1");
+      this.wake();
+    });
+    socket.on("end", () => {
+      this.ended = true;
+      this.wake();
+    });
+    socket.on("close", () => {
+      this.ended = true;
+      this.wake();
+    });
+    socket.on("error", () => {});
+  }
+
+  /** Connects to `port` on 127.0.0.1, from `localAddress` when given (another loopback address). */
+  static connect(port: number, localAddress?: string): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ port, host: "127.0.0.1", ...(localAddress ? { localAddress } : {}) });
+      socket.once("connect", () => resolve(new RawClient(socket)));
+      socket.once("error", reject);
+    });
+  }
+
+  write(bytes: string): void {
+    this.socket.write(bytes, "latin1");
+  }
+
+  /** Resolves once `n` complete responses arrived (or the server closed: then with what there is). */
+  async responses(n: number): Promise<WireResponse[]> {
+    for (;;) {
+      const { responses } = splitResponses(this.received, this.ended);
+      if (responses.length >= n || this.ended) return responses;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Resolves once the server closed the connection. */
+  async closed(): Promise<void> {
+    while (!this.ended) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+}

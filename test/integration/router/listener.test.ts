@@ -1,0 +1,289 @@
+// The router's own HTTP/1.1 listener over raw sockets: keep-alive and pipelining, byte-exact targets and body
+// framing both ways, the hand-off to Bun.serve (and the client address it keeps), and how connections end.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { RouterHandle } from "../../../src/router/index";
+import {
+  RawClient,
+  routedHeaders,
+  type ScriptedConnection,
+  startRawBackend,
+  startScriptedBackend,
+  startTestRouter,
+} from "./helpers";
+
+/** A loopback source address other than the router's own, so the client's address can be told apart. */
+const CLIENT_IP = "127.0.0.5";
+
+let router: RouterHandle;
+let raw: Awaited<ReturnType<typeof startRawBackend>>;
+let routerPort: number;
+
+beforeAll(async () => {
+  raw = await startRawBackend();
+  router = await startTestRouter({ proxyTimeoutSeconds: 30 });
+  routerPort = Number(new URL(router.url).port);
+});
+afterAll(async () => {
+  await router.stop();
+  await raw.stop();
+});
+
+/** A request head with the routing headers for the backend on `port`. */
+function head(
+  method: string,
+  target: string,
+  port: number,
+  extra: Record<string, string> = {},
+  version = "HTTP/1.1",
+): string {
+  const fields = { host: "router.test", ...routedHeaders(port), ...extra };
+  return `${method} ${target} ${version}\r\n${Object.entries(fields)
+    .map(([n, v]) => `${n}: ${v}\r\n`)
+    .join("")}\r\n`;
+}
+
+/** Heads the raw backend recorded for `target`, in arrival order. */
+function headsFor(target: string): string[] {
+  return raw.heads.filter((h) => h.startsWith(`GET ${target} `) || h.startsWith(`POST ${target} `));
+}
+
+function fieldOf(rawHead: string, name: string): string | undefined {
+  const line = rawHead.split("\r\n").find((l) => l.toLowerCase().startsWith(`${name}:`));
+  return line?.slice(name.length + 1).trim();
+}
+
+/** Answers the first request head on each connection with `response`, once. */
+function answerOnce(response: string, endAfter = false) {
+  const answered = new WeakSet<ScriptedConnection>();
+  return (conn: ScriptedConnection) => {
+    if (answered.has(conn) || !conn.received.includes("\r\n\r\n")) return;
+    answered.add(conn);
+    conn.socket.write(response, "latin1");
+    if (endAfter) conn.socket.end();
+  };
+}
+
+describe("keep-alive and pipelining", () => {
+  test("pipelined GETs in one write are answered in order on one connection", async () => {
+    const client = await RawClient.connect(routerPort);
+    const targets = ["/pipe/1", "/pipe/2?q=2", "/pipe/3", "/pipe/4"];
+    client.write(targets.map((t) => head("GET", t, raw.port)).join(""));
+    const responses = await client.responses(targets.length);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(responses.map((r) => r.body)).toEqual(targets.map((t) => `GET ${t} HTTP/1.1`));
+    expect(client.ended).toBe(false);
+    client.destroy();
+  });
+
+  test("Connection: close gets connection: close and the socket closes after the response", async () => {
+    const client = await RawClient.connect(routerPort);
+    client.write(head("GET", "/closing", raw.port, { connection: "close" }));
+    await client.closed();
+    const [response] = await client.responses(1);
+    expect(response!.status).toBe(200);
+    expect(response!.body).toBe("GET /closing HTTP/1.1");
+    expect(response!.headers.get("connection")).toBe("close");
+  });
+
+  test("a 400 for bad routing headers keeps the connection for the next request", async () => {
+    const client = await RawClient.connect(routerPort);
+    client.write(head("GET", "/bad-port", raw.port, { "x-sandbox-port": "not-a-port" }));
+    const [bad] = await client.responses(1);
+    expect(bad!.status).toBe(400);
+    expect(JSON.parse(bad!.body)).toEqual({ detail: "Invalid port format." });
+    expect(bad!.headers.get("connection")).toBeUndefined();
+    client.write(head("GET", "/after-400", raw.port));
+    const responses = await client.responses(2);
+    expect(responses[1]!.status).toBe(200);
+    expect(responses[1]!.body).toBe("GET /after-400 HTTP/1.1");
+    expect(client.ended).toBe(false);
+    client.destroy();
+  });
+});
+
+describe("byte-exact relay", () => {
+  test("a target with dot segments, a backslash and a quote reaches the sandbox byte for byte", async () => {
+    const target = "/a/../b/./c\\d?x='y'";
+    const client = await RawClient.connect(routerPort);
+    client.write(head("GET", target, raw.port));
+    const [response] = await client.responses(1);
+    expect(response!.body).toBe(`GET ${target} HTTP/1.1`);
+    expect(headsFor(target)).toHaveLength(1);
+    client.destroy();
+  });
+
+  test("a chunked response keeps the upstream's chunk framing", async () => {
+    const chunks = "5\r\nhello\r\n1;ext=a\r\n \r\n10\r\nworld, chunked!!\r\n0\r\nx-trailer: t\r\n\r\n";
+    const backend = await startScriptedBackend(
+      answerOnce(
+        `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n${chunks}`,
+      ),
+    );
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(head("GET", "/chunked-response", backend.port));
+      const [response] = await client.responses(1);
+      expect(response!.status).toBe(200);
+      expect(response!.headers.get("transfer-encoding")).toBe("chunked");
+      expect(response!.body).toBe(chunks);
+      client.destroy();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  test("a chunked request body reaches the sandbox with its framing; the connection stays usable", async () => {
+    const body = "4\r\nwiki\r\n6;x=y\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\n\r\n";
+    const backend = await startScriptedBackend((conn) => {
+      if (conn.received.endsWith("0\r\n\r\n")) {
+        conn.socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", "latin1");
+      }
+    });
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(head("POST", "/chunked-upload", backend.port, { "transfer-encoding": "chunked" }));
+      // The body in pieces that split chunk headers and data.
+      for (const piece of [body.slice(0, 3), body.slice(3, 20), body.slice(20)]) {
+        await Bun.sleep(5);
+        client.write(piece);
+      }
+      const [response] = await client.responses(1);
+      expect(response!.status).toBe(200);
+      const received = backend.connections[0]!.received;
+      const headEnd = received.indexOf("\r\n\r\n") + 4;
+      expect(fieldOf(received.slice(0, headEnd), "transfer-encoding")).toBe("chunked");
+      expect(received.slice(headEnd)).toBe(body);
+      client.write(head("GET", "/after-chunked-upload", raw.port));
+      const responses = await client.responses(2);
+      expect(responses[1]!.body).toBe("GET /after-chunked-upload HTTP/1.1");
+      client.destroy();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  test("a malformed chunked request body gets 400 and the connection closes", async () => {
+    const client = await RawClient.connect(routerPort);
+    client.write(
+      `${head("POST", "/bad-chunks", raw.port, { "transfer-encoding": "chunked" })}zz\r\nnot hex\r\n0\r\n\r\n`,
+    );
+    await client.closed();
+    const [response] = await client.responses(1);
+    expect(response!.status).toBe(400);
+    expect(JSON.parse(response!.body)).toEqual({ detail: "Malformed chunked request body." });
+    expect(response!.headers.get("connection")).toBe("close");
+  });
+
+  test("a body the upstream ends by closing arrives whole, with connection: close, then the socket closes", async () => {
+    const body = "no length, no chunks: the close ends me";
+    const backend = await startScriptedBackend(
+      answerOnce(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n${body}`, true),
+    );
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(head("GET", "/close-delimited", backend.port));
+      await client.closed();
+      const [response] = await client.responses(1);
+      expect(response!.status).toBe(200);
+      expect(response!.headers.get("connection")).toBe("close");
+      expect(response!.body).toBe(body);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
+
+describe("client address", () => {
+  test("a plain request on the listener forwards the client's address", async () => {
+    const client = await RawClient.connect(routerPort, CLIENT_IP);
+    client.write(head("GET", "/xff-fast", raw.port));
+    await client.responses(1);
+    expect(fieldOf(headsFor("/xff-fast")[0]!, "x-forwarded-for")).toBe(CLIENT_IP);
+    client.destroy();
+  });
+
+  test("an HTTP/1.0 request is handed off, answered, and forwards the client's address", async () => {
+    const client = await RawClient.connect(routerPort, CLIENT_IP);
+    client.write(head("GET", "/xff-http10", raw.port, {}, "HTTP/1.0"));
+    const [response] = await client.responses(1);
+    expect(response!.status).toBe(200);
+    expect(response!.body).toBe("GET /xff-http10 HTTP/1.1");
+    expect(fieldOf(headsFor("/xff-http10")[0]!, "x-forwarded-for")).toBe(CLIENT_IP);
+    client.destroy();
+  });
+
+  test("an Expect: 100-continue request is handed off, answered, and forwards the client's address", async () => {
+    const client = await RawClient.connect(routerPort, CLIENT_IP);
+    client.write(head("POST", "/xff-expect", raw.port, { expect: "100-continue", "content-length": "5" }));
+    client.write("hello");
+    const responses = await client.responses(2);
+    const final = responses.find((r) => r.status >= 200);
+    expect(final?.status).toBe(200);
+    expect(final?.body).toBe("POST /xff-expect HTTP/1.1");
+    expect(fieldOf(headsFor("/xff-expect")[0]!, "x-forwarded-for")).toBe(CLIENT_IP);
+    client.destroy();
+  });
+});
+
+describe("limits and early answers", () => {
+  test("a head over 64 KiB gets 431 from the hand-off", async () => {
+    const client = await RawClient.connect(routerPort);
+    client.write(head("GET", "/huge-head", raw.port, { "x-filler": "f".repeat(70 * 1024) }));
+    const [response] = await client.responses(1);
+    expect(response!.status).toBe(431);
+    expect(headsFor("/huge-head")).toHaveLength(0);
+    client.destroy();
+  });
+
+  test("an upstream answering before the body is complete does not hang the client", async () => {
+    const backend = await startScriptedBackend(
+      answerOnce("HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\n\r\n"),
+    );
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(
+        `${head("POST", "/too-large", backend.port, { "content-length": String(10 * 1024 * 1024) })}${"b".repeat(1024)}`,
+      );
+      const [response] = await client.responses(1);
+      expect(response!.status).toBe(413);
+      // The rest of the body will not be read: the connection cannot carry another request.
+      await client.closed();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  test("bytes a client sends after the router chose to close are not taken as requests", async () => {
+    const backend = await startScriptedBackend(
+      answerOnce("HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\n\r\n"),
+    );
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(`${head("POST", "/too-large-2", backend.port, { "content-length": "1000000" })}b`);
+      const [response] = await client.responses(1);
+      expect(response!.status).toBe(413);
+      // What the client still sends is the unread body; it must not be parsed as a next request.
+      client.write(head("GET", "/smuggled", raw.port));
+      client.write("x".repeat(80 * 1024));
+      await client.closed();
+      expect((await client.responses(5)).map((r) => r.status)).toEqual([413]);
+      expect(headsFor("/smuggled")).toHaveLength(0);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  for (const [name, lineEnd] of [
+    ["LF", "\n"],
+    ["CR", "\r"],
+  ] as const) {
+    test(`a head with bare ${name} line ends is handed off (Bun refuses it) instead of waiting for more bytes`, async () => {
+      const client = await RawClient.connect(routerPort);
+      client.write(head("GET", `/bare-${name}`, raw.port).replaceAll("\r\n", lineEnd));
+      await client.closed();
+      const [response] = await client.responses(1);
+      expect(response!.status).toBeGreaterThanOrEqual(400);
+      expect(headsFor(`/bare-${name}`)).toHaveLength(0);
+    });
+  }
+});
