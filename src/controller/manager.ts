@@ -24,6 +24,7 @@ import { type Address, metricsRoutes, probeRoutes, serveRoutes } from "./http";
 import { keysFor } from "./mapping";
 import { ControllerMetrics } from "./metrics";
 import { CONTROLLER_KINDS, type ControllerKind, ControllerState, planStep } from "./step";
+import { WaitingClaims } from "./waiting";
 
 export interface Concurrency {
   readonly sandbox: number;
@@ -125,6 +126,7 @@ const runReconcilers = (
     const recorder = yield* makeEventRecorder({ component: "agent-sandbox-controller" });
     const state = new ControllerState();
     const gate = new WriteGate();
+    const waiting = new WaitingClaims();
     const queues = new Map<ControllerKind, WorkQueue>();
     for (const kind of kinds) {
       const queue = yield* makeWorkQueue();
@@ -144,7 +146,9 @@ const runReconcilers = (
               // The metrics remember which Sandboxes were already counted Ready; forget each one that is gone.
               if (event._tag === "Deleted" && kind === "Sandbox")
                 metrics.sandboxGone(event.object.metadata?.uid ?? "");
-              for (const k of keysFor(kind, event.object as KubeObject, view)) {
+              if (kind === "SandboxClaim")
+                waiting.observe(event.object as unknown as v1beta1.SandboxClaim, event._tag === "Deleted");
+              for (const k of keysFor(kind, event.object as KubeObject, view, waiting)) {
                 const key = `${k.namespace}/${k.name}`;
                 const forKind = keys.get(k.kind);
                 if (forKind) forKind.push(key);

@@ -14,6 +14,7 @@ import type { ChildKind } from "./common/actions";
 import { controllerOf, groupOf } from "./common/meta";
 import type { CacheView } from "./common/view";
 import type { ControllerKind } from "./step";
+import type { WaitingClaims } from "./waiting";
 
 export interface QueueKey {
   readonly kind: ControllerKind;
@@ -28,18 +29,23 @@ const ownedBy = (o: KubeObject, descriptor: { group: string; kind: string }): st
     : undefined;
 };
 
-/** Claims of a pool that have no Sandbox yet: a pool change may be what they wait for. */
-const waitingClaims = (view: CacheView, namespace: string, pool: string): QueueKey[] =>
-  view
-    .list("SandboxClaim", namespace)
-    .filter((c) => c.spec.warmPoolRef.name === pool && !c.status?.sandbox?.name)
-    .map((c) => ({ kind: "SandboxClaim", namespace, name: c.metadata.name ?? "" }));
-
-export const keysFor = (kind: ChildKind, o: KubeObject, view: CacheView): QueueKey[] => {
+/**
+ * The keys a change to `o` concerns. `waiting` must already have seen every claim event before this one's
+ * (a claim it has not seen yet is enqueued by its own event).
+ */
+export const keysFor = (
+  kind: ChildKind,
+  o: KubeObject,
+  view: CacheView,
+  waiting: WaitingClaims,
+): QueueKey[] => {
   const namespace = o.metadata?.namespace ?? "";
   const name = o.metadata?.name ?? "";
   const key = (k: ControllerKind, n: string | undefined): QueueKey[] =>
     n ? [{ kind: k, namespace, name: n }] : [];
+  /** Claims of a pool that have no Sandbox yet: a pool change may be what they wait for. */
+  const waitingClaims = (pool: string): QueueKey[] =>
+    waiting.in(namespace, pool).map((n) => ({ kind: "SandboxClaim", namespace, name: n }));
   switch (kind) {
     case "SandboxClaim":
       return key("SandboxClaim", name);
@@ -50,7 +56,7 @@ export const keysFor = (kind: ChildKind, o: KubeObject, view: CacheView): QueueK
       const claim = claimName ? view.get("SandboxClaim", namespace, claimName) : undefined;
       if (claim) out.push(...key("SandboxWarmPool", claim.spec.warmPoolRef.name));
       const pool = ownedBy(o, SANDBOX_WARM_POOL);
-      if (pool) out.push(...key("SandboxWarmPool", pool), ...waitingClaims(view, namespace, pool));
+      if (pool) out.push(...key("SandboxWarmPool", pool), ...waitingClaims(pool));
       else if (o.metadata?.labels?.[LABEL_WARM_POOL_SANDBOX]) {
         // An orphan member (pool deleted and recreated, say): find its pool by the label's hash.
         const hash = o.metadata.labels[LABEL_WARM_POOL_SANDBOX];
@@ -60,7 +66,7 @@ export const keysFor = (kind: ChildKind, o: KubeObject, view: CacheView): QueueK
       return out;
     }
     case "SandboxWarmPool":
-      return [...key("SandboxWarmPool", name), ...waitingClaims(view, namespace, name)];
+      return [...key("SandboxWarmPool", name), ...waitingClaims(name)];
     case "SandboxTemplate": {
       const pools = view
         .list("SandboxWarmPool", namespace)
@@ -69,10 +75,10 @@ export const keysFor = (kind: ChildKind, o: KubeObject, view: CacheView): QueueK
         ...key("SandboxTemplate", name),
         ...pools.flatMap((p) => [
           ...key("SandboxWarmPool", p.metadata.name),
-          ...waitingClaims(view, namespace, p.metadata.name ?? ""),
+          ...waitingClaims(p.metadata.name ?? ""),
         ]),
         // v1alpha1 claims that name this template wait on its shadow pool name.
-        ...waitingClaims(view, namespace, shadowPoolName(name ?? "")),
+        ...waitingClaims(shadowPoolName(name ?? "")),
       ];
     }
     case "Pod":

@@ -339,6 +339,8 @@ class ClaimPlanner {
     const poolHash = nameHash(this.claim.spec.warmPoolRef.name);
     const template = this.o.template;
     const recreate = this.o.pool?.spec.updateStrategy?.type === "Recreate";
+    const stale =
+      recreate && template !== undefined ? staleness(template, this.o.config.dnsNameservers) : undefined;
     const valid = this.o.candidates.filter(
       (s) =>
         s.metadata.namespace === this.claim.metadata.namespace &&
@@ -347,19 +349,20 @@ class ClaimPlanner {
         s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_REF_HASH] !== undefined &&
         this.isPoolMember(s) &&
         !this.o.reserved.has(s.metadata.name ?? "") &&
-        !(recreate && template !== undefined && isStaleMember(s, template, this.o.config.dnsNameservers)),
+        !stale?.(s),
     );
     const perNode = new Map<string, number>();
     for (const s of valid)
       if (s.status?.nodeName) perNode.set(s.status.nodeName, (perNode.get(s.status.nodeName) ?? 0) + 1);
-    const weight = (s: Sandbox) => (s.status?.nodeName ? (perNode.get(s.status.nodeName) ?? 0) : 0);
-    const created = (s: Sandbox) => Date.parse(s.metadata.creationTimestamp ?? "") || 0;
-    return valid.sort(
-      (a, b) =>
-        weight(b) - weight(a) ||
-        created(a) - created(b) ||
-        (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""),
-    );
+    // Sort keys computed once per candidate, not per comparison (a pool holds hundreds).
+    const ranked = valid.map((s) => ({
+      s,
+      weight: s.status?.nodeName ? (perNode.get(s.status.nodeName) ?? 0) : 0,
+      created: Date.parse(s.metadata.creationTimestamp ?? "") || 0,
+      name: s.metadata.name ?? "",
+    }));
+    ranked.sort((a, b) => b.weight - a.weight || a.created - b.created || a.name.localeCompare(b.name));
+    return ranked.map((r) => r.s);
   }
 
   /** Labels and podTemplate metadata a Sandbox bound to this claim carries. */
@@ -599,13 +602,16 @@ class ClaimPlanner {
 const readyOf = (s: Sandbox): boolean =>
   findCondition(s.status?.conditions, CONDITION_READY)?.status === "True";
 
-const isStaleMember = (
-  s: Sandbox,
+/** Whether a member was built from an older blueprint of `template` (its hash computed once, not per member). */
+const staleness = (
   template: v1beta1.SandboxTemplate,
   nameservers: ReadonlyArray<string>,
-): boolean =>
-  s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_HASH] !== blueprintHash(template.spec) &&
-  !sameBlueprint(s.spec, template.spec, nameservers);
+): ((s: Sandbox) => boolean) => {
+  const current = blueprintHash(template.spec);
+  return (s) =>
+    s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_HASH] !== current &&
+    !sameBlueprint(s.spec, template.spec, nameservers);
+};
 
 const stripEmpty = (v: { conditions: ReadonlyArray<Condition>; sandbox?: unknown }) => ({
   conditions: v.conditions,

@@ -92,10 +92,13 @@ export const planWarmPool = (o: WarmPoolObserved): WarmPoolPlan => {
   const poolUid = pool.metadata.uid;
   const strategy = pool.spec.updateStrategy?.type ?? "OnReplenish";
   const templateHash = nameHash(pool.spec.sandboxTemplateRef.name);
+  /** The template's blueprint hash, computed once per pass (and only if a member needs checking). */
+  let currentBlueprint: string | undefined;
   const isStale = (s: Sandbox): boolean => {
     if (template === undefined) return false;
     if (s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_REF_HASH] !== templateHash) return true;
-    if (s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_HASH] === blueprintHash(template.spec)) return false;
+    currentBlueprint ??= blueprintHash(template.spec);
+    if (s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_HASH] === currentBlueprint) return false;
     return !sameBlueprint(s.spec, template.spec, o.config.dnsNameservers);
   };
 
@@ -181,12 +184,15 @@ export const planWarmPool = (o: WarmPoolObserved): WarmPoolPlan => {
   const desired = pool.spec.replicas ?? DEFAULT_WARM_POOL_REPLICAS;
   if (o.expectationsSatisfied) {
     const missing = desired - healthy.length - terminating;
-    if (missing > 0 && template !== undefined)
+    if (missing > 0 && template !== undefined) {
+      // One member built and sent `missing` times (as upstream): the objects are only ever serialised.
+      const member = buildMember(pool, template, o.config);
       actions.push({
         _tag: "CreateBatch",
         kind: "Sandbox",
-        objects: Array.from({ length: missing }, () => buildMember(pool, template, o.config)),
+        objects: Array.from({ length: missing }, () => member),
       });
+    }
     const surplus = healthy.length - desired;
     if (surplus > 0)
       for (const member of scaleDownOrder(healthy, isReady).slice(0, surplus))

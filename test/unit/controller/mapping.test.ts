@@ -3,6 +3,7 @@ import type { v1beta1 } from "../../../src/api";
 import type { ChildKind } from "../../../src/controller/common/actions";
 import type { CacheView, KindTypes } from "../../../src/controller/common/view";
 import { keysFor } from "../../../src/controller/mapping";
+import { WaitingClaims } from "../../../src/controller/waiting";
 
 // A view holding just the objects a test names (pure lookup: this is a unit test of the mapping).
 const viewOf = (objects: Partial<{ [K in ChildKind]: ReadonlyArray<KindTypes[K]> }>): CacheView => ({
@@ -42,13 +43,48 @@ const adopted = {
 
 describe("keysFor", () => {
   test("a Sandbox adopted by a claim wakes the claim's pool, so the pool refills", () => {
-    const keys = keysFor("Sandbox", adopted, viewOf({ SandboxClaim: [claim] }));
+    const keys = keysFor("Sandbox", adopted, viewOf({ SandboxClaim: [claim] }), new WaitingClaims());
     expect(keys).toContainEqual({ kind: "SandboxWarmPool", namespace: "ns", name: "pool" });
     expect(keys).toContainEqual({ kind: "SandboxClaim", namespace: "ns", name: "c1" });
   });
 
+  test("a pool member's change wakes its pool's waiting claims, not bound ones or other pools'", () => {
+    const waiting = new WaitingClaims();
+    const waitingClaim = { ...claim, metadata: { ...claim.metadata, name: "waits" } };
+    const bound = {
+      ...claim,
+      metadata: { ...claim.metadata, name: "bound" },
+      status: { sandbox: { name: "x" } },
+    };
+    const elsewhere = {
+      ...claim,
+      metadata: { ...claim.metadata, name: "other" },
+      spec: { warmPoolRef: { name: "p2" } },
+    };
+    for (const c of [waitingClaim, bound, elsewhere]) waiting.observe(c as v1beta1.SandboxClaim);
+    const member = {
+      ...adopted,
+      metadata: {
+        ...adopted.metadata,
+        ownerReferences: [
+          {
+            apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+            kind: "SandboxWarmPool",
+            name: "pool",
+            uid: "pool-uid",
+            controller: true,
+          },
+        ],
+      },
+    };
+    const keys = keysFor("Sandbox", member, viewOf({}), waiting);
+    expect(keys.filter((k) => k.kind === "SandboxClaim")).toEqual([
+      { kind: "SandboxClaim", namespace: "ns", name: "waits" },
+    ]);
+  });
+
   test("a claimed Sandbox whose claim is not cached wakes no pool", () => {
-    const keys = keysFor("Sandbox", adopted, viewOf({}));
+    const keys = keysFor("Sandbox", adopted, viewOf({}), new WaitingClaims());
     expect(keys.some((k) => k.kind === "SandboxWarmPool")).toBe(false);
   });
 });
