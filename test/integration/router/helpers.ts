@@ -381,16 +381,20 @@ export class RawClient {
 
   /** Resolves once `n` complete responses arrived (or the server closed: then with what there is). */
   async responses(n: number): Promise<WireResponse[]> {
-    for (;;) {
-      const { responses } = splitResponses(this.received, this.ended);
-      if (responses.length >= n || this.ended) return responses;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
+    await this.until((received) => splitResponses(received).responses.length >= n);
+    return splitResponses(this.received, this.ended).responses;
   }
 
   /** Resolves once the server closed the connection. */
-  async closed(): Promise<void> {
-    while (!this.ended) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  closed(): Promise<void> {
+    return this.until(() => false);
+  }
+
+  /** Resolves once `done` holds for the bytes received so far, or the server closed the connection. */
+  async until(done: (received: string) => boolean): Promise<void> {
+    while (!done(this.received) && !this.ended) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
   }
 
   destroy(): void {

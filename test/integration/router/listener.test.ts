@@ -3,9 +3,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RouterHandle } from "../../../src/router/index";
 import {
+  type EchoRecord,
   RawClient,
   routedHeaders,
   type ScriptedConnection,
+  splitResponses,
+  startBackend,
   startRawBackend,
   startScriptedBackend,
   startTestRouter,
@@ -73,6 +76,65 @@ describe("keep-alive and pipelining", () => {
     expect(responses.map((r) => r.body)).toEqual(targets.map((t) => `GET ${t} HTTP/1.1`));
     expect(client.ended).toBe(false);
     client.destroy();
+  });
+
+  test("a request with a body and the next request in one write: the body ends where its length says", async () => {
+    const echo = startBackend();
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(
+        `${head("POST", "/with-body", echo.port!, { "content-length": "11" })}hello world${head("GET", "/after-body", echo.port!)}`,
+      );
+      const records = (await client.responses(2)).map((r) => JSON.parse(r.body) as EchoRecord);
+      expect(records.map((r) => [r.method, r.path, r.bodyBytes])).toEqual([
+        ["POST", "/with-body", 11],
+        ["GET", "/after-body", 0],
+      ]);
+      client.destroy();
+    } finally {
+      await echo.stop(true);
+    }
+  });
+
+  test("a plain request followed by an HTTP/1.0 one in one write: the second is handed off after the first", async () => {
+    const client = await RawClient.connect(routerPort);
+    client.write(
+      head("GET", "/before-handoff", raw.port) + head("GET", "/handed-off", raw.port, {}, "HTTP/1.0"),
+    );
+    const responses = await client.responses(2);
+    expect(responses.map((r) => r.body)).toEqual([
+      "GET /before-handoff HTTP/1.1",
+      "GET /handed-off HTTP/1.1",
+    ]);
+    client.destroy();
+  });
+
+  test("HEAD gets the head alone (its Content-Length is not waited for) and the next request follows", async () => {
+    const answered = new WeakMap<ScriptedConnection, number>();
+    const backend = await startScriptedBackend((conn) => {
+      const heads = conn.received.split("\r\n\r\n").length - 1;
+      for (let i = answered.get(conn) ?? 0; i < heads; i++) {
+        conn.socket.write(
+          i === 0
+            ? "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n"
+            : "HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nnext",
+        );
+      }
+      answered.set(conn, heads);
+    });
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(head("HEAD", "/head-only", backend.port));
+      client.write(head("GET", "/after-head", backend.port));
+      await client.until((received) => received.endsWith("next"));
+      const headEnd = client.received.indexOf("\r\n\r\n") + 4;
+      expect(client.received.slice(0, headEnd)).toContain("content-length: 100");
+      const [next] = splitResponses(client.received.slice(headEnd)).responses;
+      expect(next!.body).toBe("next");
+      client.destroy();
+    } finally {
+      await backend.stop();
+    }
   });
 
   test("Connection: close gets connection: close and the socket closes after the response", async () => {
@@ -157,6 +219,88 @@ describe("byte-exact relay", () => {
       const responses = await client.responses(2);
       expect(responses[1]!.body).toBe("GET /after-chunked-upload HTTP/1.1");
       client.destroy();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  test("chunked uploads sent whole with their heads go out on a kept-alive upstream connection unchanged", async () => {
+    const bodies = ["3\r\none\r\n0\r\n\r\n", "3\r\ntwo\r\n0\r\n\r\n", "5\r\nthree\r\n0\r\n\r\n"];
+    const backend = await startScriptedBackend((conn) => {
+      if (conn.received.endsWith("0\r\n\r\n")) conn.socket.write("HTTP/1.1 204 No Content\r\n\r\n");
+    });
+    try {
+      const client = await RawClient.connect(routerPort);
+      for (const [i, body] of bodies.entries()) {
+        client.write(
+          `${head("POST", `/upload-${i}`, backend.port, { "transfer-encoding": "chunked" })}${body}`,
+        );
+        await client.until((received) => received.split("HTTP/1.1 204").length - 1 === i + 1);
+      }
+      expect(backend.connections).toHaveLength(1);
+      const received = backend.connections[0]!.received;
+      for (const body of bodies) expect(received).toContain(`\r\n\r\n${body}`);
+      client.destroy();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  test("a chunked response written in small pieces arrives with the same bytes", async () => {
+    const chunks = "3\r\nabc\r\n1\r\nd\r\na\r\n0123456789\r\n0\r\n\r\n";
+    const backend = await startScriptedBackend((conn) => {
+      if (!conn.received.endsWith("\r\n\r\n")) return;
+      const response = `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${chunks}`;
+      void (async () => {
+        for (let i = 0; i < response.length; i += 4) {
+          conn.socket.write(response.slice(i, i + 4));
+          await Bun.sleep(1);
+        }
+      })();
+    });
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(head("GET", "/pieces", backend.port));
+      const [response] = await client.responses(1);
+      expect(response!.body).toBe(chunks);
+      client.write(head("GET", "/after-pieces", raw.port));
+      expect((await client.responses(2))[1]!.body).toBe("GET /after-pieces HTTP/1.1");
+      client.destroy();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  test("interim 1xx responses from the upstream are dropped; the final one is relayed", async () => {
+    const backend = await startScriptedBackend(
+      answerOnce(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </s.css>\r\n\r\n" +
+          "HTTP/1.1 201 Created\r\ncontent-length: 7\r\n\r\ncreated",
+      ),
+    );
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(head("GET", "/interim", backend.port));
+      const [response] = await client.responses(1);
+      expect(response!.status).toBe(201);
+      expect(response!.body).toBe("created");
+      client.destroy();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  test("a malformed chunked body while the upstream connection is still being dialled gets 400 too", async () => {
+    const backend = await startScriptedBackend(answerOnce("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"));
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(
+        `${head("POST", "/bad-chunks-dial", backend.port, { "transfer-encoding": "chunked" })}5\r\nabcdeXY`,
+      );
+      await client.closed();
+      const responses = await client.responses(1);
+      expect(responses.map((r) => r.status)).toEqual([400]);
+      expect(JSON.parse(responses[0]!.body)).toEqual({ detail: "Malformed chunked request body." });
     } finally {
       await backend.stop();
     }
