@@ -59,6 +59,8 @@ export class Store {
   private readonly pruneEvents;
   private readonly selectEvents;
   private readonly saveRv;
+  /** One transaction writing `changes` from version `from` + 1 on; built once (SQLite statements and all). */
+  private readonly persist: (changes: ReadonlyArray<Change>, from: number) => StoredEvent[];
 
   /**
    * `windowSize`: how many past events a watch can resume from before it gets 410 Gone.
@@ -93,6 +95,33 @@ export class Store {
       "SELECT rv, type, rid, ns, data FROM events WHERE rv > $after AND rv < $before ORDER BY rv",
     );
     this.saveRv = this.db.prepare("INSERT OR REPLACE INTO meta (k, v) VALUES ('rv', $v)");
+    this.persist = this.db.transaction((changes: ReadonlyArray<Change>, from: number) => {
+      const events: StoredEvent[] = [];
+      let rv = from;
+      for (const c of changes) {
+        rv += 1;
+        const meta = { ...(c.object.metadata ?? {}), resourceVersion: String(rv) };
+        const object = { ...c.object, metadata: meta };
+        const ns = nsOf(object);
+        const name = nameOf(object);
+        const data = JSON.stringify(object);
+        if (c.type === "DELETED") this.deleteObject.run({ rid: c.rid, ns, name });
+        else this.insertObject.run({ rid: c.rid, ns, name, rv, data });
+        this.insertEvent.run({ rv, type: c.type, rid: c.rid, ns, data });
+        const previous = this.objects.get(c.rid)?.get(keyOf(ns, name));
+        events.push({
+          rv,
+          type: c.type,
+          rid: c.rid,
+          namespace: ns,
+          object,
+          ...(previous ? { previous } : {}),
+        });
+      }
+      this.saveRv.run({ v: String(rv) });
+      if (Math.floor(rv / 512) !== Math.floor(from / 512)) this.pruneEvents.run({ rv: rv - this.windowSize });
+      return events;
+    });
     this.load();
   }
 
@@ -184,34 +213,8 @@ export class Store {
    * The objects passed in are owned by the store afterwards and must not be mutated.
    */
   commit(changes: ReadonlyArray<Change>): StoredEvent[] {
-    const events: StoredEvent[] = [];
-    let rv = this.rv;
-    const txn = this.db.transaction(() => {
-      for (const c of changes) {
-        rv += 1;
-        const meta = { ...(c.object.metadata ?? {}), resourceVersion: String(rv) };
-        const object = { ...c.object, metadata: meta };
-        const ns = nsOf(object);
-        const name = nameOf(object);
-        const data = JSON.stringify(object);
-        if (c.type === "DELETED") this.deleteObject.run({ rid: c.rid, ns, name });
-        else this.insertObject.run({ rid: c.rid, ns, name, rv, data });
-        this.insertEvent.run({ rv, type: c.type, rid: c.rid, ns, data });
-        const previous = this.objects.get(c.rid)?.get(keyOf(ns, name));
-        events.push({
-          rv,
-          type: c.type,
-          rid: c.rid,
-          namespace: ns,
-          object,
-          ...(previous ? { previous } : {}),
-        });
-      }
-      this.saveRv.run({ v: String(rv) });
-      if (Math.floor(rv / 512) !== Math.floor(this.rv / 512))
-        this.pruneEvents.run({ rv: rv - this.windowSize });
-    });
-    txn();
+    const events = this.persist(changes, this.rv);
+    const rv = events.at(-1)?.rv ?? this.rv;
     // Only after the transaction committed does memory follow.
     this.rv = rv;
     for (const e of events) {
