@@ -526,6 +526,11 @@ export class RelayExchange implements ConnectionListener {
       // connection can carry another request.
       conn.destroy();
       this.client.exchangeEnded(false);
+    } else {
+      // The whole body was read from the client, but the sandbox answered without taking all of it: it may
+      // never read again (or has closed), so the upstream connection goes; the client's stays usable.
+      conn.destroy();
+      this.client.exchangeEnded(!this.closeClient);
     }
   }
 
