@@ -94,11 +94,17 @@ function special(head: string, start: number, end: number): Special {
       return nameIs(head, start, end, "keep-alive") ? Special.OtherHopByHop : Special.None;
     case 12:
       return nameIs(head, start, end, "content-type") ? Special.ContentType : Special.None;
+    case 2:
+    case 7:
+    case 8:
+    case 18:
+    case 19:
+      // The other hop-by-hop names have these lengths; most names have none of them.
+      for (const name of HOP_BY_HOP) if (nameIs(head, start, end, name)) return Special.OtherHopByHop;
+      return Special.None;
     default:
-      break;
+      return Special.None;
   }
-  for (const name of HOP_BY_HOP) if (nameIs(head, start, end, name)) return Special.OtherHopByHop;
-  return Special.None;
 }
 
 function isOws(c: number): boolean {
