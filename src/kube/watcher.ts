@@ -60,6 +60,7 @@ export const watcher = <T extends KubeObject>(
       const out = yield* Queue.bounded<WatcherEvent<T>>(256);
       const [minTimeout, maxTimeout] = options.watchTimeoutSeconds ?? [300, 600];
       const idleTimeout = Duration.decode(options.idleTimeout ?? "3 minutes");
+      const idleMillis = Duration.toMillis(idleTimeout);
       const relistMillis = Duration.toMillis(options.relistInterval ?? "30 minutes");
       const backoff = yield* Schedule.driver(options.reconnect ?? watchReconnectSchedule);
       const selectors = {
@@ -116,15 +117,31 @@ export const watcher = <T extends KubeObject>(
           const now = yield* Clock.currentTimeMillis;
           const relistIn = Math.max(0, listedAt + relistMillis - now);
           delivered = 0;
+          // One watchdog per watch, counting from the last chunk received (time spent handing a chunk on
+          // is not silence), rather than a timeout raced against every read of the stream.
+          let heard = now;
+          let handling = false;
+          const silence = Effect.gen(function* () {
+            for (;;) {
+              const left = handling ? idleMillis : heard + idleMillis - (yield* Clock.currentTimeMillis);
+              if (left <= 0) return yield* Effect.fail(new WatchIdle({ idleFor: idleTimeout }));
+              yield* Effect.sleep(Duration.millis(left));
+            }
+          });
+          const handled = Effect.map(Clock.currentTimeMillis, (t) => {
+            handling = false;
+            heard = t;
+          });
           const ended = yield* client
             .watch(ref, { ...selectors, resourceVersion: from, allowWatchBookmarks: true, timeoutSeconds })
             .pipe(
-              Stream.timeoutFail(() => new WatchIdle({ idleFor: idleTimeout }), idleTimeout),
               Stream.runForEachChunk((events) => {
                 delivered += events.length;
-                return handle(events);
+                handling = true;
+                return Effect.zipRight(handle(events), handled);
               }),
               Effect.as<WatchEnd>("ended"),
+              Effect.raceFirst(silence),
               Effect.raceFirst(Effect.as(Effect.sleep(relistIn), "relist" as const)),
             );
           if (
