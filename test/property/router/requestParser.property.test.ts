@@ -70,7 +70,7 @@ const generatedArb: fc.Arbitrary<Generated> = fc
   })
   .chain((g) =>
     fc.tuple(owsArb, owsArb, owsArb, owsArb).map(([b1, a1, b2, a2]) => {
-      const fields = [...g.ordinary];
+      const fields: Field[] = [...g.ordinary];
       const specials: Field[] = [];
       if (g.framing.kind === "length")
         specials.push({ name: g.framingName, value: String(g.framing.length), before: b1, after: a1 });
