@@ -69,16 +69,17 @@ export const applyPlan = (
       deleted,
       ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
     });
+    /** The version each object this plan wrote was left at ("kind/namespace/name" -> resourceVersion). */
+    const versionOf = new Map<string, string>();
+    const objectKey = (k: { kind: ChildKind; namespace: string; name: string }) =>
+      `${k.kind}/${k.namespace}/${k.name}`;
     const wrote = (kind: ChildKind, isNew: boolean) => (o: KubeObject) =>
-      Effect.sync(() =>
-        written.versions?.push({
-          kind,
-          namespace: o.metadata?.namespace ?? "",
-          name: o.metadata?.name ?? "",
-          resourceVersion: o.metadata?.resourceVersion ?? "",
-          created: isNew,
-        }),
-      );
+      Effect.sync(() => {
+        const key = { kind, namespace: o.metadata?.namespace ?? "", name: o.metadata?.name ?? "" };
+        const resourceVersion = o.metadata?.resourceVersion ?? "";
+        versionOf.set(objectKey(key), resourceVersion);
+        written.versions?.push({ ...key, resourceVersion, created: isNew });
+      });
     const create = (kind: ChildKind, object: object) =>
       client.create(refFor[kind], object as KubeObject).pipe(
         Effect.tap((o) => Effect.sync(() => created.push(o.metadata?.name ?? ""))),
@@ -146,7 +147,10 @@ export const applyPlan = (
               // Gone since the cache saw it: not an error to back off from; the plan stops here.
               Effect.catchTag("NotFound", () => Effect.succeed(CACHE_LAG_REQUEUE_MS)),
             );
-        case "PatchStatus":
+        case "PatchStatus": {
+          const resourceVersion =
+            (action.afterOwnPatch ? versionOf.get(objectKey(action.key)) : undefined) ??
+            action.resourceVersion;
           return client
             .patchStatus(
               refFor[action.key.kind],
@@ -154,7 +158,7 @@ export const applyPlan = (
               { type: "merge", body: { status: action.status } },
               {
                 namespace: action.key.namespace,
-                ...(action.resourceVersion !== undefined ? { resourceVersion: action.resourceVersion } : {}),
+                ...(resourceVersion !== undefined ? { resourceVersion } : {}),
               },
             )
             .pipe(
@@ -164,6 +168,7 @@ export const applyPlan = (
               Effect.catchTag("Conflict", () => Effect.succeed(CACHE_LAG_REQUEUE_MS)),
               Effect.catchTag("NotFound", () => Effect.succeed(undefined)),
             );
+        }
         case "Delete": {
           const preconditions = {
             ...(action.uid !== undefined ? { uid: action.uid } : {}),

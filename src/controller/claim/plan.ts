@@ -148,7 +148,10 @@ class ClaimPlanner {
     return generation === undefined ? c : { ...c, observedGeneration: generation };
   }
 
-  /** Flush claim metadata first; a status write in the same pass would then lose the lock, so it waits. */
+  /**
+   * Claim metadata first, then the pass's other writes, then the status: locked on the version the metadata
+   * write left, so the whole decision goes out in one pass and the status only if everything before it held.
+   */
   finish(
     status: {
       conditions: ReadonlyArray<Condition>;
@@ -157,11 +160,8 @@ class ClaimPlanner {
     extra: Partial<ClaimPlan> = {},
   ): ClaimPlan {
     const actions = [...this.actions];
-    if (Object.keys(this.claimAnnotations).length > 0) {
-      // The claim's update event brings it back with the new resourceVersion for the status write.
-      actions.unshift(this.claimPatch());
-      return { actions, ...extra };
-    }
+    const annotated = Object.keys(this.claimAnnotations).length > 0;
+    if (annotated) actions.unshift(this.claimPatch());
     const current = { conditions: this.claim.status?.conditions ?? [], sandbox: this.claim.status?.sandbox };
     const next = { conditions: status.conditions, sandbox: status.sandbox };
     if (!jsonEqual(stripEmpty(current), stripEmpty(next)))
@@ -172,6 +172,7 @@ class ClaimPlanner {
         ...(this.claim.metadata.resourceVersion
           ? { resourceVersion: this.claim.metadata.resourceVersion }
           : {}),
+        ...(annotated ? { afterOwnPatch: true } : {}),
       });
     return { actions, ...extra };
   }
@@ -427,7 +428,9 @@ class ClaimPlanner {
       }),
     });
     this.actions.push(this.event("Normal", EVENT_SANDBOX_ADOPTED, `Adopted warm Sandbox ${name}`));
-    return this.finish({ conditions: this.claim.status?.conditions ?? [] }, { adopting: name });
+    // Written only once both writes above held, when the claim does control the Sandbox (as upstream, whose
+    // reconcile adopts and writes the status in one pass).
+    return this.finish(this.boundStatus(sandbox), { adopting: name });
   }
 
   /**
@@ -547,9 +550,19 @@ class ClaimPlanner {
           }),
         });
     }
-    const conditions = this.mirror(sandbox);
+    return this.finish(this.boundStatus(sandbox));
+  }
+
+  /** The status of a claim bound to `sandbox`: its Ready (and Finished) mirrored, its name and pod IPs. */
+  boundStatus(sandbox: Sandbox): {
+    conditions: ReadonlyArray<Condition>;
+    sandbox: { name: string; podIPs?: ReadonlyArray<string> };
+  } {
     const podIPs = sandbox.status?.podIPs ?? [];
-    return this.finish({ conditions, sandbox: { name, ...(podIPs.length > 0 ? { podIPs } : {}) } });
+    return {
+      conditions: this.mirror(sandbox),
+      sandbox: { name: sandbox.metadata.name ?? "", ...(podIPs.length > 0 ? { podIPs } : {}) },
+    };
   }
 
   mirror(sandbox: Sandbox): ReadonlyArray<Condition> {

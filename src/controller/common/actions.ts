@@ -44,6 +44,11 @@ export type Action =
       readonly key: ObjectKey;
       readonly status: JsonObject;
       readonly resourceVersion?: string;
+      /**
+       * Lock on the version this plan's own earlier Patch of the object left, when it made one (known only
+       * once that write ran): metadata and status go out in one pass, each under the object's lock.
+       */
+      readonly afterOwnPatch?: boolean;
     }
   /** Delete, tolerating NotFound. Preconditions make deletes of shared objects safe under a stale cache. */
   | {

@@ -101,6 +101,12 @@ const checkSafety = (w: World, boundTo: Map<string, string>): void => {
   // No sandbox reported as bound by two claims.
   const named = claims.map((c) => c.status?.sandbox?.name).filter((n): n is string => n !== undefined);
   expect(new Set(named).size).toBe(named.length);
+  // A claim reports only a sandbox it holds (or one gone since): never a pool member it has not yet taken.
+  for (const claim of claims) {
+    const name = claim.status?.sandbox?.name;
+    const reported = name === undefined ? undefined : sandboxes.find((s) => s.metadata.name === name);
+    if (reported) expect(controllerUid(reported)).toBe(claim.metadata.uid);
+  }
 };
 
 /** Liveness: once left alone, everything converges to what the specs ask for. */
@@ -237,6 +243,8 @@ test("claims reconciled from the same stale view never take the same warm sandbo
   w.run({ t: "tick", ms: 3000 });
   w.run({ t: "reconcile", kind: 3, i: 1 }); // claim-2
   expect(w.cluster.handovers).toEqual([]);
+  // Nor does claim-2 report the sandbox it failed to take (its status write comes after the take).
+  checkSafety(w, new Map());
   const adoptedBy = new Map<string, string>();
   for (const s of w.cluster.all("Sandbox")) {
     const owner = (s.metadata.ownerReferences ?? []).find((r: Obj) => r.controller);

@@ -221,6 +221,8 @@ export class SimCluster {
   apply(actions: ReadonlyArray<Action>): WriteOutcome & { error?: string } {
     const created: string[] = [];
     const deleted: string[] = [];
+    /** The version each object this plan patched was left at, for status writes locked on it. */
+    const patched = new Map<string, string>();
     /** false: stop here quietly. */
     const run = (a: Action): boolean | undefined => {
       switch (a._tag) {
@@ -234,22 +236,25 @@ export class SimCluster {
         case "CreateBatch":
           for (const o of a.objects) this.createTracked(a.kind, o, created);
           return;
-        case "Patch":
-          this.update(
+        case "Patch": {
+          const next = this.update(
             a.key.kind,
             a.key.namespace,
             a.key.name,
             (o) => mergePatch(o, a.patch) as Obj,
             a.resourceVersion,
           );
+          patched.set(storeKey(a.key.kind, a.key.namespace, a.key.name), next.metadata.resourceVersion);
           return;
+        }
         case "PatchStatus":
           this.update(
             a.key.kind,
             a.key.namespace,
             a.key.name,
             (o) => ({ ...o, status: mergePatch(o.status ?? {}, a.status) }),
-            a.resourceVersion,
+            (a.afterOwnPatch ? patched.get(storeKey(a.key.kind, a.key.namespace, a.key.name)) : undefined) ??
+              a.resourceVersion,
             true,
           );
           return;
