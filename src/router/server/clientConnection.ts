@@ -135,39 +135,45 @@ export class ClientConnection implements ClientSide {
     this.socket.terminate();
   }
 
-  /** Starts the next request if a whole head is in `input`; otherwise waits for more bytes. */
+  /**
+   * Starts the next request if a whole head is in `input`; otherwise waits for more bytes. Requests the router
+   * answers at once are taken one after another in a loop (not recursively: a read can hold thousands).
+   */
   private next(): void {
-    const buf = this.input!;
-    const end = findHeadEnd(buf, this.scanFrom);
-    if (end === -1) {
-      // Heads too large are Bun's to refuse (431), like everything else this listener does not parse; so are
-      // heads with bare CR or LF line ends, which would otherwise wait here for a CRLFCRLF that never comes.
-      if (buf.length > MAX_HEAD_BYTES || hasBareLineBreak(buf, this.scanFrom)) this.startHandOff(buf);
-      else this.scanFrom = Math.max(0, buf.length - 3);
-      return;
-    }
-    this.scanFrom = 0;
-    if (end > MAX_HEAD_BYTES) {
-      // A large head that arrived in one read is refused all the same.
-      this.startHandOff(buf);
-      return;
-    }
-    const head = parseRequestHead(buf.toString("latin1", 0, end));
-    if (head === "other") {
-      this.startHandOff(buf);
-      return;
-    }
-    this.input = undefined;
-    const exchange = new RelayExchange(this.ctx, this, head, new FieldReader(head.fields));
-    this.exchange = exchange;
-    exchange.begin();
-    if (end < buf.length && this.exchange === exchange) {
-      const rest = exchange.bodyInput(buf.subarray(end));
-      if (rest !== undefined) this.hold(rest);
-    } else if (end < buf.length) {
+    for (;;) {
+      const buf = this.input!;
+      const end = findHeadEnd(buf, this.scanFrom);
+      if (end === -1) {
+        // Heads too large are Bun's to refuse (431), like everything else this listener does not parse; so are
+        // heads with bare CR or LF line ends, which would otherwise wait here for a CRLFCRLF that never comes.
+        if (buf.length > MAX_HEAD_BYTES || hasBareLineBreak(buf, this.scanFrom)) this.startHandOff(buf);
+        else this.scanFrom = Math.max(0, buf.length - 3);
+        return;
+      }
+      this.scanFrom = 0;
+      if (end > MAX_HEAD_BYTES) {
+        // A large head that arrived in one read is refused all the same.
+        this.startHandOff(buf);
+        return;
+      }
+      const head = parseRequestHead(buf.toString("latin1", 0, end));
+      if (head === "other") {
+        this.startHandOff(buf);
+        return;
+      }
+      this.input = undefined;
+      const exchange = new RelayExchange(this.ctx, this, head, new FieldReader(head.fields));
+      this.exchange = exchange;
+      exchange.begin();
+      if (end === buf.length) return;
+      if (this.exchange === exchange) {
+        const rest = exchange.bodyInput(buf.subarray(end));
+        if (rest !== undefined) this.hold(rest);
+        return;
+      }
       // The exchange already ended (a reply the router made at once): the bytes are the next request's.
       this.input = buf.subarray(end);
-      if (!this.closed && !this.ending && this.exchange === undefined) this.next();
+      if (this.closed || this.ending || this.exchange !== undefined) return;
     }
   }
 
