@@ -178,6 +178,25 @@ describe("keep-alive and pipelining", () => {
     }
   });
 
+  test("two hundred thousand pipelined requests the router answers itself, in one write, are all answered", async () => {
+    // Without routing headers each gets the same 400 (the Date header's format has a fixed length), and a
+    // read holds tens of thousands of them.
+    const request = "GET / HTTP/1.1\r\n\r\n";
+    const probe = await RawClient.connect(routerPort);
+    probe.write(request);
+    await probe.responses(1);
+    const one = probe.received.length;
+    probe.destroy();
+    const n = 200_000;
+    const client = await RawClient.connect(routerPort);
+    client.write(request.repeat(n));
+    await client.until((received) => received.length >= one * n);
+    expect(client.received.length).toBe(one * n);
+    expect(client.received.split("HTTP/1.1 400 ").length - 1).toBe(n);
+    expect(client.ended).toBe(false);
+    client.destroy();
+  });
+
   test("Connection: close gets connection: close and the socket closes after the response", async () => {
     const client = await RawClient.connect(routerPort);
     client.write(head("GET", "/closing", raw.port, { connection: "close" }));
