@@ -1,7 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { Chunk, Context, type Duration, Effect, Layer, Stream } from "effect";
+import { Chunk, Context, type Duration, Effect, Layer, Option, Stream } from "effect";
 import { type KubeSource, loadDefaultKubeConfig, loadKubeConfig, resolveConnection } from "./connection";
-import type { KubeConfigError, KubeError, KubeFailure } from "./errors";
+import { type KubeConfigError, KubeError, type KubeFailure } from "./errors";
 import type { KubeObject, ObjectList } from "./object";
 import { resourcePath } from "./paths";
 import type { ResourceRef } from "./resources";
@@ -289,16 +289,35 @@ const clientOver = (transport: Transport, defaultNamespace: string): KubeClientA
         );
         const body = res.body;
         if (body === null) return Stream.empty;
+        const reader = yield* Effect.acquireRelease(
+          Effect.sync(() => body.getReader()),
+          (r) => Effect.promise(() => r.cancel().catch(() => undefined)),
+        );
         const lines = new WatchLineDecoder<T>();
-        const decode = (events: () => RawWatchEvent<T>[]) =>
-          Effect.try({ try: () => Chunk.unsafeFromArray(events()), catch: (e) => e as KubeError });
-        // One decode per network chunk: a burst of events costs one stream step, not one per line.
-        return Stream.fromReadableStream({
-          evaluate: () => body,
-          onError: (cause) => failureFromThrown(cause, `watch ${ref.plural}`),
-        }).pipe(
-          Stream.mapChunksEffect((chunk) => decode(() => Chunk.toArray(chunk).flatMap((b) => lines.push(b)))),
-          Stream.concat(Stream.flattenChunks(Stream.fromEffect(decode(() => lines.end())))),
+        let ended = false;
+        /** Reads until at least one whole event (or the end): a burst of events is one stream step. */
+        const next = async (): Promise<RawWatchEvent<T>[] | undefined> => {
+          while (!ended) {
+            const { value, done } = await reader.read();
+            const events = done ? lines.end() : lines.push(value);
+            ended = done;
+            if (events.length > 0) return events;
+          }
+          return undefined;
+        };
+        return Stream.repeatEffectChunkOption(
+          Effect.tryPromise({
+            try: next,
+            catch: (e): KubeFailure =>
+              e instanceof KubeError ? e : failureFromThrown(e, `watch ${ref.plural}`),
+          }).pipe(
+            Effect.mapError(Option.some),
+            Effect.flatMap((events) =>
+              events === undefined
+                ? Effect.fail(Option.none())
+                : Effect.succeed(Chunk.unsafeFromArray(events)),
+            ),
+          ),
         );
       }),
     );
