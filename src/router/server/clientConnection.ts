@@ -71,6 +71,10 @@ export class ClientConnection implements ClientSide {
     }
     this.exchange?.clientWritable();
     this.handOff?.clientWritable();
+    if (this.exchange === undefined && this.handOff === undefined && this.input !== undefined && !this.ending) {
+      this.resumeInput();
+      this.next();
+    }
   }
 
   socketClosed(): void {
@@ -141,6 +145,11 @@ export class ClientConnection implements ClientSide {
    */
   private next(): void {
     for (;;) {
+      if (this.output.length > 0) {
+        // The client is not reading what it asked for: take no more requests (and read no more) until it does.
+        this.pauseInput();
+        return;
+      }
       const buf = this.input!;
       const end = findHeadEnd(buf, this.scanFrom);
       if (end === -1) {
