@@ -379,6 +379,15 @@ export class RawClient {
     this.socket.write(bytes, "latin1");
   }
 
+  /** Stops reading (the kernel buffers fill and the server's writes back up) until `resume`. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   /** Resolves once `n` complete responses arrived (or the server closed: then with what there is). */
   async responses(n: number): Promise<WireResponse[]> {
     await this.until((received) => splitResponses(received).responses.length >= n);

@@ -31,6 +31,24 @@ afterAll(async () => {
   await raw.stop();
 });
 
+/**
+ * Response bytes the router may produce for a client that reads nothing: kernel buffers (the client's receive
+ * buffer does not grow while it is not read; the router's send buffer may reach tcp_wmem's 4 MiB) plus the
+ * answers to one read's worth of requests.
+ */
+const MAX_UNREAD_OUTPUT = 24 * 1024 * 1024;
+
+/** How many requests the router answered with `status` so far (its metrics). */
+function requestsWithStatus(status: number): number {
+  let total = 0;
+  for (const line of router.metrics.render().split("\n")) {
+    if (line.startsWith("sandbox_router_requests_total{") && line.includes(`code="${status}"`)) {
+      total += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return total;
+}
+
 /** A request head with the routing headers for the backend on `port`. */
 function head(
   method: string,
@@ -194,6 +212,32 @@ describe("keep-alive and pipelining", () => {
     expect(client.received.length).toBe(one * n);
     expect(client.received.split("HTTP/1.1 400 ").length - 1).toBe(n);
     expect(client.ended).toBe(false);
+    client.destroy();
+  });
+
+  test("a client that pipelines without reading is answered only as fast as it reads", async () => {
+    const request = "GET / HTTP/1.1\r\n\r\n";
+    const probe = await RawClient.connect(routerPort);
+    probe.write(request);
+    await probe.responses(1);
+    const one = probe.received.length;
+    probe.destroy();
+    const answered = () => requestsWithStatus(400);
+    const before = answered();
+    const n = 300_000;
+    const client = await RawClient.connect(routerPort);
+    client.pause();
+    client.write(request.repeat(n));
+    // Until the router stops taking requests (its output backed up), or has produced more than it may buffer.
+    let last = -1;
+    for (let now = 0; now !== last && now * one <= MAX_UNREAD_OUTPUT; now = answered() - before) {
+      last = now;
+      await Bun.sleep(200);
+    }
+    expect((answered() - before) * one).toBeLessThanOrEqual(MAX_UNREAD_OUTPUT);
+    client.resume();
+    await client.until((received) => received.length >= one * n);
+    expect(client.received.length).toBe(one * n);
     client.destroy();
   });
 
