@@ -71,7 +71,12 @@ export class ClientConnection implements ClientSide {
     }
     this.exchange?.clientWritable();
     this.handOff?.clientWritable();
-    if (this.exchange === undefined && this.handOff === undefined && this.input !== undefined && !this.ending) {
+    if (
+      this.exchange === undefined &&
+      this.handOff === undefined &&
+      this.input !== undefined &&
+      !this.ending
+    ) {
       this.resumeInput();
       this.next();
     }
