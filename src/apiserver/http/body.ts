@@ -5,10 +5,20 @@ import { decodeProtobufObject, isProtobufMedia } from "./protobuf";
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-const readBodyBytes = async (req: Request): Promise<Uint8Array> => {
-  const declared = Number(req.headers.get("content-length") ?? "0");
+/** A declared length bounds the body (HTTP framing), so such a body is read in one native step. */
+const declaredLength = (req: Request): number | undefined => {
+  const header = req.headers.get("content-length");
+  if (header === null) return undefined;
+  const declared = Number(header);
   if (declared > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
+  return Number.isFinite(declared) ? declared : undefined;
+};
+
+const readBodyBytes = async (req: Request): Promise<Uint8Array> => {
+  const declared = declaredLength(req);
   if (!req.body) return new Uint8Array();
+  if (declared !== undefined) return new Uint8Array(await req.arrayBuffer());
+  // Chunked: count as it arrives, so an endless body is cut off at the limit.
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of req.body) {
@@ -20,7 +30,9 @@ const readBodyBytes = async (req: Request): Promise<Uint8Array> => {
 };
 
 export const readBodyText = async (req: Request): Promise<string> =>
-  Buffer.from(await readBodyBytes(req)).toString("utf8");
+  req.body && declaredLength(req) !== undefined
+    ? await req.text()
+    : Buffer.from(await readBodyBytes(req)).toString("utf8");
 
 const OBJECT_TYPES = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
 
