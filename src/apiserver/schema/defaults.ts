@@ -7,6 +7,20 @@ import { isObject, type JSONSchemaProps } from "./types";
 const propertySchema = (s: JSONSchemaProps, key: string): JSONSchemaProps | undefined =>
   s.properties?.[key] ?? (typeof s.additionalProperties === "object" ? s.additionalProperties : undefined);
 
+/**
+ * The properties of `s` that carry a default, worked out once per schema node: schemas live as long as their
+ * CRD and serve every write, and most nodes (a pod spec's dozens of fields) have none.
+ */
+const defaulted = new WeakMap<JSONSchemaProps, ReadonlyArray<readonly [string, JSONSchemaProps]>>();
+const defaultedProperties = (s: JSONSchemaProps): ReadonlyArray<readonly [string, JSONSchemaProps]> => {
+  let found = defaulted.get(s);
+  if (found === undefined) {
+    found = Object.entries(s.properties ?? {}).filter(([, prop]) => prop.default !== undefined);
+    defaulted.set(s, found);
+  }
+  return found;
+};
+
 const defaultObject = (s: JSONSchemaProps, v: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(v)) {
@@ -14,10 +28,10 @@ const defaultObject = (s: JSONSchemaProps, v: Record<string, unknown>): Record<s
     if (value === null && prop && !prop.nullable && prop.default === undefined) continue;
     out[key] = value;
   }
-  for (const [key, prop] of Object.entries(s.properties ?? {})) {
+  for (const [key, prop] of defaultedProperties(s)) {
     const current = out[key];
     const missing = current === undefined || (current === null && !prop.nullable);
-    if (missing && prop.default !== undefined) out[key] = structuredClone(prop.default);
+    if (missing) out[key] = structuredClone(prop.default);
   }
   for (const [key, value] of Object.entries(out)) {
     const prop = propertySchema(s, key);
