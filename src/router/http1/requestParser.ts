@@ -93,6 +93,7 @@ export function parseRequestHead(head: string): RequestParse {
   let contentLength = -1;
   let chunked = false;
   let connection = "";
+  let hosts = 0;
   const end = head.length - 2;
   let pos = lineEnd + 2;
   while (pos < end) {
@@ -122,6 +123,9 @@ export function parseRequestHead(head: string): RequestParse {
       case "connection":
         connection = connection === "" ? value : `${connection}, ${value}`;
         break;
+      case "host":
+        hosts++;
+        break;
       case "upgrade":
       case "expect":
         // WebSocket handshakes and 100-continue are served by Bun's server.
@@ -131,7 +135,8 @@ export function parseRequestHead(head: string): RequestParse {
     }
     fields.push(name, value);
   }
-  if (pos !== end) return "other";
+  // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); Bun's server judges the rest.
+  if (pos !== end || hosts !== 1) return "other";
   return {
     method: head.slice(0, sp1),
     target: head.slice(sp1 + 1, sp2),

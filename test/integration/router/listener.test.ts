@@ -199,7 +199,7 @@ describe("keep-alive and pipelining", () => {
   test("two hundred thousand pipelined requests the router answers itself, in one write, are all answered", async () => {
     // Without routing headers each gets the same 400 (the Date header's format has a fixed length), and a
     // read holds tens of thousands of them.
-    const request = "GET / HTTP/1.1\r\n\r\n";
+    const request = "GET / HTTP/1.1\r\nHost: r\r\n\r\n";
     const probe = await RawClient.connect(routerPort);
     probe.write(request);
     await probe.responses(1);
@@ -216,7 +216,7 @@ describe("keep-alive and pipelining", () => {
   });
 
   test("a client that pipelines without reading is answered only as fast as it reads", async () => {
-    const request = "GET / HTTP/1.1\r\n\r\n";
+    const request = "GET / HTTP/1.1\r\nHost: r\r\n\r\n";
     const probe = await RawClient.connect(routerPort);
     probe.write(request);
     await probe.responses(1);

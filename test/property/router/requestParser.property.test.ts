@@ -1,13 +1,13 @@
 // parseRequestHead over generated heads: plain HTTP/1.1 heads parse to exactly what was sent, and every
 // ambiguity (bare CR/LF, NUL, space before the colon, obs-fold, HTTP/1.0, framing conflicts, Upgrade,
-// Expect) is left to Bun's server ("other"). No result ever carries a CR or LF in a value.
+// Expect, a missing or repeated Host) is left to Bun's server ("other"). No result ever carries a CR or LF in a value.
 import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { parseRequestHead, type RequestHead } from "../../../src/router/http1/requestParser";
 
 const TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~";
 /** Names the parser reads for framing or hand-off; generated ordinary fields avoid them. */
-const SPECIAL = new Set(["content-length", "transfer-encoding", "connection", "upgrade", "expect"]);
+const SPECIAL = new Set(["content-length", "transfer-encoding", "connection", "upgrade", "expect", "host"]);
 
 const tokenArb = fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: 12 });
 /** Visible ASCII after the leading '/' (quotes, backslashes, dot segments, '%' and '?' included). */
@@ -67,11 +67,13 @@ const generatedArb: fc.Arbitrary<Generated> = fc
     framingName: randomCase("content-length"),
     teName: randomCase("transfer-encoding"),
     connectionName: randomCase("connection"),
+    hostName: randomCase("host"),
   })
   .chain((g) =>
     fc.tuple(owsArb, owsArb, owsArb, owsArb).map(([b1, a1, b2, a2]) => {
       const fields: Field[] = [...g.ordinary];
-      const specials: Field[] = [];
+      // HTTP/1.1 requires exactly one Host.
+      const specials: Field[] = [{ name: g.hostName, value: "sandbox.example:8080", before: b2, after: a2 }];
       if (g.framing.kind === "length")
         specials.push({ name: g.framingName, value: String(g.framing.length), before: b1, after: a1 });
       if (g.framing.kind === "chunked")
@@ -146,6 +148,8 @@ const mutations: Record<string, Mutation> = {
     ),
   Upgrade: (_g, head) => withField(head, "Upgrade: websocket"),
   Expect: (_g, head) => withField(head, "Expect: 100-continue"),
+  "no Host": (g) => serialise({ ...g, fields: g.fields.filter((f) => f.name.toLowerCase() !== "host") }),
+  "a second Host": (_g, head) => withField(head, "Host: elsewhere"),
 };
 
 for (const [name, mutate] of Object.entries(mutations)) {

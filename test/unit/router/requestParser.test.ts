@@ -2,8 +2,11 @@
 import { describe, expect, test } from "bun:test";
 import { FieldReader, parseRequestHead, type RequestHead } from "../../../src/router/http1/requestParser";
 
-const request = (lines: string[], requestLine = "GET / HTTP/1.1") =>
-  `${requestLine}\r\n${lines.map((l) => `${l}\r\n`).join("")}\r\n`;
+/** A head with the lines given, and `Host: h` first unless they bring their own Host. */
+const request = (lines: string[], requestLine = "GET / HTTP/1.1") => {
+  const all = lines.some((l) => /^host:/i.test(l)) ? lines : ["Host: h", ...lines];
+  return `${requestLine}\r\n${all.map((l) => `${l}\r\n`).join("")}\r\n`;
+};
 
 function parsed(head: string): RequestHead {
   const result = parseRequestHead(head);
@@ -37,7 +40,7 @@ describe("parseRequestHead", () => {
 
   test("obs-text in a value is kept and marks the head as not plain ASCII", () => {
     const head = parsed(request(["X-Name: caf\xe9"]));
-    expect(head.fields).toEqual(["x-name", "caf\xe9"]);
+    expect(head.fields).toEqual(["host", "h", "x-name", "caf\xe9"]);
     expect(head.ascii).toBe(false);
   });
 
@@ -61,6 +64,8 @@ describe("parseRequestHead", () => {
     ["a line without a colon", request(["no colon here"])],
     ["a DEL in a value", request(["X: a\x7fb"])],
     ["an Upgrade field in any case", request(["UPGRADE: h2c"])],
+    ["no Host", "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n"],
+    ["two Hosts", request(["Host: a", "host: b"])],
   ])("%s is left to Bun's server", (_name, head) => {
     expect(parseRequestHead(head)).toBe("other");
   });
