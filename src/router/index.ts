@@ -47,6 +47,8 @@ export interface RouterOptions {
   readonly websocket?: Partial<WebSocketLimits>;
   /** Fraction of requests written to the access log; 0 (default) turns it off. */
   readonly accessLogSampleRate?: number;
+  /** A client that began a request head must finish it within this long, or its connection closes; default 60 s. */
+  readonly clientHeaderTimeoutSeconds?: number;
   /** Bound on finishing in-flight requests when stopping; default 30 s. */
   readonly drainTimeoutMs?: number;
   readonly version?: string;
@@ -149,7 +151,9 @@ export async function startRouter(options: RouterOptions): Promise<RouterHandle>
     handOffClients,
     draining: false,
   };
-  const listener = listenRouter(hostname, options.port ?? 8080, context);
+  const listener = listenRouter(hostname, options.port ?? 8080, context, {
+    headTimeoutMs: (options.clientHeaderTimeoutSeconds ?? 60) * 1000,
+  });
   const metricsServer =
     options.metricsPort === null
       ? undefined

@@ -13,6 +13,8 @@ export class ClientConnection implements ClientSide {
   /** Received bytes no request has consumed yet (a head in progress, or a pipelined request). */
   private input: Buffer | undefined;
   private scanFrom = 0;
+  /** When the first bytes of a head still incomplete arrived (0: none pending); see headTimedOut. */
+  private headSince = 0;
   private exchange: RelayExchange | undefined;
   private handOff: HandOff | undefined;
   /** Response bytes the socket did not take yet, oldest first. */
@@ -161,10 +163,15 @@ export class ClientConnection implements ClientSide {
         // Heads too large are Bun's to refuse (431), like everything else this listener does not parse; so are
         // heads with bare CR or LF line ends, which would otherwise wait here for a CRLFCRLF that never comes.
         if (buf.length > MAX_HEAD_BYTES || hasBareLineBreak(buf, this.scanFrom)) this.startHandOff(buf);
-        else this.scanFrom = Math.max(0, buf.length - 3);
+        else {
+          this.scanFrom = Math.max(0, buf.length - 3);
+          // Only heads that arrive in pieces pay for the clock.
+          if (this.headSince === 0) this.headSince = Date.now();
+        }
         return;
       }
       this.scanFrom = 0;
+      this.headSince = 0;
       if (end > MAX_HEAD_BYTES) {
         // A large head that arrived in one read is refused all the same.
         this.startHandOff(buf);
@@ -197,7 +204,13 @@ export class ClientConnection implements ClientSide {
     this.pauseInput();
   }
 
+  /** A head started before `oldest` is still incomplete (a client that stalls mid-head holds a connection). */
+  headTimedOut(oldest: number): boolean {
+    return this.headSince !== 0 && this.headSince < oldest && this.exchange === undefined;
+  }
+
   private startHandOff(first: Buffer): void {
+    this.headSince = 0;
     this.input = undefined;
     this.handOff = new HandOff(this.ctx, this, first);
   }

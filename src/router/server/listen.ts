@@ -16,8 +16,27 @@ export interface RouterListener {
   closeAll(): void;
 }
 
-export function listenRouter(hostname: string, port: number, ctx: ListenerContext): RouterListener {
+export interface ListenLimits {
+  /** A client must complete a request head within this long once it began one (nginx's client_header_timeout). */
+  readonly headTimeoutMs: number;
+}
+
+export function listenRouter(
+  hostname: string,
+  port: number,
+  ctx: ListenerContext,
+  limits: ListenLimits,
+): RouterListener {
   const connections = new Set<ClientConnection>();
+  // One sweep for every connection instead of a timer per head.
+  const sweeper = setInterval(
+    () => {
+      const oldest = Date.now() - limits.headTimeoutMs;
+      for (const conn of connections) if (conn.headTimedOut(oldest)) conn.end();
+    },
+    Math.min(5_000, Math.max(50, limits.headTimeoutMs / 4)),
+  );
+  (sweeper as { unref?: () => void }).unref?.();
   const listener: TCPSocketListener<ClientConnection> = Bun.listen<ClientConnection>({
     hostname,
     port,
@@ -53,10 +72,12 @@ export function listenRouter(hostname: string, port: number, ctx: ListenerContex
       return n;
     },
     stopAccepting() {
+      clearInterval(sweeper);
       listener.stop(false);
       for (const conn of connections) if (!conn.busy && !conn.handedOff) conn.end();
     },
     closeAll() {
+      clearInterval(sweeper);
       listener.stop(true);
       for (const conn of connections) conn.destroy();
     },

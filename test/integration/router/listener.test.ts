@@ -478,6 +478,27 @@ describe("client address", () => {
 });
 
 describe("limits and early answers", () => {
+  test("a client that stops in the middle of a head is disconnected after the header timeout", async () => {
+    const strict = await startTestRouter({ clientHeaderTimeoutSeconds: 0.2 });
+    try {
+      const port = Number(new URL(strict.url).port);
+      const stalled = await RawClient.connect(port);
+      stalled.write("GET /stalled HTTP/1.1\r\nHost: r\r\nX-Sandbox-");
+      // A client that completes its heads is not affected, however long its connection lives.
+      const steady = await RawClient.connect(port);
+      steady.write(head("GET", "/steady-1", raw.port));
+      await steady.responses(1);
+      await stalled.closed();
+      expect(stalled.received).toBe("");
+      steady.write(head("GET", "/steady-2", raw.port));
+      const answers = await steady.responses(2);
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      steady.destroy();
+    } finally {
+      await strict.stop();
+    }
+  });
+
   test("a head over 64 KiB gets 431 from the hand-off", async () => {
     const client = await RawClient.connect(routerPort);
     client.write(head("GET", "/huge-head", raw.port, { "x-filler": "f".repeat(70 * 1024) }));
