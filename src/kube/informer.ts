@@ -4,7 +4,7 @@ import type { KubeObject } from "./object";
 import type { ResourceRef } from "./resources";
 import type { Selector } from "./selector";
 import { type CacheEvent, Store } from "./store";
-import { type WatcherOptions, watcher } from "./watcher";
+import { type WatcherOptions, watchInto } from "./watcher";
 
 export interface InformerOptions extends WatcherOptions {
   /** Label keys to index; default every key. */
@@ -40,24 +40,22 @@ export const makeInformer = <T extends KubeObject>(
     const store = new Store<T>(options.indexedLabels);
     const hub = yield* Effect.acquireRelease(PubSub.unbounded<CacheEvent<T>>(), PubSub.shutdown);
     const synced = yield* Deferred.make<void>();
-    // A chunk of watch events (a burst arrives as one) goes into the store and out to subscribers in one step.
-    yield* watcher(ref, options).pipe(
-      Stream.runForEachChunk((events) =>
-        Effect.suspend(() => {
-          const changes: CacheEvent<T>[] = [];
-          let listed = false;
-          for (const event of events) {
-            for (const change of store.apply(event)) changes.push(change);
-            if (event._tag === "Synced") listed = true;
-          }
-          return Effect.zipRight(
-            listed ? Deferred.succeed(synced, undefined) : Effect.void,
-            changes.length > 0 ? PubSub.publishAll(hub, changes) : Effect.void,
-          );
-        }),
-      ),
-      Effect.forkScoped,
-    );
+    // A chunk of watch events (a burst arrives as one) goes into the store and out to subscribers in one step,
+    // on the watch's own fiber.
+    yield* watchInto(ref, options, (events) =>
+      Effect.suspend(() => {
+        const changes: CacheEvent<T>[] = [];
+        let listed = false;
+        for (const event of events) {
+          for (const change of store.apply(event)) changes.push(change);
+          if (event._tag === "Synced") listed = true;
+        }
+        return Effect.zipRight(
+          listed ? Deferred.succeed(synced, undefined) : Effect.void,
+          changes.length > 0 ? PubSub.publishAll(hub, changes) : Effect.void,
+        );
+      }),
+    ).pipe(Effect.forkScoped);
     const changes = Stream.fromPubSub(hub);
     return {
       ref,
