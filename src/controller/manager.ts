@@ -1,7 +1,7 @@
 // The controller process: informers for the four kinds and their children, one work queue per kind with
 // bounded workers, change events mapped to the keys they concern, optional leader election, metrics and
 // probes. Everything lives in the caller's scope and stops with it.
-import { Duration, Effect, Ref, type Scope, Stream } from "effect";
+import { Duration, Effect, Ref, type Scope } from "effect";
 import type { v1beta1 } from "../api";
 import { CONDITION_READY } from "../api";
 import {
@@ -135,32 +135,29 @@ const runReconcilers = (
     }
 
     // Every change in any cache enqueues the keys it concerns (a chunk of changes in one step per queue);
-    // `stream` replays the cache first, so every existing object is reconciled once at start.
+    // `handle` replays the cache first, so every existing object is reconciled once at start.
     for (const kind of Object.keys(informers) as ChildKind[]) {
-      yield* informers[kind].stream.pipe(
-        Stream.runForEachChunk((events) =>
-          Effect.suspend(() => {
-            const keys = new Map<ControllerKind, string[]>();
-            for (const event of events) {
-              if (event._tag === "Synced") continue;
-              // The metrics remember which Sandboxes were already counted Ready; forget each one that is gone.
-              if (event._tag === "Deleted" && kind === "Sandbox")
-                metrics.sandboxGone(event.object.metadata?.uid ?? "");
-              if (kind === "SandboxClaim")
-                waiting.observe(event.object as unknown as v1beta1.SandboxClaim, event._tag === "Deleted");
-              for (const k of keysFor(kind, event.object as KubeObject, view, waiting)) {
-                const key = `${k.namespace}/${k.name}`;
-                const forKind = keys.get(k.kind);
-                if (forKind) forKind.push(key);
-                else keys.set(k.kind, [key]);
-              }
+      yield* informers[kind].handle((events) =>
+        Effect.suspend(() => {
+          const keys = new Map<ControllerKind, string[]>();
+          for (const event of events) {
+            if (event._tag === "Synced") continue;
+            // The metrics remember which Sandboxes were already counted Ready; forget each one that is gone.
+            if (event._tag === "Deleted" && kind === "Sandbox")
+              metrics.sandboxGone(event.object.metadata?.uid ?? "");
+            if (kind === "SandboxClaim")
+              waiting.observe(event.object as unknown as v1beta1.SandboxClaim, event._tag === "Deleted");
+            for (const k of keysFor(kind, event.object as KubeObject, view, waiting)) {
+              const key = `${k.namespace}/${k.name}`;
+              const forKind = keys.get(k.kind);
+              if (forKind) forKind.push(key);
+              else keys.set(k.kind, [key]);
             }
-            return Effect.forEach(keys, ([k, names]) => queues.get(k)?.addAll(names) ?? Effect.void, {
-              discard: true,
-            });
-          }),
-        ),
-        Effect.forkScoped,
+          }
+          return Effect.forEach(keys, ([k, names]) => queues.get(k)?.addAll(names) ?? Effect.void, {
+            discard: true,
+          });
+        }),
       );
     }
 

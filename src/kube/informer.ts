@@ -29,7 +29,17 @@ export interface Informer<T extends KubeObject> {
   readonly changes: Stream.Stream<CacheEvent<T>>;
   /** `Added` for everything cached now, then changes: what an event handler registered late needs. */
   readonly stream: Stream.Stream<CacheEvent<T>>;
+  /**
+   * `stream` without the queue: `handler` gets `Added` for everything cached now, then each chunk of changes
+   * on the watch's own fiber, until the scope closes. The watch waits for it, so it must be quick. As with
+   * `stream`, the first changes may overlap the replay.
+   */
+  readonly handle: (handler: ChangeHandler<T>) => Effect.Effect<void, never, Scope.Scope>;
 }
+
+export type ChangeHandler<T extends KubeObject> = (
+  changes: ReadonlyArray<CacheEvent<T>>,
+) => Effect.Effect<void>;
 
 /** Starts the watch in the current scope; it stops when the scope closes. */
 export const makeInformer = <T extends KubeObject>(
@@ -40,6 +50,7 @@ export const makeInformer = <T extends KubeObject>(
     const store = new Store<T>(options.indexedLabels);
     const hub = yield* Effect.acquireRelease(PubSub.unbounded<CacheEvent<T>>(), PubSub.shutdown);
     const synced = yield* Deferred.make<void>();
+    const handlers = new Set<ChangeHandler<T>>();
     // A chunk of watch events (a burst arrives as one) goes into the store and out to subscribers in one step,
     // on the watch's own fiber.
     yield* watchInto(ref, options, (events) =>
@@ -52,7 +63,12 @@ export const makeInformer = <T extends KubeObject>(
         }
         return Effect.zipRight(
           listed ? Deferred.succeed(synced, undefined) : Effect.void,
-          changes.length > 0 ? PubSub.publishAll(hub, changes) : Effect.void,
+          changes.length === 0
+            ? Effect.void
+            : Effect.zipRight(
+                Effect.forEach(handlers, (handler) => handler(changes), { discard: true }),
+                PubSub.publishAll(hub, changes),
+              ),
         );
       }),
     ).pipe(Effect.forkScoped);
@@ -75,5 +91,13 @@ export const makeInformer = <T extends KubeObject>(
           return Stream.concat(Stream.fromIterable(now), Stream.fromQueue(live));
         }),
       ),
+      handle: (handler) =>
+        Effect.acquireRelease(
+          Effect.sync(() => {
+            handlers.add(handler);
+            return store.list().map((object): CacheEvent<T> => ({ _tag: "Added", object }));
+          }),
+          () => Effect.sync(() => handlers.delete(handler)),
+        ).pipe(Effect.flatMap((cached) => (cached.length > 0 ? handler(cached) : Effect.void))),
     };
   });

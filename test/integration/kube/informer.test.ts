@@ -70,6 +70,25 @@ test("the informer mirrors the server, indexes labels and replays its cache to l
       expect(events.slice(0, 2).map((e) => e._tag)).toEqual(["Added", "Added"]);
       const last = events[2];
       expect(last?._tag === "Added" && last.object.metadata?.name).toBe("late");
+
+      // A handler gets the same: the cache as Added, then live changes, until its scope closes.
+      const handled: string[] = [];
+      const record = (changes: ReadonlyArray<{ _tag: string; object?: { metadata?: { name?: string } } }>) =>
+        Effect.sync(() => {
+          for (const e of changes)
+            if (e._tag !== "Synced") handled.push(`${e._tag} ${e.object?.metadata?.name}`);
+        });
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          yield* informer.handle(record);
+          expect([...handled].sort()).toEqual(["Added a", "Added before", "Added late"]);
+          yield* c.create(refs.configMap, { metadata: { name: "handled", namespace: "inf" } });
+          yield* eventuallyEffect(() => expect(handled).toContain("Added handled"));
+        }),
+      );
+      yield* c.delete(refs.configMap, "handled", { namespace: "inf" });
+      yield* eventuallyEffect(() => expect(informer.get("handled", "inf")).toBeUndefined());
+      expect(handled.some((e) => e.startsWith("Deleted"))).toBe(false);
     }),
   ));
 
