@@ -121,10 +121,29 @@ const ROUTER_HEADERS = [
 ] as const;
 
 /**
+ * A fixed set of header names, looked up by length first. Names read from a request are fresh substrings:
+ * hashing one for a Set costs more than comparing it with the one or two names of its length.
+ */
+export class NameSet {
+  private readonly byLength: (string[] | undefined)[] = [];
+
+  constructor(readonly names: readonly string[]) {
+    for (const name of names) (this.byLength[name.length] ??= []).push(name);
+  }
+
+  has(name: string): boolean {
+    const candidates = this.byLength[name.length];
+    if (candidates === undefined) return false;
+    for (let i = 0; i < candidates.length; i++) if (candidates[i] === name) return true;
+    return false;
+  }
+}
+
+/**
  * Never forwarded upstream: hop-by-hop, the router's own headers, Host (rewritten), the router's auth header,
  * and inbound X-Forwarded-* (the router sets its own; a client must not be able to spoof its address).
  */
-const REQUEST_EXCLUDED: ReadonlySet<string> = new Set<string>([
+const REQUEST_EXCLUDED = new NameSet([
   ...HOP_BY_HOP,
   ...ROUTER_HEADERS,
   "host",
@@ -135,8 +154,8 @@ const REQUEST_EXCLUDED: ReadonlySet<string> = new Set<string>([
 ]);
 
 /** Also dropped on WebSocket upgrades: the handshake is redone by the router's own client. */
-const WEBSOCKET_EXCLUDED: ReadonlySet<string> = new Set<string>([
-  ...REQUEST_EXCLUDED,
+const WEBSOCKET_EXCLUDED = new NameSet([
+  ...REQUEST_EXCLUDED.names,
   "sec-websocket-key",
   "sec-websocket-version",
   "sec-websocket-extensions",
@@ -161,7 +180,7 @@ export function connectionTokens(value: string | null): readonly string[] {
 export function forwardsRequestHeader(
   name: string,
   connectionNamed: readonly string[],
-  excluded: ReadonlySet<string> = REQUEST_EXCLUDED,
+  excluded: NameSet = REQUEST_EXCLUDED,
 ): boolean {
   return !excluded.has(name) && (connectionNamed.length === 0 || !connectionNamed.includes(name));
 }

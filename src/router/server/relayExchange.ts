@@ -52,6 +52,11 @@ const CLIENT_CLOSED = 499;
 const MALFORMED_BODY = "Malformed chunked request body.";
 const ignoreData = () => {};
 
+/** The first `length` bytes of `buf`, without a new view when that is all of it. */
+function prefix(buf: Buffer, length: number): Buffer {
+  return buf.length === length ? buf : buf.subarray(0, length);
+}
+
 enum Phase {
   Routing,
   Head,
@@ -427,7 +432,7 @@ export class RelayExchange implements ConnectionListener {
 
   /** `buf` holds the head (up to `end`) and the first body bytes. */
   private startResponse(head: ResponseHead, buf: Buffer, end: number): void {
-    const rest = buf.subarray(end);
+    const restLength = buf.length - end;
     this.head = head;
     this.status = head.status;
     if (head.close) this.reusable = false;
@@ -440,22 +445,17 @@ export class RelayExchange implements ConnectionListener {
     if (this.ctx.draining) this.closeClient = true;
     // Most sandboxes answer with a head the client may have as it is: no copy, no rewrite.
     const asReceived = head.verbatim && !this.closeClient;
-    const headBytes = asReceived ? buf.subarray(0, end) : responseHeadBytes(head, this.closeClient);
-    if (noBody) {
-      if (rest.length > 0) this.reusable = false;
-      this.client.send(headBytes);
-      this.headArrived(head);
-      this.finishResponse();
-      return;
-    }
-    if (head.contentLength > 0 && rest.length >= head.contentLength) {
-      // The common small response arrives whole with its head: one write.
-      if (rest.length > head.contentLength) this.reusable = false;
-      this.client.send(
-        asReceived
-          ? buf.subarray(0, end + head.contentLength)
-          : Buffer.concat([headBytes, rest.subarray(0, head.contentLength)]),
-      );
+    if (noBody || (head.contentLength > 0 && restLength >= head.contentLength)) {
+      // No body, or the common small response that arrived whole with its head: one write.
+      const bodyLength = noBody ? 0 : head.contentLength;
+      if (restLength > bodyLength) this.reusable = false;
+      if (asReceived) this.client.send(prefix(buf, end + bodyLength));
+      else {
+        const headBytes = responseHeadBytes(head, this.closeClient);
+        this.client.send(
+          bodyLength === 0 ? headBytes : Buffer.concat([headBytes, buf.subarray(end, end + bodyLength)]),
+        );
+      }
       this.headArrived(head);
       this.finishResponse();
       return;
@@ -463,9 +463,9 @@ export class RelayExchange implements ConnectionListener {
     this.phase = Phase.Body;
     this.responseRemaining = head.contentLength;
     if (head.chunked) this.responseDecoder = new ChunkedDecoder();
-    this.client.send(headBytes);
+    this.client.send(asReceived ? prefix(buf, end) : responseHeadBytes(head, this.closeClient));
     this.headArrived(head);
-    if (rest.length > 0) this.responseBody(rest);
+    if (restLength > 0) this.responseBody(buf.subarray(end));
   }
 
   private responseBody(chunk: Buffer): void {

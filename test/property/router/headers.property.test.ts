@@ -1,7 +1,13 @@
 import { expect, test } from "bun:test";
 import { isIP } from "node:net";
 import fc from "fast-check";
-import { isDnsLabel, parsePort, requestTimeoutMs, upstreamRequestHeaders } from "../../../src/router/headers";
+import {
+  isDnsLabel,
+  NameSet,
+  parsePort,
+  requestTimeoutMs,
+  upstreamRequestHeaders,
+} from "../../../src/router/headers";
 import { cidrContains, isForbiddenTarget, parseCidr, parseIp } from "../../../src/router/ip";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -131,5 +137,23 @@ test("forwarded headers: excluded and Connection-named ones never pass, every ot
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+test("NameSet answers exactly as a Set of the same names", () => {
+  const nameArb = fc.string({
+    unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz-".split("")),
+    maxLength: 20,
+  });
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(nameArb, { maxLength: 12 }),
+      fc.array(nameArb, { maxLength: 20 }),
+      (names, probes) => {
+        const set = new Set(names);
+        const nameSet = new NameSet(names);
+        for (const probe of [...probes, ...names]) expect(nameSet.has(probe)).toBe(set.has(probe));
+      },
+    ),
   );
 });
