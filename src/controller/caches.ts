@@ -49,9 +49,7 @@ export const informerView = (informers: Informers): CacheView => ({
   ) => {
     const informer = informers[kind];
     const objects =
-      label === undefined
-        ? informer.list(namespace)
-        : informer.byLabel(label.key, label.value).filter((o) => o.metadata?.namespace === namespace);
+      label === undefined ? informer.list(namespace) : informer.byLabel(label.key, label.value, namespace);
     return objects as unknown as ReadonlyArray<KindTypes[K]>;
   },
 });

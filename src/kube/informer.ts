@@ -20,7 +20,7 @@ export interface Informer<T extends KubeObject> {
   readonly get: (name: string, namespace?: string) => T | undefined;
   readonly getByKey: (key: string) => T | undefined;
   readonly list: (namespace?: string, selector?: Selector) => T[];
-  readonly byLabel: (key: string, value: string) => T[];
+  readonly byLabel: (key: string, value: string, namespace?: string) => T[];
   readonly keys: () => IterableIterator<string>;
   readonly hasSynced: () => boolean;
   /** Completes once the first list is in the cache. */
@@ -78,7 +78,7 @@ export const makeInformer = <T extends KubeObject>(
       get: (name, namespace) => store.get(name, namespace),
       getByKey: (key) => store.getByKey(key),
       list: (namespace, selector) => store.list(namespace, selector),
-      byLabel: (key, value) => store.byLabel(key, value),
+      byLabel: (key, value, namespace) => store.byLabel(key, value, namespace),
       keys: () => store.keys(),
       hasSynced: () => store.hasSynced(),
       waitForSync: Deferred.await(synced),

@@ -55,8 +55,15 @@ export class Store<T extends KubeObject> {
     return out;
   }
 
-  byLabel(key: string, value: string): T[] {
-    return this.list(undefined, [{ key, op: "=", value }]);
+  /** Objects labelled `key=value` (in `namespace` when given): straight from the index when `key` is indexed. */
+  byLabel(key: string, value: string, namespace?: string): T[] {
+    if (!this.indexed(key)) return this.list(namespace, [{ key, op: "=", value }]);
+    const out: T[] = [];
+    for (const k of this.index.get(key)?.get(value) ?? []) {
+      const obj = this.objects.get(k);
+      if (obj && (namespace === undefined || obj.metadata?.namespace === namespace)) out.push(obj);
+    }
+    return out;
   }
 
   /** Applies one watcher event and reports what changed. */

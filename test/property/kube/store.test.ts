@@ -84,6 +84,9 @@ test("the cache converges to the server's state after a relist, and its events d
           expect(sortByKey(store.list("a", [{ key: "app", op: "=", value: app }]))).toEqual(
             sortByKey(scanned.filter((x) => x.metadata?.namespace === "a")),
           );
+          expect(sortByKey(store.byLabel("app", app, "a"))).toEqual(
+            sortByKey(scanned.filter((x) => x.metadata?.namespace === "a")),
+          );
         }
         expect(sortByKey([...view.values()])).toEqual(sortByKey(store.list()));
       }
