@@ -25,6 +25,7 @@ import {
   parseResponseHead,
   type ResponseHead,
 } from "../http1/responseHead";
+import { scanRelayableHead } from "../http1/responseScan";
 import { type Decision, errorReply, type Forward, failureReply, type Reply } from "../routing";
 import { StaleConnection, UpstreamProtocolError } from "../upstream/exchange";
 import type { ConnectionListener, UpstreamConnection } from "../upstream/pool";
@@ -410,7 +411,10 @@ export class RelayExchange implements ConnectionListener {
         else this.partialHead = buf;
         return;
       }
-      const head = parseResponseHead(buf.toString("latin1", 0, end));
+      // The common head goes as received and needs no strings; one to rewrite (the client's connection is
+      // to close) or in any doubt gets the full parser.
+      const scanned = this.closeClient || this.ctx.draining ? undefined : scanRelayableHead(buf, end);
+      const head = scanned ?? parseResponseHead(buf.toString("latin1", 0, end));
       if (head === "invalid") {
         this.rejectHead(new UpstreamProtocolError("malformed response head"));
         return;
