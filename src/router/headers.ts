@@ -128,7 +128,11 @@ export class NameSet {
   private readonly byLength: (string[] | undefined)[] = [];
 
   constructor(readonly names: readonly string[]) {
-    for (const name of names) (this.byLength[name.length] ??= []).push(name);
+    for (const name of names) {
+      const sameLength = this.byLength[name.length];
+      if (sameLength === undefined) this.byLength[name.length] = [name];
+      else sameLength.push(name);
+    }
   }
 
   has(name: string): boolean {
