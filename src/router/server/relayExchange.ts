@@ -413,7 +413,8 @@ export class RelayExchange implements ConnectionListener {
       }
       // The common head goes as received and needs no strings; one to rewrite (the client's connection is
       // to close) or in any doubt gets the full parser.
-      const scanned = this.closeClient || this.ctx.draining ? undefined : scanRelayableHead(buf, end);
+      const relayable = !this.closeClient && !this.ctx.draining && this.bodyComplete;
+      const scanned = relayable ? scanRelayableHead(buf, end) : undefined;
       const head = scanned ?? parseResponseHead(buf.toString("latin1", 0, end));
       if (head === "invalid") {
         this.rejectHead(new UpstreamProtocolError("malformed response head"));
@@ -446,7 +447,9 @@ export class RelayExchange implements ConnectionListener {
       this.closeClient = true;
       this.reusable = false;
     }
-    if (this.ctx.draining) this.closeClient = true;
+    // Draining, or the sandbox answers before the client finished its body: the router will not read on past
+    // this exchange, and says so in the head.
+    if (this.ctx.draining || !this.bodyComplete) this.closeClient = true;
     // Most sandboxes answer with a head the client may have as it is: no copy, no rewrite.
     const asReceived = head.verbatim && !this.closeClient;
     if (noBody || (head.contentLength > 0 && restLength >= head.contentLength)) {

@@ -519,7 +519,8 @@ describe("limits and early answers", () => {
       );
       const [response] = await client.responses(1);
       expect(response!.status).toBe(413);
-      // The rest of the body will not be read: the connection cannot carry another request.
+      // The rest of the body will not be read: the connection cannot carry another request, and says so.
+      expect(response!.headers.get("connection")).toBe("close");
       await client.closed();
     } finally {
       await backend.stop();
