@@ -2,6 +2,7 @@
 // head out. It accepts only plain, unambiguous HTTP/1.1 requests; anything else ("other") is handed to
 // Bun's server, which answers or rejects it exactly as it always has (HTTP/1.0, upgrades, Expect,
 // absolute-form targets, odd framing, malformed heads).
+import { isToken } from "./token";
 
 export interface RequestHead {
   readonly method: string;
@@ -22,19 +23,6 @@ export interface RequestHead {
 }
 
 export type RequestParse = RequestHead | "other";
-
-/** RFC 9110 token characters: 1 in a 128-entry table. */
-const TOKEN = new Uint8Array(128);
-for (let c = 0; c < 128; c++) TOKEN[c] = /[A-Za-z0-9!#$%&'*+\-.^_`|~]/.test(String.fromCharCode(c)) ? 1 : 0;
-
-function isToken(s: string, start: number, end: number): boolean {
-  if (end === start) return false;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || TOKEN[c] === 0) return false;
-  }
-  return true;
-}
 
 /** Visible ASCII only (no spaces, controls or raw non-ASCII): the target is forwarded exactly as received. */
 function isTarget(s: string, start: number, end: number): boolean {

@@ -1,6 +1,8 @@
 // HTTP/1.1 response head parsing for the router's upstream client (RFC 9112 §4-6). Pure: bytes in, head out.
 // Hop-by-hop headers (and those named in Connection) are dropped here, so the head is ready for the client.
 
+import { isToken } from "./token";
+
 export interface ResponseHead {
   readonly status: number;
   readonly statusText: string;
@@ -43,22 +45,6 @@ export function findHeadEnd(buf: Uint8Array, from = 0): number {
     if (buf[i] === 10 && buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) return i + 1;
   }
   return -1;
-}
-
-/** RFC 9110 token characters (header names): 1 in a 128-entry table. */
-const TOKEN = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  TOKEN[c] = /[A-Za-z0-9!#$%&'*+\-.^_`|~]/.test(ch) ? 1 : 0;
-}
-
-function isTokenAt(head: string, start: number, end: number): boolean {
-  if (end === start) return false;
-  for (let i = start; i < end; i++) {
-    const c = head.charCodeAt(i);
-    if (c >= 128 || TOKEN[c] === 0) return false;
-  }
-  return true;
 }
 
 /** Case-insensitive compare of a token in `head` with a lowercase name of letters and '-'. */
@@ -171,7 +157,7 @@ export function parseResponseHead(head: string): HeadParse {
     if (eol === -1) return "invalid";
     const colon = head.indexOf(":", pos);
     if (colon === -1 || colon > eol) return "invalid";
-    if (!isTokenAt(head, pos, colon)) return "invalid";
+    if (!isToken(head, pos, colon)) return "invalid";
     const kind = special(head, pos, colon);
     let a = colon + 1;
     let b = eol;

@@ -3,10 +3,7 @@
 // router can relay the head as received. Anything else, or anything in doubt, is left to the full parser
 // (responseHead.ts), which is the reference this scan must agree with (fast-check tested).
 import type { ResponseHead } from "./responseHead";
-
-/** RFC 9110 token characters: 1 in a 128-entry table. */
-const TOKEN = new Uint8Array(128);
-for (let c = 0; c < 128; c++) TOKEN[c] = /[A-Za-z0-9!#$%&'*+\-.^_`|~]/.test(String.fromCharCode(c)) ? 1 : 0;
+import { TOKEN } from "./token";
 
 const HTTP11 = [72, 84, 84, 80, 47, 49, 46, 49, 32]; // "HTTP/1.1 "
 const NO_FIELDS: string[] = [];

@@ -11,24 +11,18 @@ import {
   type ForwardFailure,
   forwardWithin,
   track,
-  UnrequestedUpgrade,
   untrack,
 } from "../forward";
 import type { HeaderReader, Target } from "../headers";
 import { ChunkedDecoder } from "../http1/chunkedDecoder";
 import { requestHead } from "../http1/requestHead";
 import type { RequestHead } from "../http1/requestParser";
-import {
-  findHeadEnd,
-  hasNoBody,
-  MAX_HEAD_BYTES,
-  parseResponseHead,
-  type ResponseHead,
-} from "../http1/responseHead";
+import { hasNoBody, parseResponseHead, type ResponseHead } from "../http1/responseHead";
 import { scanRelayableHead } from "../http1/responseScan";
 import { type Decision, errorReply, type Forward, failureReply, type Reply } from "../routing";
-import { StaleConnection, UpstreamProtocolError } from "../upstream/exchange";
+import { StaleConnection } from "../upstream/exchange";
 import type { ConnectionListener, UpstreamConnection } from "../upstream/pool";
+import { type HeadParser, ResponseHeadReader, UpstreamProtocolError } from "../upstream/responseHeadReader";
 import { ClientGone, dialWithin } from "../upstream/socketForwarder";
 import type { ListenerContext } from "./context";
 import { replyBytes, responseHeadBytes } from "./wire";
@@ -65,7 +59,7 @@ enum Phase {
   Done,
 }
 
-export class RelayExchange implements ConnectionListener {
+export class RelayExchange implements ConnectionListener, HeadParser {
   private phase = Phase.Routing;
   private readonly startedAt: number;
   private target: Target | undefined;
@@ -82,7 +76,7 @@ export class RelayExchange implements ConnectionListener {
   // Upstream side.
   private conn: UpstreamConnection | undefined;
   private receivedAny = false;
-  private partialHead: Buffer | undefined;
+  private readonly heads = new ResponseHeadReader(this);
   /** The dial-and-retry path awaits the head through this. */
   private waiter: { resolve: (head: ResponseHead) => void; reject: (e: unknown) => void } | undefined;
   /** The pooled path's own deadline and call, settled in headArrived / headFailed without a promise. */
@@ -322,7 +316,7 @@ export class RelayExchange implements ConnectionListener {
   private useConnection(conn: UpstreamConnection, forward: Forward, deadline: Deadline): void {
     this.conn = conn;
     this.receivedAny = false;
-    this.partialHead = undefined;
+    this.heads.reset();
     conn.listener = this;
     deadline.onExpire = () => this.rejectHead(DEADLINE_PASSED);
     this.sendHead(forward);
@@ -396,43 +390,19 @@ export class RelayExchange implements ConnectionListener {
   // The upstream's response.
 
   private responseHead(chunk: Buffer): void {
-    let buf = chunk;
-    let scanFrom = 0;
-    if (this.partialHead !== undefined) {
-      scanFrom = this.partialHead.length - 3;
-      buf = Buffer.concat([this.partialHead, chunk]);
-      this.partialHead = undefined;
-    }
-    for (;;) {
-      const end = findHeadEnd(buf, scanFrom);
-      if (end === -1) {
-        if (buf.length > MAX_HEAD_BYTES)
-          this.rejectHead(new UpstreamProtocolError("response head too large"));
-        else this.partialHead = buf;
-        return;
-      }
-      // The common head goes as received and needs no strings; one to rewrite (the client's connection is
-      // to close) or in any doubt gets the full parser.
-      const relayable = !this.closeClient && !this.ctx.draining && this.bodyComplete;
-      const scanned = relayable ? scanRelayableHead(buf, end) : undefined;
-      const head = scanned ?? parseResponseHead(buf.toString("latin1", 0, end));
-      if (head === "invalid") {
-        this.rejectHead(new UpstreamProtocolError("malformed response head"));
-        return;
-      }
-      if (head.status === 101) {
-        this.rejectHead(new UnrequestedUpgrade("upstream switched protocols"));
-        return;
-      }
-      if (head.status >= 200) {
-        this.startResponse(head, buf, end);
-        return;
-      }
-      const rest = buf.subarray(end);
-      // 1xx interim responses (100 Continue, 103 Early Hints) are dropped; the final one follows.
-      buf = rest;
-      scanFrom = 0;
-    }
+    const final = this.heads.feed(chunk);
+    if (final instanceof Error) this.rejectHead(final);
+    else if (final !== undefined) this.startResponse(final.head, final.buf, final.end);
+  }
+
+  /**
+   * The common head goes as received and needs no strings; one to rewrite (the client's connection is to
+   * close) or in any doubt gets the full parser.
+   */
+  parseHead(buf: Buffer, end: number): ResponseHead | "invalid" {
+    const relayable = !this.closeClient && !this.ctx.draining && this.bodyComplete;
+    const scanned = relayable ? scanRelayableHead(buf, end) : undefined;
+    return scanned ?? parseResponseHead(buf.toString("latin1", 0, end));
   }
 
   /** `buf` holds the head (up to `end`) and the first body bytes. */

@@ -2,27 +2,22 @@
 // (backpressure through `drain`), parses the response head, and hands the body to the client as it arrives
 // (pausing the socket while the client is slow). The connection goes back to its pool only once both
 // directions ended cleanly; any abort or framing error destroys it, which the sandbox sees as a reset.
-import { UnrequestedUpgrade } from "../forward";
 import { ChunkedDecoder } from "../http1/chunkedDecoder";
 import type { BodyFraming } from "../http1/requestHead";
-import {
-  findHeadEnd,
-  hasNoBody,
-  MAX_HEAD_BYTES,
-  parseResponseHead,
-  type ResponseHead,
-} from "../http1/responseHead";
+import { hasNoBody, parseResponseHead, type ResponseHead } from "../http1/responseHead";
 import type { ConnectionListener, UpstreamConnection } from "./pool";
+import { type HeadParser, ResponseHeadReader, UpstreamProtocolError } from "./responseHeadReader";
+
+export { UpstreamProtocolError };
 
 /** A reused connection closed before answering: nothing was processed, so a fresh connection may retry. */
 export class StaleConnection extends Error {
   override readonly name = "StaleConnection";
 }
 
-/** The upstream's answer was not HTTP/1.1 the router can relay. */
-export class UpstreamProtocolError extends Error {
-  override readonly name = "UpstreamProtocolError";
-}
+const fullParser: HeadParser = {
+  parseHead: (buf, end) => parseResponseHead(buf.toString("latin1", 0, end)),
+};
 
 /** Chunks the response stream may hold before the socket is paused. */
 const RESPONSE_QUEUE_CHUNKS = 8;
@@ -37,7 +32,7 @@ enum Phase {
 
 export class Exchange implements ConnectionListener {
   private phase = Phase.Head;
-  private partialHead: Buffer | undefined;
+  private readonly heads = new ResponseHeadReader(fullParser);
   private receivedAny = false;
   private requestBodyStarted = false;
   private requestDone = false;
@@ -158,38 +153,9 @@ export class Exchange implements ConnectionListener {
   }
 
   private headData(chunk: Buffer): void {
-    let buf = chunk;
-    let scanFrom = 0;
-    if (this.partialHead !== undefined) {
-      scanFrom = this.partialHead.length - 3;
-      buf = Buffer.concat([this.partialHead, chunk]);
-      this.partialHead = undefined;
-    }
-    for (;;) {
-      const end = findHeadEnd(buf, scanFrom);
-      if (end === -1) {
-        if (buf.length > MAX_HEAD_BYTES) this.abort(new UpstreamProtocolError("response head too large"));
-        else this.partialHead = buf;
-        return;
-      }
-      const head = parseResponseHead(buf.toString("latin1", 0, end));
-      if (head === "invalid") {
-        this.abort(new UpstreamProtocolError("malformed response head"));
-        return;
-      }
-      if (head.status === 101) {
-        this.abort(new UnrequestedUpgrade("upstream switched protocols"));
-        return;
-      }
-      const rest = buf.subarray(end);
-      if (head.status >= 200) {
-        this.startBody(head, rest);
-        return;
-      }
-      // 1xx interim responses (100 Continue, 103 Early Hints) are dropped; the final one follows.
-      buf = rest;
-      scanFrom = 0;
-    }
+    const final = this.heads.feed(chunk);
+    if (final instanceof Error) this.abort(final);
+    else if (final !== undefined) this.startBody(final.head, final.buf.subarray(final.end));
   }
 
   private startBody(head: ResponseHead, rest: Buffer): void {
