@@ -84,6 +84,23 @@ function answerOnce(response: string, endAfter = false) {
   };
 }
 
+/**
+ * Sends two requests in one write (built for an echo sandbox's port) on a fresh connection and returns what
+ * the sandbox saw of each: method, path and body length.
+ */
+async function echoedInOneWrite(bytes: (port: number) => string): Promise<[string, string, number][]> {
+  const echo = startBackend();
+  try {
+    const client = await RawClient.connect(routerPort);
+    client.write(bytes(echo.port!));
+    const records = (await client.responses(2)).map((r) => JSON.parse(r.body) as EchoRecord);
+    client.destroy();
+    return records.map((r) => [r.method, r.path, r.bodyBytes]);
+  } finally {
+    await echo.stop(true);
+  }
+}
+
 describe("keep-alive and pipelining", () => {
   test("pipelined GETs in one write are answered in order on one connection", async () => {
     const client = await RawClient.connect(routerPort);
@@ -97,40 +114,26 @@ describe("keep-alive and pipelining", () => {
   });
 
   test("a request with a body and the next request in one write: the body ends where its length says", async () => {
-    const echo = startBackend();
-    try {
-      const client = await RawClient.connect(routerPort);
-      client.write(
-        `${head("POST", "/with-body", echo.port!, { "content-length": "11" })}hello world${head("GET", "/after-body", echo.port!)}`,
-      );
-      const records = (await client.responses(2)).map((r) => JSON.parse(r.body) as EchoRecord);
-      expect(records.map((r) => [r.method, r.path, r.bodyBytes])).toEqual([
-        ["POST", "/with-body", 11],
-        ["GET", "/after-body", 0],
-      ]);
-      client.destroy();
-    } finally {
-      await echo.stop(true);
-    }
+    const records = await echoedInOneWrite(
+      (port) =>
+        `${head("POST", "/with-body", port, { "content-length": "11" })}hello world${head("GET", "/after-body", port)}`,
+    );
+    expect(records).toEqual([
+      ["POST", "/with-body", 11],
+      ["GET", "/after-body", 0],
+    ]);
   });
 
   test("a chunked body and the next request in one write: the body ends at its last chunk", async () => {
-    const echo = startBackend();
-    try {
-      const client = await RawClient.connect(routerPort);
-      client.write(
-        `${head("POST", "/chunked-then", echo.port!, { "transfer-encoding": "chunked" })}3\r\nabc\r\n0\r\n\r\n` +
-          head("GET", "/after-chunked", echo.port!),
-      );
-      const records = (await client.responses(2)).map((r) => JSON.parse(r.body) as EchoRecord);
-      expect(records.map((r) => [r.method, r.path, r.bodyBytes])).toEqual([
-        ["POST", "/chunked-then", 3],
-        ["GET", "/after-chunked", 0],
-      ]);
-      client.destroy();
-    } finally {
-      await echo.stop(true);
-    }
+    const records = await echoedInOneWrite(
+      (port) =>
+        `${head("POST", "/chunked-then", port, { "transfer-encoding": "chunked" })}3\r\nabc\r\n0\r\n\r\n` +
+        head("GET", "/after-chunked", port),
+    );
+    expect(records).toEqual([
+      ["POST", "/chunked-then", 3],
+      ["GET", "/after-chunked", 0],
+    ]);
   });
 
   test("a WebSocket upgrade after a plain request on the same connection is handed off and switches", async () => {
