@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Effect, Fiber, Option, Queue, Ref, Schedule, TestClock, TestContext } from "effect";
-import { runController } from "../../../src/kube/applier";
+import { type ReconcileResult, runController } from "../../../src/kube/applier";
 import { makeWorkQueue } from "../../../src/kube/workqueue";
 
 /** Lets forked fibers run to their next wait (no time passes under TestClock). */
@@ -8,6 +8,25 @@ const settle = Effect.repeatN(Effect.yieldNow(), 20);
 
 const runTest = <A, E>(effect: Effect.Effect<A, E>) =>
   Effect.runPromise(effect.pipe(Effect.provide(TestContext.TestContext)));
+
+/**
+ * A queue (1 s exponential backoff) with one key, "k", added and reconciled by one worker: the n-th run
+ * answers `outcome(n)`, and each run's n arrives in `attempts`.
+ */
+const scriptedKey = (outcome: (n: number) => Effect.Effect<ReconcileResult | undefined, string>) =>
+  Effect.gen(function* () {
+    const q = yield* makeWorkQueue({ backoff: Schedule.exponential("1 second") });
+    const attempts = yield* Queue.unbounded<number>();
+    let n = 0;
+    const reconcile = (_key: string) =>
+      Effect.suspend(() => {
+        n++;
+        return Queue.offer(attempts, n).pipe(Effect.zipRight(outcome(n)));
+      });
+    yield* Effect.fork(runController(q, reconcile, { concurrency: 1, name: "test" }));
+    yield* q.add("k");
+    return { q, attempts };
+  });
 
 describe("WorkQueue.take", () => {
   test("waits for a delayed key and wakes when it is due", () =>
@@ -117,19 +136,9 @@ describe("runController", () => {
   test("failures back off and retry; success honours requeueAfter", () =>
     runTest(
       Effect.gen(function* () {
-        const q = yield* makeWorkQueue({ backoff: Schedule.exponential("1 second") });
-        const attempts = yield* Queue.unbounded<number>();
-        let n = 0;
-        const reconcile = (_key: string) =>
-          Effect.gen(function* () {
-            n++;
-            yield* Queue.offer(attempts, n);
-            if (n <= 2) return yield* Effect.fail("boom");
-            if (n === 3) return { requeueAfter: "1 minute" as const };
-            return undefined;
-          });
-        yield* Effect.fork(runController(q, reconcile, { concurrency: 1, name: "test" }));
-        yield* q.add("k");
+        const { q, attempts } = yield* scriptedKey((n) =>
+          n <= 2 ? Effect.fail("boom") : Effect.succeed(n === 3 ? { requeueAfter: "1 minute" } : undefined),
+        );
         expect(yield* Queue.take(attempts)).toBe(1);
         yield* TestClock.adjust("1 second"); // first backoff: 1 s
         expect(yield* Queue.take(attempts)).toBe(2);
@@ -152,19 +161,11 @@ describe("runController", () => {
   test("a deferred run keeps the key's backoff; a handed-out key's old delay does not bring it back", () =>
     runTest(
       Effect.gen(function* () {
-        const q = yield* makeWorkQueue({ backoff: Schedule.exponential("1 second") });
-        const attempts = yield* Queue.unbounded<number>();
-        let n = 0;
-        const reconcile = (_key: string) =>
-          Effect.gen(function* () {
-            n++;
-            yield* Queue.offer(attempts, n);
-            if (n === 1 || n === 3) return yield* Effect.fail("boom");
-            if (n === 2 || n === 4) return { requeueAfter: "10 seconds" as const, deferred: true };
-            return undefined;
-          });
-        yield* Effect.fork(runController(q, reconcile, { concurrency: 1, name: "test" }));
-        yield* q.add("k");
+        const { q, attempts } = yield* scriptedKey((n) =>
+          n === 1 || n === 3
+            ? Effect.fail("boom")
+            : Effect.succeed(n === 2 || n === 4 ? { requeueAfter: "10 seconds", deferred: true } : undefined),
+        );
         expect(yield* Queue.take(attempts)).toBe(1);
         yield* TestClock.adjust("1 second"); // first backoff
         expect(yield* Queue.take(attempts)).toBe(2); // deferred
