@@ -49,6 +49,8 @@ export interface RouterOptions {
   readonly accessLogSampleRate?: number;
   /** A client that began a request head must finish it within this long, or its connection closes; default 60 s. */
   readonly clientHeaderTimeoutSeconds?: number;
+  /** A kept-alive client connection idle between requests for this long is closed; default 75 s (nginx's). */
+  readonly clientIdleTimeoutSeconds?: number;
   /** Bound on finishing in-flight requests when stopping; default 30 s. */
   readonly drainTimeoutMs?: number;
   readonly version?: string;
@@ -153,6 +155,7 @@ export async function startRouter(options: RouterOptions): Promise<RouterHandle>
   };
   const listener = listenRouter(hostname, options.port ?? 8080, context, {
     headTimeoutMs: (options.clientHeaderTimeoutSeconds ?? 60) * 1000,
+    idleTimeoutMs: (options.clientIdleTimeoutSeconds ?? 75) * 1000,
   });
   const metricsServer =
     options.metricsPort === null

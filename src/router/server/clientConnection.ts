@@ -15,6 +15,8 @@ export class ClientConnection implements ClientSide {
   private scanFrom = 0;
   /** When the first bytes of a head still incomplete arrived (0: none pending); see headTimedOut. */
   private headSince = 0;
+  /** When the connection last became idle between requests (0: not idle); see idleTimedOut. */
+  private idleSince: number;
   private exchange: RelayExchange | undefined;
   private handOff: HandOff | undefined;
   /** Response bytes the socket did not take yet, oldest first. */
@@ -29,6 +31,7 @@ export class ClientConnection implements ClientSide {
     private readonly socket: Socket<ClientConnection>,
   ) {
     this.clientIp = socket.remoteAddress;
+    this.idleSince = Date.now();
   }
 
   /** A request is in progress on the router's side (hand-offs are Bun's server's to count). */
@@ -52,6 +55,7 @@ export class ClientConnection implements ClientSide {
       return;
     }
     this.input = this.input === undefined ? chunk : Buffer.concat([this.input, chunk]);
+    this.idleSince = 0;
     if (this.exchange === undefined) this.next();
     else if (this.input.length > MAX_HEAD_BYTES) this.pauseInput();
   }
@@ -131,6 +135,7 @@ export class ClientConnection implements ClientSide {
     }
     this.resumeInput();
     if (this.input !== undefined) this.next();
+    else this.idleSince = Date.now();
   }
 
   end(): void {
@@ -207,6 +212,16 @@ export class ClientConnection implements ClientSide {
   /** A head started before `oldest` is still incomplete (a client that stalls mid-head holds a connection). */
   headTimedOut(oldest: number): boolean {
     return this.headSince !== 0 && this.headSince < oldest && this.exchange === undefined;
+  }
+
+  /** Idle between requests since before `oldest` (keep-alive connections are not kept for ever). */
+  idleTimedOut(oldest: number): boolean {
+    return (
+      this.idleSince !== 0 &&
+      this.idleSince < oldest &&
+      this.exchange === undefined &&
+      this.handOff === undefined
+    );
   }
 
   private startHandOff(first: Buffer): void {

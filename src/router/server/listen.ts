@@ -19,6 +19,8 @@ export interface RouterListener {
 export interface ListenLimits {
   /** A client must complete a request head within this long once it began one (nginx's client_header_timeout). */
   readonly headTimeoutMs: number;
+  /** A kept-alive connection idle between requests for this long is closed (nginx's keepalive_timeout). */
+  readonly idleTimeoutMs: number;
 }
 
 export function listenRouter(
@@ -28,13 +30,17 @@ export function listenRouter(
   limits: ListenLimits,
 ): RouterListener {
   const connections = new Set<ClientConnection>();
-  // One sweep for every connection instead of a timer per head.
+  // One sweep for every connection instead of a timer per head or idle spell.
   const sweeper = setInterval(
     () => {
-      const oldest = Date.now() - limits.headTimeoutMs;
-      for (const conn of connections) if (conn.headTimedOut(oldest)) conn.end();
+      const now = Date.now();
+      const headOldest = now - limits.headTimeoutMs;
+      const idleOldest = now - limits.idleTimeoutMs;
+      for (const conn of connections) {
+        if (conn.headTimedOut(headOldest) || conn.idleTimedOut(idleOldest)) conn.end();
+      }
     },
-    Math.min(5_000, Math.max(50, limits.headTimeoutMs / 4)),
+    Math.min(5_000, Math.max(50, Math.min(limits.headTimeoutMs, limits.idleTimeoutMs) / 4)),
   );
   (sweeper as { unref?: () => void }).unref?.();
   const listener: TCPSocketListener<ClientConnection> = Bun.listen<ClientConnection>({

@@ -481,6 +481,23 @@ describe("client address", () => {
 });
 
 describe("limits and early answers", () => {
+  test("a kept-alive connection idle past the idle timeout is closed; one never used as well", async () => {
+    const strict = await startTestRouter({ clientIdleTimeoutSeconds: 0.2 });
+    try {
+      const port = Number(new URL(strict.url).port);
+      const used = await RawClient.connect(port);
+      used.write(head("GET", "/then-idle", raw.port));
+      const [answer] = await used.responses(1);
+      expect(answer!.status).toBe(200);
+      const unused = await RawClient.connect(port);
+      await used.closed();
+      await unused.closed();
+      expect(unused.received).toBe("");
+    } finally {
+      await strict.stop();
+    }
+  });
+
   test("a client that stops in the middle of a head is disconnected after the header timeout", async () => {
     const strict = await startTestRouter({ clientHeaderTimeoutSeconds: 0.2 });
     try {
