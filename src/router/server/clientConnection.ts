@@ -23,6 +23,8 @@ export class ClientConnection implements ClientSide {
   private output: Buffer[] = [];
   private endWhenFlushed = false;
   private ending = false;
+  /** The client half-closed its side (FIN): no more requests will come, but answers may still go out. */
+  private inputDone = false;
   private paused = false;
   closed = false;
 
@@ -88,6 +90,24 @@ export class ClientConnection implements ClientSide {
     }
   }
 
+  /**
+   * The client sent FIN after its requests (half-close, as `nc` or a shell script may): what it sent is still
+   * answered, then the connection closes. A request whose body can no longer complete is cut.
+   */
+  inputEnded(): void {
+    this.inputDone = true;
+    if (this.handOff !== undefined) {
+      // Bun's server hears of it as before this listener existed: the connection ends.
+      this.end();
+      return;
+    }
+    if (this.exchange !== undefined) {
+      if (!this.exchange.requestComplete) this.destroy();
+      return;
+    }
+    if (this.input === undefined || findHeadEnd(this.input, 0) === -1) this.end();
+  }
+
   socketClosed(): void {
     if (this.closed) return;
     this.closed = true;
@@ -136,6 +156,7 @@ export class ClientConnection implements ClientSide {
     this.resumeInput();
     if (this.input !== undefined) this.next();
     else this.idleSince = Date.now();
+    if (this.inputDone && this.exchange === undefined) this.end();
   }
 
   end(): void {

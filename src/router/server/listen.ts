@@ -47,6 +47,8 @@ export function listenRouter(
     hostname,
     port,
     data: undefined as unknown as ClientConnection,
+    // A client's FIN is the end of its requests, not of the answers it is owed.
+    allowHalfOpen: true,
     socket: {
       open(socket) {
         socket.setNoDelay(true);
@@ -59,6 +61,9 @@ export function listenRouter(
       },
       drain(socket) {
         socket.data.drain();
+      },
+      end(socket) {
+        socket.data.inputEnded();
       },
       close(socket) {
         connections.delete(socket.data);

@@ -102,6 +102,11 @@ export class RelayExchange implements ConnectionListener, HeadParser {
     this.closeClient = request.close;
   }
 
+  /** The whole request, body included, has been received from the client. */
+  get requestComplete(): boolean {
+    return this.bodyComplete;
+  }
+
   private get hasBody(): boolean {
     return this.request.chunked || this.request.contentLength > 0;
   }

@@ -410,6 +410,11 @@ export class RawClient {
     this.socket.destroy();
   }
 
+  /** Half-closes: sends FIN, keeps reading. */
+  endInput(): void {
+    this.socket.end();
+  }
+
   private wake(): void {
     for (const wake of this.waiters.splice(0)) wake();
   }

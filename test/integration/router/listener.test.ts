@@ -481,6 +481,32 @@ describe("client address", () => {
 });
 
 describe("limits and early answers", () => {
+  test("a client that half-closes after its requests still gets every answer, then the connection closes", async () => {
+    // A backend of its own: no connection the router kept from other tests, whatever they left on it.
+    const fresh = await startRawBackend();
+    try {
+      const client = await RawClient.connect(routerPort);
+      client.write(head("GET", "/half-1", fresh.port) + head("GET", "/half-2", fresh.port));
+      client.endInput();
+      await client.closed();
+      const { responses } = splitResponses(client.received, true);
+      expect(responses.map((r) => [r.status, r.body])).toEqual([
+        [200, "GET /half-1 HTTP/1.1"],
+        [200, "GET /half-2 HTTP/1.1"],
+      ]);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  test("a client that half-closes in the middle of a body is cut off without an answer", async () => {
+    const client = await RawClient.connect(routerPort);
+    client.write(`${head("POST", "/half-body", raw.port, { "content-length": "100" })}only part`);
+    client.endInput();
+    await client.closed();
+    expect(client.received).toBe("");
+  });
+
   test("a kept-alive connection idle past the idle timeout is closed; one never used as well", async () => {
     const strict = await startTestRouter({ clientIdleTimeoutSeconds: 0.2 });
     try {
