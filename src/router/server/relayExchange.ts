@@ -503,14 +503,10 @@ export class RelayExchange implements ConnectionListener, HeadParser {
       if (this.reusable && conn.listener === this) conn.pool.release(conn);
       else conn.destroy();
       this.client.exchangeEnded(!this.closeClient);
-    } else if (!this.bodyComplete) {
-      // The sandbox answered before the client finished sending: the rest is not read, so neither
-      // connection can carry another request.
-      conn.destroy();
-      this.client.exchangeEnded(false);
     } else {
-      // The whole body was read from the client, but the sandbox answered without taking all of it: it may
-      // never read again (or has closed), so the upstream connection goes; the client's stays usable.
+      // The sandbox answered without taking the whole body: it may never read again (or has closed), so the
+      // upstream connection goes. The client's stays usable only if its body was read whole; if not,
+      // startResponse already set closeClient, as the rest is never read.
       conn.destroy();
       this.client.exchangeEnded(!this.closeClient);
     }
