@@ -101,6 +101,20 @@ async function echoedInOneWrite(bytes: (port: number) => string): Promise<[strin
   }
 }
 
+/**
+ * A request the router answers itself, with the length of its answer: without routing headers it gets a 400
+ * of the same length every time (the Date header's format has a fixed length).
+ */
+async function routerRejected(): Promise<{ request: string; one: number }> {
+  const request = "GET / HTTP/1.1\r\nHost: r\r\n\r\n";
+  const probe = await RawClient.connect(routerPort);
+  probe.write(request);
+  await probe.responses(1);
+  const one = probe.received.length;
+  probe.destroy();
+  return { request, one };
+}
+
 describe("keep-alive and pipelining", () => {
   test("pipelined GETs in one write are answered in order on one connection", async () => {
     const client = await RawClient.connect(routerPort);
@@ -200,14 +214,8 @@ describe("keep-alive and pipelining", () => {
   });
 
   test("two hundred thousand pipelined requests the router answers itself, in one write, are all answered", async () => {
-    // Without routing headers each gets the same 400 (the Date header's format has a fixed length), and a
-    // read holds tens of thousands of them.
-    const request = "GET / HTTP/1.1\r\nHost: r\r\n\r\n";
-    const probe = await RawClient.connect(routerPort);
-    probe.write(request);
-    await probe.responses(1);
-    const one = probe.received.length;
-    probe.destroy();
+    // A read holds tens of thousands of these requests.
+    const { request, one } = await routerRejected();
     const n = 200_000;
     const client = await RawClient.connect(routerPort);
     client.write(request.repeat(n));
@@ -219,12 +227,7 @@ describe("keep-alive and pipelining", () => {
   });
 
   test("a client that pipelines without reading is answered only as fast as it reads", async () => {
-    const request = "GET / HTTP/1.1\r\nHost: r\r\n\r\n";
-    const probe = await RawClient.connect(routerPort);
-    probe.write(request);
-    await probe.responses(1);
-    const one = probe.received.length;
-    probe.destroy();
+    const { request, one } = await routerRejected();
     const answered = () => requestsWithStatus(400);
     const before = answered();
     const n = 300_000;
