@@ -1,5 +1,6 @@
 // An embedded API server (real HTTP), our CRDs, and the controller running against it. Pods are given
 // their status by the test itself (no kubelet): `startPods` plays the node.
+import { afterAll, beforeAll } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Effect, Fiber, ManagedRuntime } from "effect";
@@ -160,6 +161,24 @@ export const startEnv = async (config: Partial<ControllerConfig> = {}): Promise<
     },
   };
   return env;
+};
+
+/**
+ * Starts an Env for the whole suite (in beforeAll) and stops it afterwards; the returned function reads it
+ * from tests and later hooks.
+ */
+export const envForSuite = (config: Partial<ControllerConfig> = {}): (() => Env) => {
+  let env: Env | undefined;
+  beforeAll(async () => {
+    env = await startEnv(config);
+  }, 30_000);
+  afterAll(async () => {
+    await env?.stop();
+  }, 30_000);
+  return () => {
+    if (env === undefined) throw new Error("the suite's env is started in beforeAll; read it from tests");
+    return env;
+  };
 };
 
 export const condition = (o: Obj | undefined, type: string): Obj | undefined =>
