@@ -2,7 +2,10 @@
 // head out. It accepts only plain, unambiguous HTTP/1.1 requests; anything else ("other") is handed to
 // Bun's server, which answers or rejects it exactly as it always has (HTTP/1.0, upgrades, Expect,
 // absolute-form targets, odd framing, malformed heads).
+import { FieldLine } from "./fieldLine";
 import { isToken } from "./token";
+
+const line = new FieldLine();
 
 export interface RequestHead {
   readonly method: string;
@@ -39,10 +42,6 @@ function isTarget(s: string, start: number, end: number): boolean {
 const FORBIDDEN_CONTROL = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 /** Anything but printable ASCII, HTAB, CR and LF: the common head has none, so one scan settles both checks. */
 const NOT_PLAIN = /[^\t\r\n\x20-\x7e]/;
-
-function isOws(c: number): boolean {
-  return c === 32 || c === 9;
-}
 
 /** Plain decimal, at most 15 digits (a list form or a sign goes to Bun's parser). */
 function parseLength(value: string): number {
@@ -85,18 +84,10 @@ export function parseRequestHead(head: string): RequestParse {
   const end = head.length - 2;
   let pos = lineEnd + 2;
   while (pos < end) {
-    const eol = head.indexOf("\r\n", pos);
-    const colon = head.indexOf(":", pos);
-    if (eol === -1 || colon === -1 || colon > eol || !isToken(head, pos, colon)) return "other";
-    let a = colon + 1;
-    let b = eol;
-    while (a < b && isOws(head.charCodeAt(a))) a++;
-    while (b > a && isOws(head.charCodeAt(b - 1))) b--;
-    // A bare CR or LF inside the line would split it differently for the sandbox than for the router.
-    if (head.indexOf("\r", a) !== eol || head.indexOf("\n", a) !== eol + 1) return "other";
-    const name = lower.slice(pos, colon);
-    const value = head.slice(a, b);
-    pos = eol + 2;
+    if (!line.read(head, pos)) return "other";
+    const name = lower.slice(pos, line.colon);
+    const value = head.slice(line.valueStart, line.valueEnd);
+    pos = line.eol + 2;
     switch (name) {
       case "content-length":
         // One plain length, once: anything ambiguous about where the body ends is Bun's to judge.

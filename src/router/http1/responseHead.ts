@@ -1,7 +1,9 @@
 // HTTP/1.1 response head parsing for the router's upstream client (RFC 9112 §4-6). Pure: bytes in, head out.
 // Hop-by-hop headers (and those named in Connection) are dropped here, so the head is ready for the client.
 
-import { isToken } from "./token";
+import { FieldLine, isOws } from "./fieldLine";
+
+const line = new FieldLine();
 
 export interface ResponseHead {
   readonly status: number;
@@ -93,10 +95,6 @@ function special(head: string, start: number, end: number): Special {
   }
 }
 
-function isOws(c: number): boolean {
-  return c === 32 || c === 9;
-}
-
 function trimOws(s: string): string {
   let a = 0;
   let b = s.length;
@@ -153,22 +151,12 @@ export function parseResponseHead(head: string): HeadParse {
   const end = head.length - 2;
   let pos = lineEnd + 2;
   while (pos < end) {
-    const eol = head.indexOf("\r\n", pos);
-    if (eol === -1) return "invalid";
-    const colon = head.indexOf(":", pos);
-    if (colon === -1 || colon > eol) return "invalid";
-    if (!isToken(head, pos, colon)) return "invalid";
+    if (!line.read(head, pos)) return "invalid";
+    const colon = line.colon;
     const kind = special(head, pos, colon);
-    let a = colon + 1;
-    let b = eol;
-    while (a < b && isOws(head.charCodeAt(a))) a++;
-    while (b > a && isOws(head.charCodeAt(b - 1))) b--;
-    // A bare CR or LF inside a value would let the upstream smuggle a header past this parser. Searched in
-    // the whole head, not the value: searching a fresh substring first copies it.
-    if (head.indexOf("\r", a) !== eol || head.indexOf("\n", a) !== eol + 1) return "invalid";
-    const value = head.slice(a, b);
+    const value = head.slice(line.valueStart, line.valueEnd);
     const start = pos;
-    pos = eol + 2;
+    pos = line.eol + 2;
     if (kind === Special.ContentLength) {
       const n = parseContentLength(value);
       if (Number.isNaN(n) || (contentLength !== -1 && n !== contentLength)) return "invalid";
