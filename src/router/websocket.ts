@@ -1,13 +1,20 @@
-// WebSocket proxying on Bun: the backend connection is opened first (so its chosen subprotocol can be
-// relayed), then the client is upgraded and messages are relayed both ways. Close codes as upstream's
-// Python router: 1008 auth/header/limit errors, 1011 backend connect or handshake failure, 1001 idle or
-// lifetime expiry, 1009 message too big.
-import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+// WebSocket proxying, runtime-neutral: the backend connection is opened first (so its chosen subprotocol can
+// be relayed), then the runtime adapter (bun.ts, deno.ts) upgrades the client and drives the relay steps
+// below with its socket as a `ClientSocket`. Close codes as upstream's Python router: 1008 auth/header/limit
+// errors, 1011 backend connect or handshake failure, 1001 idle or lifetime expiry, 1009 message too big.
 import type { Authenticator } from "./auth";
 import { ErrorDetail } from "./errors";
 import { rawPathAndQuery } from "./handler";
 import { type PodIpPolicy, parseTarget, upstreamRequestHeaders } from "./headers";
 import type { Resolver } from "./resolver";
+import {
+  type BackendSocket,
+  type CloseInfo,
+  messageSize,
+  openBackend,
+  sendableCode,
+  type WebSocketMessage,
+} from "./websocketBackend";
 
 export interface WebSocketLimits {
   /** 0 disables. Upstream default 3600 s. */
@@ -27,18 +34,23 @@ export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = {
   maxConnectionsPerClient: 64,
 };
 
+/** One client connection's state, from admission on. */
 export interface SocketData {
   /** Set when the upgrade is accepted only to deliver a close code. */
-  readonly reject?: { readonly code: number; readonly reason: string };
-  readonly backend?: WebSocket;
+  readonly reject?: CloseInfo;
+  readonly backend?: BackendSocket;
+  /** The per-client slot this connection holds. */
   readonly clientKey?: string;
-  /** Backend messages that arrived before the client socket opened. */
-  pending?: (string | ArrayBuffer)[] | undefined;
-  /** A backend close that happened before the client socket opened. */
-  backendClosed?: { readonly code: number; readonly reason: string } | undefined;
-  startedAt: number;
+  readonly startedAt: number;
   lastActivity: number;
   closed: boolean;
+}
+
+/** The client side of a proxied connection, whichever runtime accepted it. */
+export interface ClientSocket {
+  readonly data: SocketData;
+  send(message: WebSocketMessage): void;
+  close(code: number, reason: string): void;
 }
 
 export interface WebSocketProxyOptions {
@@ -49,68 +61,12 @@ export interface WebSocketProxyOptions {
   readonly limits: WebSocketLimits;
 }
 
-/** Close codes a peer may legitimately send on; the reserved ones (1005, 1006, 1015) map to 1000. */
-function sendableCode(code: number | undefined): number {
-  if (code === undefined || code === 1005 || code === 1006 || code === 1015) return 1000;
-  return code;
-}
-
-function messageSize(m: string | ArrayBuffer | Uint8Array | Blob): number {
-  if (typeof m === "string") return Buffer.byteLength(m);
-  if (m instanceof Blob) return m.size;
-  return m.byteLength;
-}
-
-type BackendResult =
-  | { readonly ok: true; readonly ws: WebSocket }
-  | { readonly ok: false; readonly reason: string };
-
-function openBackend(
-  url: string,
-  headers: Record<string, string>,
-  protocols: string[],
-  timeoutMs: number,
-  id: string,
-) {
-  return new Promise<BackendResult>((resolve) => {
-    const init: { headers: Record<string, string>; protocols?: string[] } = { headers };
-    if (protocols.length > 0) init.protocols = protocols;
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(url, init as unknown as string[]);
-    } catch {
-      resolve({ ok: false, reason: ErrorDetail.connectFailed(id) });
-      return;
-    }
-    ws.binaryType = "arraybuffer";
-    const timer = setTimeout(() => {
-      ws.close();
-      resolve({ ok: false, reason: ErrorDetail.connectFailed(id) });
-    }, timeoutMs);
-    ws.onopen = () => {
-      clearTimeout(timer);
-      resolve({ ok: true, ws });
-    };
-    ws.onerror = (event) => {
-      clearTimeout(timer);
-      // Bun reports a non-101 answer as "Expected 101 status code"; anything else never reached a handshake.
-      const message = (event as ErrorEvent).message ?? "";
-      resolve({
-        ok: false,
-        reason: message.includes("Expected 101")
-          ? ErrorDetail.handshakeFailed
-          : ErrorDetail.connectFailed(id),
-      });
-    };
-  });
-}
-
-/** Bun refused to upgrade (not a valid WebSocket handshake): the only case answered with plain HTTP. */
-const upgradeFailed = () => new Response("WebSocket upgrade failed", { status: 400 });
+/** The runtime refused to upgrade (not a valid WebSocket handshake): the only case answered with plain HTTP. */
+export const upgradeFailed = () => new Response("WebSocket upgrade failed", { status: 400 });
 
 export class WebSocketProxy {
   private readonly perClient = new Map<string, number>();
-  private readonly live = new Set<ServerWebSocket<SocketData>>();
+  private readonly live = new Set<ClientSocket>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: WebSocketProxyOptions) {}
@@ -119,12 +75,18 @@ export class WebSocketProxy {
     return this.live.size;
   }
 
-  /** Handles an upgrade request: returns a Response only when the upgrade itself could not happen. */
-  async upgrade(req: Request, server: Server<SocketData>, clientIp: string): Promise<Response | undefined> {
+  get maxMessageBytes(): number {
+    return this.options.limits.maxMessageBytes;
+  }
+
+  /**
+   * Checks auth, routing headers and the per-client limit, then opens the backend connection. A refusal is
+   * not an HTTP answer: the adapter upgrades anyway and `opened` delivers it as a close code.
+   */
+  async admit(req: Request, clientIp: string): Promise<SocketData> {
     const now = Date.now();
     const base = { startedAt: now, lastActivity: now, closed: false };
-    const reject = (code: number, reason: string) =>
-      this.accept(req, server, { ...base, reject: { code, reason } });
+    const reject = (code: number, reason: string): SocketData => ({ ...base, reject: { code, reason } });
 
     const denied = await this.options.auth.authenticate(req.headers);
     if (denied !== undefined) return reject(1008, denied.detail);
@@ -142,30 +104,73 @@ export class WebSocketProxy {
       .filter((p) => p.length > 0);
     const url = `ws://${this.options.resolver.resolve(target)}${rawPathAndQuery(req.url)}`;
     const headers = upstreamRequestHeaders(req.headers, { clientIp, proto: "http" }, true);
-    const backend = await openBackend(url, headers, protocols, this.options.handshakeTimeoutMs, target.id);
-    if (!backend.ok) {
+    const opened = await openBackend(url, headers, protocols, this.options.handshakeTimeoutMs, target.id);
+    if (!opened.ok) {
       this.release(clientIp);
-      return reject(1011, backend.reason);
+      return reject(1011, opened.reason);
     }
-    const data: SocketData = { ...base, backend: backend.ws, clientKey: clientIp, pending: [] };
-    // Until the client socket opens, backend traffic is queued and a backend close is remembered.
-    backend.ws.onmessage = (e) => data.pending?.push(e.data as string | ArrayBuffer);
-    backend.ws.onclose = (e) => {
-      data.backendClosed = { code: e.code, reason: e.reason };
-    };
-    const selected = backend.ws.protocol;
-    const upgraded = server.upgrade(req, {
-      data,
-      ...(selected ? { headers: { "Sec-WebSocket-Protocol": selected } } : {}),
-    });
-    if (upgraded) return undefined;
-    backend.ws.close(1011);
-    this.release(clientIp);
-    return upgradeFailed();
+    return { ...base, backend: opened.backend, clientKey: clientIp };
   }
 
-  private accept(req: Request, server: Server<SocketData>, data: SocketData): Response | undefined {
-    return server.upgrade(req, { data }) ? undefined : upgradeFailed();
+  /** The client upgrade failed after admission: closes the backend and frees the slot. */
+  abandon(data: SocketData): void {
+    data.backend?.close(1011, "");
+    this.release(data.clientKey);
+  }
+
+  /** The client socket opened: delivers a refusal's close code, or starts relaying backend traffic. */
+  opened(ws: ClientSocket): void {
+    const { reject, backend } = ws.data;
+    if (reject !== undefined) {
+      ws.data.closed = true;
+      ws.close(reject.code, reject.reason);
+      return;
+    }
+    if (backend === undefined) return;
+    this.live.add(ws);
+    this.ensureSweeper();
+    backend.deliver(
+      (m) => {
+        if (ws.data.closed) return;
+        if (messageSize(m) > this.maxMessageBytes) {
+          this.closeBoth(ws, 1009, "message too big");
+          return;
+        }
+        ws.data.lastActivity = Date.now();
+        ws.send(m);
+      },
+      ({ code, reason }) => {
+        if (ws.data.closed) return;
+        ws.data.closed = true;
+        ws.close(sendableCode(code), reason);
+      },
+    );
+  }
+
+  /** A client message: relayed to the backend, or 1009 past the limit (for runtimes that do not enforce it). */
+  received(ws: ClientSocket, message: string | ArrayBuffer | Uint8Array): void {
+    const backend = ws.data.backend;
+    if (backend === undefined || ws.data.closed) return;
+    if (messageSize(message) > this.maxMessageBytes) {
+      this.closeBoth(ws, 1009, "message too big");
+      return;
+    }
+    ws.data.lastActivity = Date.now();
+    backend.send(message);
+  }
+
+  /** The client side closed: frees its slot and passes the close on to the backend. */
+  clientClosed(ws: ClientSocket, code: number, reason: string): void {
+    this.live.delete(ws);
+    this.release(ws.data.clientKey);
+    if (ws.data.closed) return;
+    ws.data.closed = true;
+    ws.data.backend?.close(sendableCode(code), reason);
+  }
+
+  /** Closes every proxied connection (used when the router stops). */
+  closeAll(code = 1001, reason = "router shutting down"): void {
+    for (const ws of this.live) this.closeBoth(ws, code, reason);
   }
 
   private release(clientKey: string | undefined): void {
@@ -175,7 +180,7 @@ export class WebSocketProxy {
     else this.perClient.set(clientKey, n);
   }
 
-  private closeBoth(ws: ServerWebSocket<SocketData>, code: number, reason: string): void {
+  private closeBoth(ws: ClientSocket, code: number, reason: string): void {
     if (ws.data.closed) return;
     ws.data.closed = true;
     ws.data.backend?.close(code, reason);
@@ -203,66 +208,5 @@ export class WebSocketProxy {
       clearInterval(this.sweeper);
       this.sweeper = undefined;
     }
-  }
-
-  /** Closes every proxied connection (used when the router stops). */
-  closeAll(code = 1001, reason = "router shutting down"): void {
-    for (const ws of this.live) this.closeBoth(ws, code, reason);
-  }
-
-  /** The `websocket` option for Bun.serve. */
-  handler(): WebSocketHandler<SocketData> {
-    const max = this.options.limits.maxMessageBytes;
-    return {
-      maxPayloadLength: max,
-      open: (ws) => {
-        const { reject, backend } = ws.data;
-        if (reject !== undefined) {
-          ws.data.closed = true;
-          ws.close(reject.code, reject.reason);
-          return;
-        }
-        if (backend === undefined) return;
-        this.live.add(ws);
-        this.ensureSweeper();
-        const relay = (m: string | ArrayBuffer) => {
-          if (ws.data.closed) return;
-          if (messageSize(m) > max) {
-            this.closeBoth(ws, 1009, "message too big");
-            return;
-          }
-          ws.data.lastActivity = Date.now();
-          ws.send(m);
-        };
-        for (const m of ws.data.pending ?? []) relay(m);
-        ws.data.pending = undefined;
-        backend.onmessage = (e) => relay(e.data as string | ArrayBuffer);
-        backend.onclose = (e) => {
-          if (ws.data.closed) return;
-          ws.data.closed = true;
-          ws.close(sendableCode(e.code), e.reason);
-        };
-        const early = ws.data.backendClosed;
-        if (early !== undefined) {
-          ws.data.closed = true;
-          ws.close(sendableCode(early.code), early.reason);
-        }
-      },
-      message: (ws, message) => {
-        const backend = ws.data.backend;
-        if (backend === undefined || ws.data.closed) return;
-        ws.data.lastActivity = Date.now();
-        backend.send(message);
-      },
-      close: (ws, code, reason) => {
-        this.live.delete(ws);
-        this.release(ws.data.clientKey);
-        if (ws.data.closed) return;
-        ws.data.closed = true;
-        // Bun closes an oversized client message itself; the backend learns why with 1009.
-        if (reason === "Received too big message") ws.data.backend?.close(1009, "message too big");
-        else ws.data.backend?.close(sendableCode(code), reason);
-      },
-    };
   }
 }
