@@ -1,5 +1,6 @@
-// Deno.serve adapter: the same web-standard handler on Deno. HTTP only; WebSocket proxying is Bun's path.
+// Deno.serve adapter: the same web-standard handler and WebSocket proxy on Deno.
 import type { RouterHandler } from "./handler";
+import { type ClientSocket, upgradeFailed, type WebSocketProxy } from "./websocket";
 
 interface DenoServeInfo {
   readonly remoteAddr: { readonly hostname: string };
@@ -14,26 +15,56 @@ interface DenoGlobal {
     options: { hostname: string; port: number; onListen?: () => void },
     handler: (req: Request, info: DenoServeInfo) => Response | Promise<Response>,
   ): DenoHttpServer;
+  upgradeWebSocket(req: Request, options?: { protocol?: string }): { socket: WebSocket; response: Response };
 }
 
 export interface DenoServeOptions {
   readonly hostname: string;
   readonly port: number;
   readonly handler: RouterHandler;
+  readonly websockets: WebSocketProxy;
 }
 
 export function serveDeno(options: DenoServeOptions): DenoHttpServer {
   const deno = (globalThis as unknown as { Deno?: DenoGlobal }).Deno;
   if (deno === undefined) throw new Error("serveDeno needs the Deno runtime");
-  const { handler } = options;
+  const { handler, websockets } = options;
   return deno.serve({ hostname: options.hostname, port: options.port, onListen: () => {} }, (req, info) => {
+    const clientIp = info.remoteAddr.hostname;
     const upgrade = req.headers.get("upgrade");
     if (upgrade !== null && upgrade.toLowerCase() === "websocket") {
-      return new Response(JSON.stringify({ detail: "WebSocket proxying is served by the Bun adapter." }), {
-        status: 501,
-        headers: { "content-type": "application/json" },
-      });
+      return upgradeOnDeno(deno, websockets, req, clientIp);
     }
-    return handler(req, info.remoteAddr.hostname);
+    return handler(req, clientIp);
   });
+}
+
+/** Admits the upgrade, then upgrades with the backend's subprotocol and relays through the proxy's steps. */
+async function upgradeOnDeno(
+  deno: DenoGlobal,
+  websockets: WebSocketProxy,
+  req: Request,
+  clientIp: string,
+): Promise<Response> {
+  const data = await websockets.admit(req, clientIp);
+  const protocol = data.backend?.protocol;
+  let upgraded: { socket: WebSocket; response: Response };
+  try {
+    upgraded = deno.upgradeWebSocket(req, protocol ? { protocol } : {});
+  } catch {
+    websockets.abandon(data);
+    return upgradeFailed();
+  }
+  const { socket, response } = upgraded;
+  socket.binaryType = "arraybuffer";
+  const client: ClientSocket = {
+    data,
+    send: (m) => socket.send(m),
+    close: (code, reason) => socket.close(code, reason),
+  };
+  // A close code (a refusal's included) can only be sent once the socket is open: `opened` waits for it.
+  socket.onopen = () => websockets.opened(client);
+  socket.onmessage = (e) => websockets.received(client, e.data as string | ArrayBuffer);
+  socket.onclose = (e) => websockets.clientClosed(client, e.code, e.reason);
+  return response;
 }

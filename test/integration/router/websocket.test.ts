@@ -1,154 +1,25 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+// The WebSocket contract on the Bun adapter (the production path: the listener hands upgrades to Bun.serve).
+import { afterAll, beforeAll, describe } from "bun:test";
 import type { Server } from "bun";
-import type { RouterHandle } from "../../../src/router/index";
-import { POD_IP, routedHeaders, startBackend, startTestRouter } from "./helpers";
+import { startBackend, startTestRouter } from "./helpers";
+import { websocketContract } from "./websocketContract";
 
 let backend: Server<unknown>;
-let router: RouterHandle;
-let limited: RouterHandle;
 
-beforeAll(async () => {
+beforeAll(() => {
   backend = startBackend() as Server<unknown>;
-  router = await startTestRouter({ websocket: { maxMessageBytes: 1024, maxConnectionsPerClient: 2 } });
-  limited = await startTestRouter({ websocket: { idleTimeoutMs: 150, maxLifetimeMs: 0 } });
 });
 afterAll(async () => {
-  await router.stop();
-  await limited.stop();
   await backend.stop(true);
 });
 
-interface Session {
-  ws: WebSocket;
-  messages: string[];
-  next(): Promise<string>;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-function connect(
-  r: RouterHandle,
-  headers: Record<string, string>,
-  protocols?: string[],
-  path = "/ws",
-): Session {
-  const ws = new WebSocket(`${r.url.replace("http", "ws")}${path}`, {
-    headers,
-    ...(protocols ? { protocols } : {}),
-  } as unknown as string[]);
-  const messages: string[] = [];
-  const waiting: ((m: string) => void)[] = [];
-  ws.onmessage = (e) => {
-    const m = String(e.data);
-    const w = waiting.shift();
-    if (w) w(m);
-    else messages.push(m);
-  };
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.onclose = (e) => resolve({ code: e.code, reason: e.reason });
+describe("WebSocket contract on Bun", () => {
+  websocketContract({
+    start: ({ websocket, authToken }) =>
+      startTestRouter({
+        ...(websocket ? { websocket } : {}),
+        ...(authToken === undefined ? {} : { auth: { mode: "static", token: authToken } }),
+      }),
+    backendPort: () => backend.port!,
   });
-  return {
-    ws,
-    messages,
-    closed,
-    next: () => {
-      const m = messages.shift();
-      return m !== undefined ? Promise.resolve(m) : new Promise((resolve) => waiting.push(resolve));
-    },
-  };
-}
-
-test("echo both ways with the backend's chosen subprotocol relayed", async () => {
-  const s = connect(router, routedHeaders(backend.port!), ["chat.v1", "chat.v2"]);
-  expect(await s.next()).toBe("hello protocol=chat.v2");
-  expect(s.ws.protocol).toBe("chat.v2");
-  s.ws.send("ping");
-  expect(await s.next()).toBe("ping");
-  s.ws.send(new Uint8Array([104, 105]));
-  expect(await s.next()).toBe("hi");
-  s.ws.close(1000, "bye");
-  expect((await s.closed).code).toBe(1000);
-});
-
-test("a backend close code reaches the client", async () => {
-  const s = connect(router, routedHeaders(backend.port!));
-  await s.next();
-  s.ws.send("close:4001");
-  expect(await s.closed).toEqual({ code: 4001, reason: "backend closed 4001" });
-});
-
-test("1008 for bad routing headers and for auth failures", async () => {
-  const bad = connect(router, routedHeaders(backend.port!, { "x-sandbox-id": "BAD" }));
-  expect(await bad.closed).toEqual({ code: 1008, reason: "Invalid sandbox ID format." });
-  const ssrf = connect(router, routedHeaders(backend.port!, { "x-sandbox-pod-ip": "127.0.0.1" }));
-  expect(await ssrf.closed).toEqual({ code: 1008, reason: "Invalid target IP address." });
-  const authed = await startTestRouter({ auth: { mode: "static", token: "tok" } });
-  try {
-    const denied = connect(authed, routedHeaders(backend.port!));
-    expect(await denied.closed).toEqual({ code: 1008, reason: "Missing or invalid Authorization header." });
-    const allowed = connect(authed, routedHeaders(backend.port!, { authorization: "Bearer tok" }));
-    expect(await allowed.next()).toBe("hello protocol=");
-    allowed.ws.close();
-    await allowed.closed;
-  } finally {
-    await authed.stop();
-  }
-});
-
-test("1008 past the per-client connection limit", async () => {
-  const a = connect(router, routedHeaders(backend.port!));
-  const b = connect(router, routedHeaders(backend.port!));
-  await a.next();
-  await b.next();
-  const c = connect(router, routedHeaders(backend.port!));
-  expect(await c.closed).toEqual({
-    code: 1008,
-    reason: "Too many concurrent WebSocket connections (limit: 2).",
-  });
-  a.ws.close();
-  b.ws.close();
-  await Promise.all([a.closed, b.closed]);
-});
-
-test("1011 when the backend refuses the handshake or cannot be reached", async () => {
-  const refused = connect(router, routedHeaders(backend.port!), undefined, "/ws-reject");
-  expect(await refused.closed).toEqual({ code: 1011, reason: "Backend WebSocket handshake failed." });
-  const gone = Bun.serve({ hostname: POD_IP, port: 0, fetch: () => new Response("x") });
-  const port = gone.port!;
-  await gone.stop(true);
-  const unreachable = connect(router, routedHeaders(port));
-  expect(await unreachable.closed).toEqual({
-    code: 1011,
-    reason: "Could not connect to the backend sandbox: sb-1",
-  });
-});
-
-test("1009 for a message over the limit, in either direction", async () => {
-  const up = connect(router, routedHeaders(backend.port!));
-  await up.next();
-  up.ws.send("y".repeat(4096));
-  expect((await up.closed).code).toBe(1009);
-  const down = connect(router, routedHeaders(backend.port!));
-  await down.next();
-  down.ws.send("big:4096");
-  expect(await down.closed).toEqual({ code: 1009, reason: "message too big" });
-});
-
-test("1001 after the idle timeout", async () => {
-  const s = connect(limited, routedHeaders(backend.port!));
-  await s.next();
-  expect(await s.closed).toEqual({ code: 1001, reason: "idle timeout exceeded" });
-});
-
-test("1001 after the maximum lifetime, even while active", async () => {
-  const short = await startTestRouter({ websocket: { idleTimeoutMs: 0, maxLifetimeMs: 300 } });
-  try {
-    const s = connect(short, routedHeaders(backend.port!));
-    await s.next();
-    const keepBusy = setInterval(() => s.ws.readyState === WebSocket.OPEN && s.ws.send("tick"), 20);
-    const closed = await s.closed;
-    clearInterval(keepBusy);
-    expect(closed).toEqual({ code: 1001, reason: "max lifetime exceeded" });
-  } finally {
-    await short.stop();
-  }
 });
