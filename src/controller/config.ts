@@ -15,6 +15,8 @@ export interface ControllerConfig {
   readonly warmPoolReplenishDelayMs: number;
   /** Sandbox creates per second per pool when refilling (0 = unpaced). */
   readonly warmPoolMaxRefillRate: number;
+  /** Longest a pool holds refill while it has claims waiting for a Sandbox (0 = never holds). Ours. */
+  readonly warmPoolClaimsFirstMaxMs: number;
 }
 
 export const defaultControllerConfig: ControllerConfig = {
@@ -28,4 +30,5 @@ export const defaultControllerConfig: ControllerConfig = {
   enableWarmPoolEviction: true,
   warmPoolReplenishDelayMs: 0,
   warmPoolMaxRefillRate: 0,
+  warmPoolClaimsFirstMaxMs: 2000,
 };

@@ -140,19 +140,24 @@ const runReconcilers = (
       yield* informers[kind].handle((events) =>
         Effect.suspend(() => {
           const keys = new Map<ControllerKind, string[]>();
+          const add = (k: ControllerKind, key: string) => {
+            const forKind = keys.get(k);
+            if (forKind) forKind.push(key);
+            else keys.set(k, [key]);
+          };
           for (const event of events) {
             if (event._tag === "Synced") continue;
             // The metrics remember which Sandboxes were already counted Ready; forget each one that is gone.
             if (event._tag === "Deleted" && kind === "Sandbox")
               metrics.sandboxGone(event.object.metadata?.uid ?? "");
-            if (kind === "SandboxClaim")
-              waiting.observe(event.object as unknown as v1beta1.SandboxClaim, event._tag === "Deleted");
-            for (const k of keysFor(kind, event.object as KubeObject, view, waiting)) {
-              const key = `${k.namespace}/${k.name}`;
-              const forKind = keys.get(k.kind);
-              if (forKind) forKind.push(key);
-              else keys.set(k.kind, [key]);
+            if (kind === "SandboxClaim") {
+              const claim = event.object as unknown as v1beta1.SandboxClaim;
+              // A pool holding its refill for waiting claims goes on as soon as the last one is served.
+              const emptied = waiting.observe(claim, event._tag === "Deleted");
+              if (emptied !== undefined) add("SandboxWarmPool", emptied);
             }
+            for (const k of keysFor(kind, event.object as KubeObject, view, waiting))
+              add(k.kind, `${k.namespace}/${k.name}`);
           }
           return Effect.forEach(keys, ([k, names]) => queues.get(k)?.addAll(names) ?? Effect.void, {
             discard: true,

@@ -1,15 +1,21 @@
-// Warm-pool refill shaping, upstream's `--sandbox-warm-pool-replenish-delay` and
-// `--sandbox-warm-pool-max-refill-rate` (both off by default). A claim burst drains a pool; refilling it at
-// once puts a burst of Sandbox, Pod and status writes on the API server while the claims still need it.
-// The delay holds refill back until members have stopped dropping out for that long (re-armed by every
-// drop); the rate paces creates through a per-pool token bucket holding at most one second of creates.
-// Both only trim the warm-pool planner's CreateBatch, after the planner's expectations gate decided that
-// creating is safe, so shaping can delay members but never add any. The state is in memory: a restart
-// starts with no hold and a full bucket, as upstream's does.
+// Warm-pool refill shaping. Upstream's `--sandbox-warm-pool-replenish-delay` and
+// `--sandbox-warm-pool-max-refill-rate` (both off by default), and claims first (on by default). A claim burst
+// drains a pool; refilling it at once puts a burst of Sandbox, Pod and status writes on the API server while
+// the claims still need it. Claims first holds refill while the pool has claims waiting for a Sandbox and Ready
+// members to give them, for at most `claimsFirstMaxMs` per spell of waiting claims: adoptions do not queue
+// behind refill writes, a pool with nothing Ready refills at once, and a claim stuck waiting (invalid
+// metadata, say) delays refill once, by that bound. The delay holds refill back
+// until members have stopped dropping out for that long (re-armed by every drop); the rate paces creates
+// through a per-pool token bucket holding at most one second of creates. All of them only trim the
+// warm-pool planner's CreateBatch, after the planner's expectations gate decided that creating is safe, so
+// shaping can delay members but never add any. The state is in memory: a restart starts with no hold and a
+// full bucket, as upstream's does.
 import type { v1beta1 } from "../api";
-import { DEFAULT_WARM_POOL_REPLICAS } from "../api";
+import { CONDITION_READY, DEFAULT_WARM_POOL_REPLICAS } from "../api";
 import type { Action } from "./common/actions";
+import { isConditionTrue } from "./common/conditions";
 import { controllerOf, isDeleting } from "./common/meta";
+import { waitingIn } from "./waiting";
 import type { WarmPoolPlan } from "./warmpool/plan";
 
 export interface RefillConfig {
@@ -17,6 +23,8 @@ export interface RefillConfig {
   readonly replenishDelayMs: number;
   /** Sandbox creates per second per pool; 0 = unpaced (the whole deficit in one pass). */
   readonly maxRefillRate: number;
+  /** Longest refill waits for the pool's waiting claims, per spell of waiting claims; 0 = never waits. */
+  readonly claimsFirstMaxMs: number;
 }
 
 interface Hold {
@@ -33,6 +41,8 @@ interface Bucket {
 export class RefillShaper {
   readonly #holds = new Map<string, Hold>();
   readonly #buckets = new Map<string, Bucket>();
+  /** Pool -> when its current spell of waiting claims began. */
+  readonly #claimsWaitingSince = new Map<string, number>();
 
   /**
    * How long creates must still wait after members dropped out (0 = not held). Call once per pass: the
@@ -53,6 +63,20 @@ export class RefillShaper {
     }
     if (dropped) h.deferUntil = now + delayMs;
     return Math.max(0, h.deferUntil - now);
+  }
+
+  /**
+   * How long creates must still wait for the pool's waiting claims to be served (0 = not held). The spell
+   * starts at the first pass that sees waiting claims and ends at the first that sees none.
+   */
+  claimsFirst(pool: string, claimsWaiting: boolean, now: number, maxMs: number): number {
+    if (!claimsWaiting || maxMs <= 0) {
+      this.#claimsWaitingSince.delete(pool);
+      return 0;
+    }
+    const since = this.#claimsWaitingSince.get(pool) ?? now;
+    this.#claimsWaitingSince.set(pool, since);
+    return Math.max(0, since + maxMs - now);
   }
 
   /** Members created this pass count towards the baseline until the cache shows them. */
@@ -85,6 +109,7 @@ export class RefillShaper {
   forget(pool: string): void {
     this.#holds.delete(pool);
     this.#buckets.delete(pool);
+    this.#claimsWaitingSince.delete(pool);
   }
 }
 
@@ -100,7 +125,19 @@ export const activeMembers = (
     return owner === undefined || owner.uid === pool.metadata.uid;
   }).length;
 
-/** The plan with its CreateBatch held back or trimmed as the shaper says, and a requeue for when it may go on. */
+/** Whether claims first applies: claims wait in the pool (`"namespace/pool"`) and it has Ready members for them. */
+export const claimsWaitForMembers = (
+  pool: string,
+  members: ReadonlyArray<v1beta1.Sandbox>,
+  claims: ReadonlyArray<v1beta1.SandboxClaim>,
+): boolean =>
+  members.some((m) => !isDeleting(m.metadata) && isConditionTrue(m.status?.conditions, CONDITION_READY)) &&
+  claims.some((c) => waitingIn(c) === pool);
+
+/**
+ * The plan with its CreateBatch held back or trimmed as the shaper says, and a requeue for when it may go on.
+ * `claimsWaiting`: see `claimsWaitForMembers`.
+ */
 export const shapeRefill = (
   plan: WarmPoolPlan,
   shaper: RefillShaper,
@@ -108,10 +145,14 @@ export const shapeRefill = (
   pool: v1beta1.SandboxWarmPool,
   active: number,
   now: number,
+  claimsWaiting: boolean,
 ): WarmPoolPlan => {
   const key = `${pool.metadata.namespace ?? ""}/${pool.metadata.name ?? ""}`;
   const desired = pool.spec.replicas ?? DEFAULT_WARM_POOL_REPLICAS;
-  const held = shaper.hold(key, active, desired, now, config.replenishDelayMs);
+  const held = Math.max(
+    shaper.hold(key, active, desired, now, config.replenishDelayMs),
+    shaper.claimsFirst(key, claimsWaiting, now, config.claimsFirstMaxMs),
+  );
   const batch = plan.actions.find((a) => a._tag === "CreateBatch");
   const requeue = (ms: number): Pick<WarmPoolPlan, "requeueAfterMs"> => ({
     requeueAfterMs: Math.max(1, Math.min(plan.requeueAfterMs ?? ms, ms)),

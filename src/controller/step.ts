@@ -16,7 +16,7 @@ import { type ClaimPlan, planClaim } from "./claim/plan";
 import type { Plan } from "./common/actions";
 import type { CacheView } from "./common/view";
 import type { ControllerConfig } from "./config";
-import { activeMembers, RefillShaper, shapeRefill } from "./refill";
+import { activeMembers, claimsWaitForMembers, RefillShaper, shapeRefill } from "./refill";
 import { planSandbox } from "./sandbox/plan";
 import { planTemplate } from "./template/plan";
 import { Expectations } from "./warmpool/expectations";
@@ -137,10 +137,15 @@ export const planStep = (
       const plan = shapeRefill(
         planned,
         state.refill,
-        { replenishDelayMs: config.warmPoolReplenishDelayMs, maxRefillRate: config.warmPoolMaxRefillRate },
+        {
+          replenishDelayMs: config.warmPoolReplenishDelayMs,
+          maxRefillRate: config.warmPoolMaxRefillRate,
+          claimsFirstMaxMs: config.warmPoolClaimsFirstMaxMs,
+        },
         pool,
         active,
         now.getTime(),
+        claimsWaitForMembers(key, members, view.list("SandboxClaim", namespace)),
       );
       if (plan.notProgressing) state.notProgressing.add(key);
       else state.notProgressing.delete(key);
