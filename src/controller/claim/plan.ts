@@ -309,11 +309,9 @@ class ClaimPlanner {
     if (custom) return this.coldStart(false);
 
     // 5. Warm adoption.
-    const candidates = this.orderedCandidates();
-    const withIp = candidates.filter((s) => (s.status?.podIPs ?? []).length > 0);
-    const pick = withIp.find((s) => readyOf(s)) ?? withIp[0];
+    const { pick, valid } = this.pickCandidate();
     if (pick) return this.adopt(pick);
-    if (candidates.length > 0) {
+    if (valid > 0) {
       // Adopting a member without a pod IP hands the client an unroutable sandbox (upstream #683): wait a
       // little for one, then fall back to a cold start.
       const age = this.o.now.getTime() - (Date.parse(this.claim.metadata.creationTimestamp ?? "") || 0);
@@ -335,8 +333,13 @@ class ClaimPlanner {
     );
   }
 
-  /** Valid candidates, most useful first: on the node with most candidates (packing), then oldest first. */
-  orderedCandidates(): Sandbox[] {
+  /**
+   * The warm member to adopt: among valid candidates with a pod IP, a Ready one if any, and within that the
+   * most useful: on the node with most candidates (packing), then oldest, then by name. One pass over the
+   * pool (every adopting pass runs this; a burst of N claims against a pool of N made sorting it N^2 log N).
+   * `valid` counts the valid candidates, with a pod IP or not.
+   */
+  pickCandidate(): { pick: Sandbox | undefined; valid: number } {
     const poolHash = nameHash(this.claim.spec.warmPoolRef.name);
     const template = this.o.template;
     const recreate = this.o.pool?.spec.updateStrategy?.type === "Recreate";
@@ -355,15 +358,24 @@ class ClaimPlanner {
     const perNode = new Map<string, number>();
     for (const s of valid)
       if (s.status?.nodeName) perNode.set(s.status.nodeName, (perNode.get(s.status.nodeName) ?? 0) + 1);
-    // Sort keys computed once per candidate, not per comparison (a pool holds hundreds).
-    const ranked = valid.map((s) => ({
-      s,
-      weight: s.status?.nodeName ? (perNode.get(s.status.nodeName) ?? 0) : 0,
-      created: Date.parse(s.metadata.creationTimestamp ?? "") || 0,
-      name: s.metadata.name ?? "",
-    }));
-    ranked.sort((a, b) => b.weight - a.weight || a.created - b.created || a.name.localeCompare(b.name));
-    return ranked.map((r) => r.s);
+    let best: { s: Sandbox; ready: boolean; weight: number; created: number; name: string } | undefined;
+    for (const s of valid) {
+      if ((s.status?.podIPs ?? []).length === 0) continue;
+      const c = {
+        s,
+        ready: readyOf(s),
+        weight: s.status?.nodeName ? (perNode.get(s.status.nodeName) ?? 0) : 0,
+        created: Date.parse(s.metadata.creationTimestamp ?? "") || 0,
+        name: s.metadata.name ?? "",
+      };
+      const better =
+        best === undefined ||
+        (c.ready !== best.ready
+          ? c.ready
+          : (best.weight - c.weight || c.created - best.created || c.name.localeCompare(best.name)) < 0);
+      if (better) best = c;
+    }
+    return { pick: best?.s, valid: valid.length };
   }
 
   /** Labels and podTemplate metadata a Sandbox bound to this claim carries. */
