@@ -54,6 +54,8 @@ class StatusAnswer {
 }
 
 export const makeTransport = (conn: Connection, defaultTimeout: Duration.DurationInput): Transport => {
+  // Decoded once: most requests use the default, and decoding a "30 seconds" string costs per call.
+  const defaultDeadline = Duration.decode(defaultTimeout);
   /**
    * One request, start to finish, in a single promise: the deadline is a native timer aborting the fetch
    * (Effect's per-request timeout races cost more than the request itself on a local API server). `read`
@@ -67,7 +69,7 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
   ): Effect.Effect<A, KubeFailure> => {
     const url = `${conn.server}${req.path}${queryString(req.query ?? {})}`;
     const what = `${req.method} ${req.path}`;
-    const timeout = Duration.decode(req.timeout ?? defaultTimeout);
+    const timeout = req.timeout === undefined ? defaultDeadline : Duration.decode(req.timeout);
     if (!IS_BUN && conn.proxy) {
       return Effect.fail(new KubeError({ message: `${what}: proxy-url is supported on Bun only`, code: 0 }));
     }
