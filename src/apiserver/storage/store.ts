@@ -1,6 +1,7 @@
 // Durable object store on bun:sqlite with an in-memory index for reads.
-// Every commit is one SQLite transaction: objects, the watch-event log and the resourceVersion counter move
-// together, so a crash never leaves half a write and the version sequence resumes after a restart.
+// Every commit is one SQLite transaction: objects and the watch-event log move together, so a crash never
+// leaves half a write; the version sequence resumes after a restart from the newest event (or, once pruning
+// may have removed them all, from the version recorded with the prune).
 // Only the newest events stay in memory (most watches resume from a recent version); older ones within the
 // resumable window are read back from SQLite, so memory does not grow with the window's history.
 import { Database } from "bun:sqlite";
@@ -17,6 +18,8 @@ export interface StoredEvent {
   readonly object: KObject;
   /** The object before this change, when known (not kept across restarts); lets filtered watches see exits. */
   readonly previous?: KObject;
+  /** `object` as JSON, as stored: watchers that send it unconverted reuse it instead of serialising again. */
+  readonly json?: string;
 }
 
 interface EventRow {
@@ -33,6 +36,7 @@ const fromRow = (e: EventRow): StoredEvent => ({
   rid: e.rid,
   namespace: e.ns,
   object: JSON.parse(e.data),
+  json: e.data,
 });
 
 export interface Change {
@@ -116,10 +120,15 @@ export class Store {
           namespace: ns,
           object,
           ...(previous ? { previous } : {}),
+          json: data,
         });
       }
-      this.saveRv.run({ v: String(rv) });
-      if (Math.floor(rv / 512) !== Math.floor(from / 512)) this.pruneEvents.run({ rv: rv - this.windowSize });
+      // The newest event row carries the current version; only a prune (which may remove every row when the
+      // window is tiny) records it separately, so a commit costs one statement less.
+      if (Math.floor(rv / 512) !== Math.floor(from / 512)) {
+        this.pruneEvents.run({ rv: rv - this.windowSize });
+        this.saveRv.run({ v: String(rv) });
+      }
       return events;
     });
     this.load();
@@ -127,7 +136,8 @@ export class Store {
 
   private load(): void {
     const row = this.db.query("SELECT v FROM meta WHERE k = 'rv'").get() as { v: string } | null;
-    this.rv = row ? Number(row.v) : 0;
+    const newest = this.db.query("SELECT MAX(rv) AS rv FROM events").get() as { rv: number | null } | null;
+    this.rv = Math.max(row ? Number(row.v) : 0, newest?.rv ?? 0);
     for (const r of this.db.query("SELECT rid, ns, name, data FROM objects").all() as Array<{
       rid: string;
       ns: string;

@@ -27,6 +27,9 @@ const encoder = new TextEncoder();
 const HEADER_FLUSH = encoder.encode(" ");
 const line = (type: WireType, object: unknown): Uint8Array =>
   encoder.encode(`${JSON.stringify({ type, object })}\n`);
+/** The same line from an object already serialised (byte for byte what `line` makes of it). */
+const lineOfJson = (type: WireType, json: string): Uint8Array =>
+  encoder.encode(`{"type":"${type}","object":${json}}\n`);
 
 /** Maps a stored event onto what a filtered watcher sees: objects entering or leaving the selection. */
 const visibleType = (f: Filter, e: StoredEvent): EventType | undefined => {
@@ -53,8 +56,9 @@ export const openWatch = (
   q: WatchQuery,
   limits: WatchLimits,
   /** Renders each object sent (e.g. as a Table row); bookmarks and errors pass unchanged. */
-  render: (obj: KObject) => unknown = (obj) => obj,
+  render?: (obj: KObject) => unknown,
 ): ReadableStream<Uint8Array> => {
+  const rendered = (obj: KObject): unknown => (render ? render(obj) : obj);
   const filter = makeFilter(t, q);
   const from = parseRv(q.resourceVersion);
   const rid = resourceId(t.def);
@@ -94,9 +98,14 @@ export const openWatch = (
             // The client already went away.
           }
         };
-        const send = (type: WireType, object: KObject): boolean => {
+        /** `json`: the object already serialised, usable when it goes out as it is. */
+        const send = (type: WireType, object: KObject, json?: string): boolean => {
           if (closed) return false;
-          controller.enqueue(line(type, type === "BOOKMARK" ? object : render(object)));
+          controller.enqueue(
+            json !== undefined && render === undefined
+              ? lineOfJson(type, json)
+              : line(type, type === "BOOKMARK" ? object : rendered(object)),
+          );
           if ((controller.desiredSize ?? 0) < -budget) {
             close();
             return false;
@@ -105,7 +114,10 @@ export const openWatch = (
         };
         const emit = (e: StoredEvent): boolean => {
           const type = visibleType(filter, e);
-          return type === undefined ? true : send(type, engine.toVersion(t.def, e.object, t.version));
+          if (type === undefined) return true;
+          const object = engine.toVersion(t.def, e.object, t.version);
+          // One serialisation per event for every watcher of the stored version (the store's own).
+          return send(type, object, object === e.object ? e.json : undefined);
         };
 
         // Bun sends response headers with the first body bytes; a space (valid JSON whitespace for every
@@ -116,7 +128,7 @@ export const openWatch = (
         if (initial) {
           for (const o of engine.store.list(rid, namespace)) {
             if (!matches(filter, o)) continue;
-            controller.enqueue(line("ADDED", render(engine.toVersion(t.def, o, t.version))));
+            controller.enqueue(line("ADDED", rendered(engine.toVersion(t.def, o, t.version))));
             backlog++;
           }
           if (q.sendInitialEvents && q.allowWatchBookmarks) {
@@ -127,7 +139,7 @@ export const openWatch = (
             if (e.rid !== rid || (namespace !== undefined && e.namespace !== namespace)) continue;
             const type = visibleType(filter, e);
             if (type === undefined) continue;
-            controller.enqueue(line(type, render(engine.toVersion(t.def, e.object, t.version))));
+            controller.enqueue(line(type, rendered(engine.toVersion(t.def, e.object, t.version))));
             backlog++;
           }
         }

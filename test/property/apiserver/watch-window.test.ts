@@ -80,3 +80,25 @@ test("after a restart the same window resumes from SQLite, memory still bounded"
   expectResumesExactly(again, 2001);
   again.close();
 });
+
+test("after a restart the version sequence goes on where it stopped, whatever the window kept", () => {
+  let run = 0;
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 1300 }),
+      fc.integer({ min: 1, max: 600 }),
+      (commits, windowSize) => {
+        const path = join(dir, `versions-${run++}.sqlite`);
+        const first = new Store(path, windowSize, 20);
+        for (let i = 0; i < commits; i++) first.commit([change(i, `pod-${i % 5}`)]);
+        first.close();
+        const again = new Store(path, windowSize, 20);
+        expect(again.resourceVersion).toBe(commits);
+        const [next] = again.commit([change(commits, "pod-0")]);
+        expect(next?.rv).toBe(commits + 1);
+        again.close();
+      },
+    ),
+    { numRuns: 15 },
+  );
+});
