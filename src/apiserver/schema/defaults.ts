@@ -22,36 +22,51 @@ const defaultedProperties = (s: JSONSchemaProps): ReadonlyArray<readonly [string
 };
 
 const defaultObject = (s: JSONSchemaProps, v: Record<string, unknown>): Record<string, unknown> => {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(v)) {
+  let out: Record<string, unknown> | undefined;
+  /** Copy on first change: untouched objects come back as they were. */
+  const edit = (): Record<string, unknown> => {
+    out ??= { ...v };
+    return out;
+  };
+  for (const key in v) {
+    const value = v[key];
     const prop = propertySchema(s, key);
-    if (value === null && prop && !prop.nullable && prop.default === undefined) continue;
-    out[key] = value;
+    if (value === null && prop && !prop.nullable && prop.default === undefined) {
+      delete edit()[key];
+      continue;
+    }
+    if (!prop) continue;
+    const defaulted = applyDefaults(prop, value);
+    if (defaulted !== value) edit()[key] = defaulted;
   }
   for (const [key, prop] of defaultedProperties(s)) {
-    const current = out[key];
+    const current = (out ?? v)[key];
     const missing = current === undefined || (current === null && !prop.nullable);
-    if (missing) out[key] = structuredClone(prop.default);
+    if (missing) edit()[key] = applyDefaults(prop, structuredClone(prop.default));
   }
-  for (const [key, value] of Object.entries(out)) {
-    const prop = propertySchema(s, key);
-    if (prop) out[key] = applyDefaults(prop, value);
-  }
-  return out;
+  return out ?? v;
 };
 
-const defaultArray = (s: JSONSchemaProps, v: ReadonlyArray<unknown>): unknown[] => {
+const defaultArray = (s: JSONSchemaProps, v: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
   const items = s.items;
-  if (!items) return [...v];
-  return v.map((x) =>
-    applyDefaults(
+  if (!items) return v;
+  let out: unknown[] | undefined;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    const defaulted = applyDefaults(
       items,
       x === null && !items.nullable && items.default !== undefined ? structuredClone(items.default) : x,
-    ),
-  );
+    );
+    if (defaulted !== x) out ??= v.slice();
+    if (out) out[i] = defaulted;
+  }
+  return out ?? v;
 };
 
-/** A copy of `obj` with the schema's defaults applied; `obj` itself is not modified. */
+/**
+ * `obj` with the schema's defaults applied; `obj` itself is not modified. The result shares what needed no
+ * default with `obj` (`obj` itself when nothing did).
+ */
 export const applyDefaults = (schema: JSONSchemaProps, obj: unknown): unknown => {
   if (isObject(obj)) return defaultObject(schema, obj);
   if (Array.isArray(obj)) return defaultArray(schema, obj);

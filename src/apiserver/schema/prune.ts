@@ -10,10 +10,28 @@ interface Walk {
   readonly pruned: string[];
 }
 
+/** Where a node sits, kept as links and spelled out only for a field that is pruned (most writes prune none). */
+interface At {
+  readonly up: At | undefined;
+  readonly step: string | number;
+}
+
+const pathOf = (at: At | undefined): string => {
+  const steps: Array<string | number> = [];
+  for (let a = at; a !== undefined; a = a.up) steps.push(a.step);
+  let path = "";
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    path = typeof step === "number" ? indexPath(path, step) : childPath(path, step);
+  }
+  return path;
+};
+
+/** The pruned value; `v` itself (not a copy) when nothing under it goes. */
 const pruneNode = (
   s: JSONSchemaProps | undefined,
   v: unknown,
-  path: string,
+  at: At | undefined,
   w: Walk,
   root: boolean,
 ): unknown => {
@@ -21,18 +39,41 @@ const pruneNode = (
   const preserve = s?.["x-kubernetes-preserve-unknown-fields"] === true;
   if (Array.isArray(v)) {
     if (preserve && !s?.items) return v;
-    return v.map((x, i) => pruneNode(s?.items, x, indexPath(path, i), w, false));
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = pruneNode(s?.items, v[i], { up: at, step: i }, w, false);
+      if (x !== v[i]) out ??= v.slice();
+      if (out) out[i] = x;
+    }
+    return out ?? v;
   }
   if (!isObject(v)) return v;
   const embedded = root || s?.["x-kubernetes-embedded-resource"] === true;
   const additional = typeof s?.additionalProperties === "object" ? s.additionalProperties : undefined;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(v)) {
+  let out: Record<string, unknown> | undefined;
+  for (const key in v) {
+    const value = v[key];
     const prop = s?.properties?.[key] ?? additional;
-    if (embedded && META_FIELDS.has(key)) out[key] = value;
-    else if (prop) out[key] = pruneNode(prop, value, childPath(path, key), w, false);
-    else if (preserve) out[key] = value;
-    else w.pruned.push(childPath(path, key));
+    let kept: unknown = value;
+    if (embedded && META_FIELDS.has(key)) kept = value;
+    else if (prop) kept = pruneNode(prop, value, { up: at, step: key }, w, false);
+    else if (!preserve) {
+      w.pruned.push(pathOf({ up: at, step: key }));
+      out ??= copyBefore(v, key);
+      continue;
+    }
+    if (kept !== value) out ??= copyBefore(v, key);
+    if (out) out[key] = kept;
+  }
+  return out ?? v;
+};
+
+/** The keys of `v` that come before `key`, copied: the start of a pruned copy. */
+const copyBefore = (v: Record<string, unknown>, key: string): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    if (k === key) break;
+    out[k] = v[k];
   }
   return out;
 };
@@ -43,14 +84,17 @@ export interface PruneResult {
   readonly pruned: ReadonlyArray<string>;
 }
 
-/** Prunes a whole resource (`isResourceRoot`, the default) or a detached value; never mutates `obj`. */
+/**
+ * Prunes a whole resource (`isResourceRoot`, the default) or a detached value; never mutates `obj`. The
+ * result shares what was not pruned with `obj` (`obj` itself when nothing was).
+ */
 export const pruneWithReport = (
   schema: JSONSchemaProps,
   obj: unknown,
   isResourceRoot = true,
 ): PruneResult => {
   const w: Walk = { pruned: [] };
-  const value = pruneNode(schema, obj, "", w, isResourceRoot);
+  const value = pruneNode(schema, obj, undefined, w, isResourceRoot);
   return { value, pruned: w.pruned.sort() };
 };
 
