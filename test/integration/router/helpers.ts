@@ -20,7 +20,9 @@ export interface EchoRecord {
   bodyBytes: number;
 }
 
-type WsData = { protocol: string | null };
+/** `burst`: the backend sends BURST_SIZE more messages right after its hello (/ws-burst). */
+type WsData = { protocol: string | null; burst: boolean };
+export const BURST_SIZE = 50;
 
 /** Lets the /sse route send its next event: the test releases it only after receiving the previous one. */
 const sseWaiters: (() => void)[] = [];
@@ -28,7 +30,7 @@ export function releaseSseEvent(): void {
   sseWaiters.shift()?.();
 }
 
-/** A sandbox stand-in. Routes: /echo (default), /slow?ms=, /sse, /bytes?n=, /status?code=, /ws*. */
+/** A sandbox stand-in. Routes: /echo (default), /slow?ms=, /sse, /bytes?n=, /status?code=, /ws*, /ws-burst. */
 export function startBackend(hostname = POD_IP): Server<WsData> {
   return Bun.serve<WsData, never>({
     hostname,
@@ -42,7 +44,7 @@ export function startBackend(hostname = POD_IP): Server<WsData> {
         const offered = (req.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
         const protocol = offered.includes("chat.v2") ? "chat.v2" : null;
         const ok = server.upgrade(req, {
-          data: { protocol },
+          data: { protocol, burst: url.pathname === "/ws-burst" },
           ...(protocol ? { headers: { "Sec-WebSocket-Protocol": protocol } } : {}),
         });
         return ok ? undefined : new Response("upgrade failed", { status: 400 });
@@ -111,6 +113,7 @@ export function startBackend(hostname = POD_IP): Server<WsData> {
       },
       open(ws) {
         ws.send(`hello protocol=${ws.data.protocol ?? ""}`);
+        if (ws.data.burst) for (let i = 0; i < BURST_SIZE; i++) ws.send(`burst-${i}`);
       },
     },
   });

@@ -2,7 +2,7 @@
 // deno-websocket.test.ts): admission, close codes and reasons, subprotocol relay, limits.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { WebSocketLimits } from "../../../src/router/websocket";
-import { POD_IP, routedHeaders } from "./helpers";
+import { BURST_SIZE, POD_IP, routedHeaders } from "./helpers";
 
 /** How a test router differs from the default one. */
 export interface WebSocketRouterConfig {
@@ -100,6 +100,14 @@ export function websocketContract(t: WebSocketContractTarget): void {
     expect(await s.next()).toBe("hi");
     s.ws.close(1000, "bye");
     expect((await s.closed).code).toBe(1000);
+  });
+
+  test("what the backend sends the moment it opens arrives whole and in order", async () => {
+    const s = connect(router, backend(), undefined, "/ws-burst");
+    expect(await s.next()).toBe("hello protocol=");
+    for (let i = 0; i < BURST_SIZE; i++) expect(await s.next()).toBe(`burst-${i}`);
+    s.ws.close();
+    await s.closed;
   });
 
   test("a backend close code reaches the client", async () => {
