@@ -11,6 +11,7 @@ import type { Registry } from "./resources/registry";
 import { prepareCreate, prepareUpdate } from "./resources/strategies";
 import { apiVersionOf, type KObject, type ResourceDef, resourceId } from "./resources/types";
 import { childPath, pruneWithReport } from "./schema";
+import { deepEqual } from "./schema/cel";
 import {
   alreadyExists,
   badRequest,
@@ -74,7 +75,11 @@ const withoutKeys = (o: KObject, keys: ReadonlyArray<string>): Record<string, un
   return out;
 };
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Deep equality, key order aside (kube-apiserver's encoders order keys themselves). Admission hands back the
+ * parts of an object that did not change as the stored values, so these compare by reference at once.
+ */
+const sameJson = deepEqual;
 
 export class Engine {
   private readonly listeners: CommitListener[] = [];
