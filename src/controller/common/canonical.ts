@@ -16,6 +16,26 @@ const sortKeys = (value: unknown): unknown => {
   return value;
 };
 
-export const jsonEqual = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * Equal as JSON, key order aside: what comparing `canonicalJson` of both says (undefined properties absent,
+ * undefined array items null), without building the strings. Planners compare statuses on every pass.
+ */
+export const jsonEqual = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x ?? null, b[i] ?? null));
+  if (!isRecord(a) || !isRecord(b)) return false;
+  let defined = 0;
+  for (const key in a) {
+    if (a[key] === undefined) continue;
+    defined++;
+    if (!jsonEqual(a[key], b[key])) return false;
+  }
+  for (const key in b) if (b[key] !== undefined) defined--;
+  return defined === 0;
+};
 
 export const hashOf = (value: unknown): string => nameHash(canonicalJson(value));
