@@ -3,7 +3,8 @@
 import { childPath, indexPath } from "../schema";
 
 interface Frame {
-  readonly path: string;
+  /** The enclosing container; its `key` or `index` says where this one sits in it. */
+  readonly up: Frame | undefined;
   /** Keys seen so far; undefined for arrays. */
   readonly keys: Set<string> | undefined;
   key: string;
@@ -11,21 +12,26 @@ interface Frame {
   expectKey: boolean;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
 /** Index of the quote closing the string that opens at `start` (one not escaped by a backslash). */
 const stringEnd = (text: string, start: number): number => {
   let quote = text.indexOf('"', start + 1);
   for (;;) {
     if (quote === -1) return text.length;
     let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return quote;
     quote = text.indexOf('"', quote + 1);
   }
 };
 
-const valuePath = (frame: Frame | undefined): string => {
-  if (!frame) return "";
-  return frame.keys ? childPath(frame.path, frame.key) : indexPath(frame.path, frame.index);
+/** Where a container sits, spelled out only when a repeat is found in it (most bodies have none). */
+const pathOf = (frame: Frame | undefined): string => {
+  const up = frame?.up;
+  if (up === undefined) return "";
+  return up.keys ? childPath(pathOf(up), up.key) : indexPath(pathOf(up), up.index);
 };
 
 /**
@@ -34,33 +40,34 @@ const valuePath = (frame: Frame | undefined): string => {
  */
 export const duplicateFields = (text: string): string[] => {
   const duplicates: string[] = [];
-  const stack: Frame[] = [];
+  let top: Frame | undefined;
   for (let i = 0; i < text.length; i++) {
-    const top = stack[stack.length - 1];
-    switch (text[i]) {
-      case "{":
-      case "[": {
-        const keys = text[i] === "{" ? new Set<string>() : undefined;
-        stack.push({ path: valuePath(top), keys, key: "", index: 0, expectKey: keys !== undefined });
+    const c = text.charCodeAt(i);
+    switch (c) {
+      case 0x7b /* { */:
+      case 0x5b /* [ */:
+        {
+          const keys = c === 0x7b ? new Set<string>() : undefined;
+          top = { up: top, keys, key: "", index: 0, expectKey: keys !== undefined };
+          break;
+        }
+      case 0x7d /* } */:
+      case 0x5d /* ] */:
+        top = top?.up;
         break;
-      }
-      case "}":
-      case "]":
-        stack.pop();
-        break;
-      case ",":
+      case 0x2c /* , */:
         if (top?.keys) top.expectKey = true;
         else if (top) top.index++;
         break;
-      case ":":
+      case 0x3a /* : */:
         if (top) top.expectKey = false;
         break;
-      case '"': {
+      case QUOTE: {
         const end = stringEnd(text, i);
         if (top?.keys && top.expectKey) {
           const raw = text.slice(i, end + 1);
           const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-          if (top.keys.has(key)) duplicates.push(childPath(top.path, key));
+          if (top.keys.has(key)) duplicates.push(childPath(pathOf(top), key));
           else top.keys.add(key);
           top.key = key;
         }
