@@ -147,7 +147,7 @@ export class NameSet {
  * Never forwarded upstream: hop-by-hop, the router's own headers, Host (rewritten), the router's auth header,
  * and inbound X-Forwarded-* (the router sets its own; a client must not be able to spoof its address).
  */
-const REQUEST_EXCLUDED = new NameSet([
+export const REQUEST_EXCLUDED = new NameSet([
   ...HOP_BY_HOP,
   ...ROUTER_HEADERS,
   "host",

@@ -1,5 +1,5 @@
-// One field line of an HTTP/1.1 head (RFC 9112 §5): `token ":" OWS value OWS CRLF`. Both head parsers read
-// their lines through this, so they agree on what a line is.
+// One field line of an HTTP/1.1 head (RFC 9112 §5): `token ":" OWS value OWS CRLF`, read from the head as a
+// string by the response parser (the request parser applies the same rules to the bytes in place).
 import { isToken } from "./token";
 
 /** Optional whitespace: SP or HTAB. */

@@ -1,9 +1,19 @@
 // Serialises the upstream request head for the router's own HTTP/1.1 client, applying the same header rules
-// as the fetch path (headers.ts).
-import { connectionTokens, type ForwardedFor, forwardsRequestHeader } from "../headers";
+// as the fetch path (headers.ts): from a Headers object (hand-off path) or from the listener's parsed head.
+import { connectionTokens, type ForwardedFor, forwardsRequestHeader, REQUEST_EXCLUDED } from "../headers";
+import { FIELD_NAMES, LINE_END, NAME_ID, NAME_START, type RequestHead, SPAN } from "./requestParser";
 
 /** How the request body is framed upstream: none, the client's Content-Length, or chunked. */
 export type BodyFraming = "none" | "length" | "chunked";
+
+/** The fields the router adds after the client's, and the blank line that ends the head. */
+function forwardedFields(fwd: ForwardedFor, host: string | null, framing: BodyFraming): string {
+  let text = `x-forwarded-for: ${fwd.clientIp}\r\n`;
+  if (host !== null) text += `x-forwarded-host: ${host}\r\n`;
+  text += `x-forwarded-proto: ${fwd.proto}\r\n`;
+  if (framing === "chunked") text += "transfer-encoding: chunked\r\n";
+  return `${text}\r\n`;
+}
 
 /**
  * `method SP path HTTP/1.1`, Host rewritten to the target, the client's forwardable headers (`fields`: flat
@@ -19,12 +29,12 @@ export function requestHead(
   framing: BodyFraming,
 ): string {
   let connection: string | null = null;
-  let host: string | undefined;
+  let host: string | null = null;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i];
     if (name === "connection")
       connection = connection === null ? fields[i + 1]! : `${connection},${fields[i + 1]}`;
-    else if (name === "host") host ??= fields[i + 1];
+    else if (name === "host") host ??= fields[i + 1]!;
   }
   const named = connectionTokens(connection);
   let head = `${method} ${pathAndQuery} HTTP/1.1\r\nhost: ${hostPort}\r\n`;
@@ -34,11 +44,74 @@ export function requestHead(
     if (framing === "chunked" && name === "content-length") continue;
     head += `${name}: ${fields[i + 1]}\r\n`;
   }
-  head += `x-forwarded-for: ${fwd.clientIp}\r\n`;
-  if (host !== undefined) head += `x-forwarded-host: ${host}\r\n`;
-  head += `x-forwarded-proto: ${fwd.proto}\r\n`;
-  if (framing === "chunked") head += "transfer-encoding: chunked\r\n";
-  return `${head}\r\n`;
+  return head + forwardedFields(fwd, host, framing);
+}
+
+/** Per FIELD_NAMES id: 1 when that name never goes upstream. */
+const EXCLUDED = Uint8Array.from(FIELD_NAMES.names, (name) => (REQUEST_EXCLUDED.has(name) ? 1 : 0));
+const CONTENT_LENGTH = FIELD_NAMES.idOf("content-length");
+
+/**
+ * Builds upstream heads from the listener's parsed heads into one reused buffer: the request line and the
+ * forwarded field lines are copied as the client sent them (its case and spacing), Host and X-Forwarded-*
+ * are the router's.
+ */
+export class UpstreamHeadWriter {
+  /** Holds the last head written, valid until the next `write`. */
+  buffer = Buffer.allocUnsafe(16 * 1024);
+
+  /** Writes the upstream head for `head` into `buffer` and returns its length. */
+  write(head: RequestHead, hostPort: string, fwd: ForwardedFor, framing: BodyFraming): number {
+    // Names the client listed in Connection go no further either (the excluded ones are gone anyway).
+    const named = head.connection === "" ? [] : connectionTokens(head.connection).filter(notExcluded);
+    const hostLine = `host: ${hostPort}\r\n`;
+    const tail = forwardedFields(fwd, head.get("host"), framing);
+    const { spans, bytes } = head;
+    let length = head.fieldsStart + hostLine.length + tail.length;
+    for (let i = 0; i < spans.length; i += SPAN) {
+      if (forwards(head, i, named, framing)) length += spans[i + LINE_END]! + 2 - spans[i + NAME_START]!;
+    }
+    if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(length);
+    const out = this.buffer;
+    let at = copy(bytes, 0, head.fieldsStart, out, 0);
+    at = writeLatin1(hostLine, out, at);
+    for (let i = 0; i < spans.length; i += SPAN) {
+      if (forwards(head, i, named, framing)) {
+        at = copy(bytes, spans[i + NAME_START]!, spans[i + LINE_END]! + 2, out, at);
+      }
+    }
+    return writeLatin1(tail, out, at);
+  }
+}
+
+function notExcluded(name: string): boolean {
+  const id = FIELD_NAMES.idOf(name);
+  return id === -1 || EXCLUDED[id] === 0;
+}
+
+/** Whether the field at span offset `i` goes upstream. */
+function forwards(head: RequestHead, i: number, named: readonly string[], framing: BodyFraming): boolean {
+  const id = head.spans[i + NAME_ID]!;
+  if (id !== -1 && (EXCLUDED[id] === 1 || (framing === "chunked" && id === CONTENT_LENGTH))) return false;
+  if (named.length === 0) return true;
+  const name = id === -1 ? head.nameAt(i) : FIELD_NAMES.names[id]!;
+  return !named.includes(name);
+}
+
+/** Copies `src[start, end)` to `out` at `at`; returns where it ended. Most lines are short: a loop beats a call. */
+function copy(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
+  if (end - start > 256) {
+    out.set(src.subarray(start, end), at);
+    return at + end - start;
+  }
+  for (let i = start; i < end; i++) out[at++] = src[i]!;
+  return at;
+}
+
+/** Writes a string of latin1 characters to `out` at `at`; returns where it ended. */
+function writeLatin1(text: string, out: Uint8Array, at: number): number {
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  return at;
 }
 
 /** A Headers object as flat lowercase name, value pairs. */

@@ -2,7 +2,7 @@
 // pipelining: a next request waits until the current response is complete), runs each through a
 // RelayExchange, and hands the connection to Bun's server from the first request it leaves to it.
 import type { Socket } from "bun";
-import { FieldReader, parseRequestHead } from "../http1/requestParser";
+import { parseRequestHead } from "../http1/requestParser";
 import { findHeadEnd, MAX_HEAD_BYTES } from "../http1/responseHead";
 import type { ListenerContext } from "./context";
 import { HandOff } from "./handOff";
@@ -203,13 +203,13 @@ export class ClientConnection implements ClientSide {
         this.startHandOff(buf);
         return;
       }
-      const head = parseRequestHead(buf.toString("latin1", 0, end));
+      const head = parseRequestHead(buf, end);
       if (head === "other") {
         this.startHandOff(buf);
         return;
       }
       this.input = undefined;
-      const exchange = new RelayExchange(this.ctx, this, head, new FieldReader(head.fields));
+      const exchange = new RelayExchange(this.ctx, this, head);
       this.exchange = exchange;
       exchange.begin();
       if (end === buf.length) return;

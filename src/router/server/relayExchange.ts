@@ -13,9 +13,9 @@ import {
   track,
   untrack,
 } from "../forward";
-import type { HeaderReader, Target } from "../headers";
+import type { Target } from "../headers";
 import { ChunkedDecoder } from "../http1/chunkedDecoder";
-import { requestHead } from "../http1/requestHead";
+import { UpstreamHeadWriter } from "../http1/requestHead";
 import type { RequestHead } from "../http1/requestParser";
 import { hasNoBody, parseResponseHead, type ResponseHead } from "../http1/responseHead";
 import { scanRelayableHead } from "../http1/responseScan";
@@ -46,6 +46,8 @@ const MAX_QUEUED_BODY = 64 * 1024;
 const CLIENT_CLOSED = 499;
 const MALFORMED_BODY = "Malformed chunked request body.";
 const ignoreData = () => {};
+/** Heads are written and sent at once, so one buffer serves every exchange. */
+const upstreamHeads = new UpstreamHeadWriter();
 
 /** The first `length` bytes of `buf`, without a new view when that is all of it. */
 function prefix(buf: Buffer, length: number): Buffer {
@@ -93,7 +95,6 @@ export class RelayExchange implements ConnectionListener, HeadParser {
     private readonly ctx: ListenerContext,
     private readonly client: ClientSide,
     private readonly request: RequestHead,
-    private readonly headers: HeaderReader,
   ) {
     this.startedAt = ctx.observer.enabled ? performance.now() : 0;
     this.bodyRemaining = Math.max(request.contentLength, 0);
@@ -120,7 +121,7 @@ export class RelayExchange implements ConnectionListener, HeadParser {
     if (this.ctx.observer.enabled) this.ctx.observer.started();
     let routed: Decision | Promise<Decision>;
     try {
-      routed = this.ctx.route(this.request.method, this.request.target, this.headers);
+      routed = this.ctx.route(this.request.method, this.request.target, this.request);
     } catch (error) {
       this.failInternally(error);
       return;
@@ -331,25 +332,23 @@ export class RelayExchange implements ConnectionListener, HeadParser {
     const { request } = this;
     const framing = request.chunked ? "chunked" : request.contentLength > 0 ? "length" : "none";
     const fwd = { clientIp: this.client.clientIp, proto: this.ctx.proto };
-    const text = requestHead(request.method, request.target, forward.hostPort, request.fields, fwd, framing);
-    if (request.ascii && this.queuedBytes === 0) {
-      // The usual bodiless request: Bun writes the string itself, with no Buffer made for it here.
-      const written = this.conn!.socket.write(text);
-      if (written >= 0 && written < text.length) {
-        this.pendingUpload = Buffer.from(text.slice(written), "latin1");
+    const length = upstreamHeads.write(request, forward.hostPort, fwd, framing);
+    const head = upstreamHeads.buffer;
+    if (this.queuedBytes === 0) {
+      // The usual bodiless request: written from the shared buffer, copied only if the socket takes part of it.
+      const written = this.conn!.socket.write(head, 0, length);
+      if (written >= 0 && written < length) {
+        this.pendingUpload = Buffer.from(head.subarray(written, length));
         this.client.pauseInput();
       }
       return;
     }
-    let bytes = Buffer.from(text, "latin1");
-    if (this.queuedBytes > 0) {
-      // Body bytes that came with the head (or while dialing) go out in the same write.
-      bytes = Buffer.concat([bytes, ...this.queued]);
-      this.bodyStarted = true;
-      this.queued = [];
-      this.queuedBytes = 0;
-      this.client.resumeInput();
-    }
+    // Body bytes that came with the head (or while dialing) go out in the same write.
+    const bytes = Buffer.concat([head.subarray(0, length), ...this.queued]);
+    this.bodyStarted = true;
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.client.resumeInput();
     if (!this.writeUpstream(bytes)) this.client.pauseInput();
   }
 
