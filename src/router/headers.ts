@@ -49,8 +49,14 @@ export function isDnsLabel(s: string): boolean {
 
 /** Decimal port 1..65535 (an optional '+' is accepted, as Python's int() and Go's Atoi do). */
 export function parsePort(raw: string): number | undefined {
-  if (!/^\+?[0-9]{1,10}$/.test(raw)) return undefined;
-  const n = Number(raw);
+  const start = raw.charCodeAt(0) === 43 /* + */ ? 1 : 0;
+  if (raw.length === start || raw.length - start > 10) return undefined;
+  let n = 0;
+  for (let i = start; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    n = n * 10 + (c - 48);
+  }
   return n >= 1 && n <= 65535 ? n : undefined;
 }
 

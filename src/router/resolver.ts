@@ -19,8 +19,8 @@ export function makeResolver(options: ResolverOptions): Resolver {
   return {
     resolve(target) {
       if (target.podHost !== undefined) return `${target.podHost}:${target.port}`;
-      const indexed = index?.lookup(target.namespace, target.id);
-      if (indexed !== undefined) return `${indexed}:${target.port}`;
+      const indexed = index?.lookupHostPort(target.namespace, target.id, target.port);
+      if (indexed !== undefined) return indexed;
       return `${target.id}.${target.namespace}${dnsSuffix}${target.port}`;
     },
   };

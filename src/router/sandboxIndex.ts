@@ -1,6 +1,7 @@
 // In-memory resolution index fed by Sandbox and SandboxClaim events (docs/contracts.md):
 // sandbox name -> URL host of its ready pod, and claim name -> bound sandbox name, per namespace.
-// Lookups are two Map gets with no allocation; this sits on the request hot path.
+// Lookups are two Map gets with no allocation (the `host:port` string too is kept); this sits on the request
+// hot path.
 import { DEFAULT_NAMESPACE } from "./headers";
 import { parseIp } from "./ip";
 
@@ -70,8 +71,25 @@ function deleteIn<V>(outer: Map<string, Map<string, V>>, ns: string, name: strin
   if (inner.size === 0) outer.delete(ns);
 }
 
+/** A ready pod's URL host, and its `host:port` for the port last asked (clients use one port per sandbox). */
+class PodEndpoint {
+  private port = 0;
+  private lastHostPort = "";
+
+  constructor(readonly host: string) {}
+
+  /** The same string each time for the same port: no string is built, or hashed again by the pool's map. */
+  hostPort(port: number): string {
+    if (port !== this.port) {
+      this.port = port;
+      this.lastHostPort = `${this.host}:${port}`;
+    }
+    return this.lastHostPort;
+  }
+}
+
 export class SandboxIndex {
-  private readonly sandboxes = new Map<string, Map<string, string>>();
+  private readonly sandboxes = new Map<string, Map<string, PodEndpoint>>();
   private readonly claims = new Map<string, Map<string, string>>();
   private synced = false;
 
@@ -81,7 +99,8 @@ export class SandboxIndex {
     if (k === undefined) return;
     const host = isReady(obj) ? podHost(obj) : undefined;
     if (host === undefined) deleteIn(this.sandboxes, k.namespace, k.name);
-    else setIn(this.sandboxes, k.namespace, k.name, host);
+    else if (this.sandboxes.get(k.namespace)?.get(k.name)?.host !== host)
+      setIn(this.sandboxes, k.namespace, k.name, new PodEndpoint(host));
   }
 
   deleteSandbox(obj: SandboxLike): void {
@@ -117,6 +136,15 @@ export class SandboxIndex {
 
   /** URL host of the ready pod for a sandbox name, or for the sandbox a claim of that name is bound to. */
   lookup(namespace: string, name: string): string | undefined {
+    return this.endpoint(namespace, name)?.host;
+  }
+
+  /** `host:port` of that pod for `port`. */
+  lookupHostPort(namespace: string, name: string, port: number): string | undefined {
+    return this.endpoint(namespace, name)?.hostPort(port);
+  }
+
+  private endpoint(namespace: string, name: string): PodEndpoint | undefined {
     const direct = this.sandboxes.get(namespace)?.get(name);
     if (direct !== undefined) return direct;
     const bound = this.claims.get(namespace)?.get(name);

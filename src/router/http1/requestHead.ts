@@ -1,18 +1,33 @@
 // Serialises the upstream request head for the router's own HTTP/1.1 client, applying the same header rules
 // as the fetch path (headers.ts): from a Headers object (hand-off path) or from the listener's parsed head.
 import { connectionTokens, type ForwardedFor, forwardsRequestHeader, REQUEST_EXCLUDED } from "../headers";
-import { FIELD_NAMES, LINE_END, NAME_ID, NAME_START, type RequestHead, SPAN } from "./requestParser";
+import {
+  FIELD_NAMES,
+  LINE_END,
+  NAME_ID,
+  NAME_START,
+  type RequestHead,
+  SPAN,
+  VALUE_END,
+  VALUE_START,
+} from "./requestParser";
 
 /** How the request body is framed upstream: none, the client's Content-Length, or chunked. */
 export type BodyFraming = "none" | "length" | "chunked";
 
-/** The fields the router adds after the client's, and the blank line that ends the head. */
+/** The fields the router adds after the client's, in this order, each followed by its value and CRLF. */
+const FORWARDED_FOR = "x-forwarded-for: ";
+const FORWARDED_HOST = "x-forwarded-host: ";
+const FORWARDED_PROTO = "x-forwarded-proto: ";
+const CHUNKED = "transfer-encoding: chunked\r\n";
+const CRLF = "\r\n";
+
 function forwardedFields(fwd: ForwardedFor, host: string | null, framing: BodyFraming): string {
-  let text = `x-forwarded-for: ${fwd.clientIp}\r\n`;
-  if (host !== null) text += `x-forwarded-host: ${host}\r\n`;
-  text += `x-forwarded-proto: ${fwd.proto}\r\n`;
-  if (framing === "chunked") text += "transfer-encoding: chunked\r\n";
-  return `${text}\r\n`;
+  let text = `${FORWARDED_FOR}${fwd.clientIp}${CRLF}`;
+  if (host !== null) text += `${FORWARDED_HOST}${host}${CRLF}`;
+  text += `${FORWARDED_PROTO}${fwd.proto}${CRLF}`;
+  if (framing === "chunked") text += CHUNKED;
+  return text + CRLF;
 }
 
 /**
@@ -37,7 +52,7 @@ export function requestHead(
     else if (name === "host") host ??= fields[i + 1]!;
   }
   const named = connectionTokens(connection);
-  let head = `${method} ${pathAndQuery} HTTP/1.1\r\nhost: ${hostPort}\r\n`;
+  let head = `${method} ${pathAndQuery} HTTP/1.1\r\n${HOST_FIELD}${hostPort}\r\n`;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     if (!forwardsRequestHeader(name, named)) continue;
@@ -50,6 +65,9 @@ export function requestHead(
 /** Per FIELD_NAMES id: 1 when that name never goes upstream. */
 const EXCLUDED = Uint8Array.from(FIELD_NAMES.names, (name) => (REQUEST_EXCLUDED.has(name) ? 1 : 0));
 const CONTENT_LENGTH = FIELD_NAMES.idOf("content-length");
+const HOST = FIELD_NAMES.idOf("host");
+const HOST_FIELD = "host: ";
+const NONE: readonly string[] = [];
 
 /**
  * Builds upstream heads from the listener's parsed heads into one reused buffer: the request line and the
@@ -63,24 +81,49 @@ export class UpstreamHeadWriter {
   /** Writes the upstream head for `head` into `buffer` and returns its length. */
   write(head: RequestHead, hostPort: string, fwd: ForwardedFor, framing: BodyFraming): number {
     // Names the client listed in Connection go no further either (the excluded ones are gone anyway).
-    const named = head.connection === "" ? [] : connectionTokens(head.connection).filter(notExcluded);
-    const hostLine = `host: ${hostPort}\r\n`;
-    const tail = forwardedFields(fwd, head.get("host"), framing);
+    const named = head.connection === "" ? NONE : connectionTokens(head.connection).filter(notExcluded);
     const { spans, bytes } = head;
-    let length = head.fieldsStart + hostLine.length + tail.length;
+    const host = head.spanOf(HOST);
+    let length =
+      head.fieldsStart +
+      HOST_FIELD.length +
+      hostPort.length +
+      FORWARDED_FOR.length +
+      fwd.clientIp.length +
+      FORWARDED_PROTO.length +
+      fwd.proto.length +
+      3 * CRLF.length +
+      (host === -1 ? 0 : FORWARDED_HOST.length + spans[host + VALUE_END]! - spans[host + VALUE_START]! + 2) +
+      (framing === "chunked" ? CHUNKED.length : 0) +
+      CRLF.length;
     for (let i = 0; i < spans.length; i += SPAN) {
       if (forwards(head, i, named, framing)) length += spans[i + LINE_END]! + 2 - spans[i + NAME_START]!;
     }
     if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(length);
     const out = this.buffer;
+    // Pieces go in one by one: building the head as a string first would only be copied again here.
     let at = copy(bytes, 0, head.fieldsStart, out, 0);
-    at = writeLatin1(hostLine, out, at);
+    at = writeLatin1(HOST_FIELD, out, at);
+    at = writeLatin1(hostPort, out, at);
+    at = writeLatin1(CRLF, out, at);
     for (let i = 0; i < spans.length; i += SPAN) {
       if (forwards(head, i, named, framing)) {
         at = copy(bytes, spans[i + NAME_START]!, spans[i + LINE_END]! + 2, out, at);
       }
     }
-    return writeLatin1(tail, out, at);
+    at = writeLatin1(FORWARDED_FOR, out, at);
+    at = writeLatin1(fwd.clientIp, out, at);
+    at = writeLatin1(CRLF, out, at);
+    if (host !== -1) {
+      at = writeLatin1(FORWARDED_HOST, out, at);
+      at = copy(bytes, spans[host + VALUE_START]!, spans[host + VALUE_END]!, out, at);
+      at = writeLatin1(CRLF, out, at);
+    }
+    at = writeLatin1(FORWARDED_PROTO, out, at);
+    at = writeLatin1(fwd.proto, out, at);
+    at = writeLatin1(CRLF, out, at);
+    if (framing === "chunked") at = writeLatin1(CHUNKED, out, at);
+    return writeLatin1(CRLF, out, at);
   }
 }
 

@@ -80,6 +80,12 @@ export class RequestHead implements HeaderReader {
     return false;
   }
 
+  /** The span offset of the first field with FIELD_NAMES id `id`, or -1. */
+  spanOf(id: number): number {
+    for (let i = 0; i < this.spans.length; i += SPAN) if (this.spans[i + NAME_ID] === id) return i;
+    return -1;
+  }
+
   /** The lowercase name of the field at span offset `i`. */
   nameAt(i: number): string {
     return this.bytes.toString("latin1", this.spans[i + NAME_START], this.spans[i + COLON]).toLowerCase();

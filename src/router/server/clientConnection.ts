@@ -2,6 +2,7 @@
 // pipelining: a next request waits until the current response is complete), runs each through a
 // RelayExchange, and hands the connection to Bun's server from the first request it leaves to it.
 import type { Socket } from "bun";
+import type { ForwardedFor } from "../headers";
 import { parseRequestHead } from "../http1/requestParser";
 import { findHeadEnd, MAX_HEAD_BYTES } from "../http1/responseHead";
 import type { ListenerContext } from "./context";
@@ -10,6 +11,7 @@ import { type ClientSide, RelayExchange } from "./relayExchange";
 
 export class ClientConnection implements ClientSide {
   readonly clientIp: string;
+  readonly forwarded: ForwardedFor;
   /** Received bytes no request has consumed yet (a head in progress, or a pipelined request). */
   private input: Buffer | undefined;
   private scanFrom = 0;
@@ -33,6 +35,7 @@ export class ClientConnection implements ClientSide {
     private readonly socket: Socket<ClientConnection>,
   ) {
     this.clientIp = socket.remoteAddress;
+    this.forwarded = { clientIp: this.clientIp, proto: ctx.proto };
     this.idleSince = Date.now();
   }
 

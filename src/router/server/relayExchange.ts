@@ -13,7 +13,7 @@ import {
   track,
   untrack,
 } from "../forward";
-import type { Target } from "../headers";
+import type { ForwardedFor, Target } from "../headers";
 import { ChunkedDecoder } from "../http1/chunkedDecoder";
 import { UpstreamHeadWriter } from "../http1/requestHead";
 import type { RequestHead } from "../http1/requestParser";
@@ -30,6 +30,8 @@ import { replyBytes, responseHeadBytes } from "./wire";
 /** What an exchange needs from the client connection it serves. */
 export interface ClientSide {
   readonly clientIp: string;
+  /** What the upstream is told of the client (X-Forwarded-For and -Proto). */
+  readonly forwarded: ForwardedFor;
   /** Queues bytes for the client; false when they could not all be written now (wait for `clientWritable`). */
   send(bytes: Buffer): boolean;
   pauseInput(): void;
@@ -331,8 +333,7 @@ export class RelayExchange implements ConnectionListener, HeadParser {
   private sendHead(forward: Forward): void {
     const { request } = this;
     const framing = request.chunked ? "chunked" : request.contentLength > 0 ? "length" : "none";
-    const fwd = { clientIp: this.client.clientIp, proto: this.ctx.proto };
-    const length = upstreamHeads.write(request, forward.hostPort, fwd, framing);
+    const length = upstreamHeads.write(request, forward.hostPort, this.client.forwarded, framing);
     const head = upstreamHeads.buffer;
     if (this.queuedBytes === 0) {
       // The usual bodiless request: written from the shared buffer, copied only if the socket takes part of it.

@@ -28,7 +28,13 @@ test("isDnsLabel agrees with upstream's regex and 63-char limit", () => {
 test("parsePort accepts exactly the decimal ports 1..65535", () => {
   fc.assert(
     fc.property(
-      fc.oneof(fc.integer({ min: -10, max: 70000 }).map(String), fc.string({ maxLength: 6 })),
+      fc.oneof(
+        fc.integer({ min: -10, max: 70000 }).map(String),
+        fc.integer({ min: 0, max: 70000 }).map((n) => `+${n}`),
+        fc.integer({ min: 0, max: 70000 }).map((n) => `000${n}`),
+        fc.string({ maxLength: 6 }),
+        fc.string({ unit: fc.constantFrom("+", "-", "0", "8", " ", "."), maxLength: 6 }),
+      ),
       (raw) => {
         const n = Number(raw);
         const valid = /^\+?[0-9]+$/.test(raw) && n >= 1 && n <= 65535;

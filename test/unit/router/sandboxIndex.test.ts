@@ -62,3 +62,15 @@ test("objects without a name are ignored; namespace defaults to default", () => 
   index.markSynced();
   expect(index.isSynced).toBe(true);
 });
+
+test("host:port for a sandbox is one string per port, rebuilt when the port or the pod changes", () => {
+  const index = new SandboxIndex();
+  index.upsertSandbox(sandbox("a", true, ["10.0.0.1"]));
+  const first = index.lookupHostPort("team", "a", 8888);
+  expect(first).toBe("10.0.0.1:8888");
+  expect(index.lookupHostPort("team", "a", 9000)).toBe("10.0.0.1:9000");
+  expect(index.lookupHostPort("team", "a", 8888)).toBe("10.0.0.1:8888");
+  index.upsertSandbox(sandbox("a", true, ["10.0.0.2"]));
+  expect(index.lookupHostPort("team", "a", 8888)).toBe("10.0.0.2:8888");
+  expect(index.lookupHostPort("team", "missing", 8888)).toBeUndefined();
+});
