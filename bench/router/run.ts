@@ -15,6 +15,8 @@ const durationSeconds = Number(process.env.BENCH_DURATION ?? profile.durationSec
 // Long enough for the router's hot path to reach its optimising JIT tier: a router runs for days, so the
 // steady state is what compares with nginx (which has nothing to warm up); every target gets the same warm-up.
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 10);
+/** The measured seconds per target are split into this many rounds, the targets taking turns. */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = profile.connections;
 const sandboxIds = profile.sandboxIds;
 const indexedSandboxes = 10_000;
@@ -87,24 +89,50 @@ function cpuSeconds(pid: number | undefined): number {
   return total;
 }
 
-async function measure(
-  name: string,
-  url: string,
-  backendPort: number,
-  proxyPid?: number,
-): Promise<WrkResult> {
-  await wrk(url, backendPort, warmupSeconds);
-  const cpuBefore = cpuSeconds(proxyPid);
-  const result = await wrk(url, backendPort, durationSeconds);
-  if (proxyPid !== undefined)
-    result.cpuUsPerRequest = ((cpuSeconds(proxyPid) - cpuBefore) / result.requests) * 1e6;
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  /** The proxy process whose CPU time is counted (none for the direct run). */
+  readonly pid?: number;
+  readonly rounds: WrkResult[];
+}
+
+/** One measured round against a target, with the proxy's CPU time per request. */
+async function measureRound(target: Target, backendPort: number, seconds: number): Promise<WrkResult> {
+  const cpuBefore = cpuSeconds(target.pid);
+  const result = await wrk(target.url, backendPort, seconds);
+  if (target.pid !== undefined)
+    result.cpuUsPerRequest = ((cpuSeconds(target.pid) - cpuBefore) / result.requests) * 1e6;
+  target.rounds.push(result);
+  return result;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** The rounds of a target as one run: total requests over total time; latency percentiles are the rounds' medians. */
+function combined(target: Target): WrkResult {
+  const { rounds } = target;
+  const requests = rounds.reduce((n, r) => n + r.requests, 0);
+  const seconds = rounds.reduce((n, r) => n + r.requests / r.rps, 0);
+  const cpuRounds = rounds.filter((r) => r.cpuUsPerRequest !== undefined);
+  const result: WrkResult = {
+    rps: requests / seconds,
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    requests,
+  };
+  if (cpuRounds.length > 0)
+    result.cpuUsPerRequest =
+      cpuRounds.reduce((us, r) => us + r.cpuUsPerRequest! * r.requests, 0) /
+      cpuRounds.reduce((n, r) => n + r.requests, 0);
   const cpu =
     result.cpuUsPerRequest === undefined ? "" : `  proxy CPU ${result.cpuUsPerRequest.toFixed(1)} us/req`;
   console.log(
-    `${name.padEnd(7)} ${result.rps.toFixed(0).padStart(8)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}${cpu}`,
+    `${target.name.padEnd(7)} ${result.rps.toFixed(0).padStart(8)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}${cpu}`,
   );
   if (result.errors > 0)
-    console.log(`  warning: ${name} had ${result.errors} errors (non-2xx or socket errors)`);
+    console.log(`  warning: ${target.name} had ${result.errors} errors (non-2xx or socket errors)`);
   return result;
 }
 
@@ -170,26 +198,15 @@ const bun = process.execPath;
 const backend = await spawnJson<{ port: number }>(LOAD_CPU, [bun, "bench/router/backend.ts"]);
 const backendPort = backend.info.port;
 console.log(
-  `router bench: ${connections} connections, ${durationSeconds}s per target (+${warmupSeconds}s warm-up), ` +
+  `router bench: ${connections} connections, ${durationSeconds}s per target in ${rounds} rounds (+${warmupSeconds}s warm-up), ` +
     `${sandboxIds} sandbox IDs in requests, ${indexedSandboxes} in the router index and the nginx map`,
 );
-
-const direct = await measure("direct", `http://127.0.0.1:${backendPort}/`, backendPort);
 
 const router = await spawnJson<{ port: number; sandboxes: number; indexRssBytes: number }>(PROXY_CPU, [
   bun,
   "bench/router/router-entry.ts",
   String(indexedSandboxes),
 ]);
-const routerResult = await measure(
-  "router",
-  `http://127.0.0.1:${router.info.port}/`,
-  backendPort,
-  router.proc.pid,
-);
-const routerRss = rssOf(router.proc.pid);
-router.proc.kill("SIGTERM");
-await router.proc.exited;
 
 const nginxPort = freePort();
 writeFileSync(join(work, "nginx.conf"), nginxConfig(backendPort, nginxPort));
@@ -206,7 +223,28 @@ for (let i = 0; i < 200; i++) {
   if (up) break;
   await Bun.sleep(25);
 }
-const nginxResult = await measure("nginx", `http://127.0.0.1:${nginxPort}/`, backendPort, nginx.pid);
+
+// Both proxies stay up (idle in turn) and the targets take turns in rounds, each round in a rotated order, so
+// a change in the machine's other load during the run weighs on all three alike instead of on one of them.
+const targets: Target[] = [
+  { name: "direct", url: `http://127.0.0.1:${backendPort}/`, rounds: [] },
+  { name: "router", url: `http://127.0.0.1:${router.info.port}/`, pid: router.proc.pid, rounds: [] },
+  { name: "nginx", url: `http://127.0.0.1:${nginxPort}/`, pid: nginx.pid, rounds: [] },
+];
+for (const target of targets) await wrk(target.url, backendPort, warmupSeconds);
+const roundSeconds = Math.max(1, Math.round(durationSeconds / rounds));
+for (let r = 0; r < rounds; r++) {
+  const order = targets.map((_, i) => targets[(i + r) % targets.length]!);
+  const rps: Record<string, number> = {};
+  for (const target of order) rps[target.name] = (await measureRound(target, backendPort, roundSeconds)).rps;
+  console.log(
+    `round ${r + 1}/${rounds}: direct ${rps.direct!.toFixed(0)}, router ${rps.router!.toFixed(0)}, nginx ${rps.nginx!.toFixed(0)} req/s; router/nginx ${(rps.router! / rps.nginx!).toFixed(3)}`,
+  );
+}
+const [direct, routerResult, nginxResult] = targets.map(combined) as [WrkResult, WrkResult, WrkResult];
+const routerRss = rssOf(router.proc.pid);
+router.proc.kill("SIGTERM");
+await router.proc.exited;
 nginx.kill("SIGQUIT");
 await nginx.exited;
 backend.proc.kill("SIGTERM");
@@ -223,7 +261,7 @@ const cpuEfficiency =
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: navigator.hardwareConcurrency, bun: Bun.version },
-  workload: { connections, durationSeconds, sandboxIds, indexedSandboxes, path: profile.path },
+  workload: { connections, durationSeconds, rounds, sandboxIds, indexedSandboxes, path: profile.path },
   direct,
   router: { ...routerResult, rssBytes: routerRss, indexRssBytesFor10k: router.info.indexRssBytes },
   nginx: nginxResult,
@@ -231,6 +269,7 @@ const results = {
     routerVsNginx: round(routerVsNginx, 3),
     routerVsDirect: round(routerVsDirect, 3),
     nginxCpuPerRequestOverRouter: cpuEfficiency === undefined ? null : round(cpuEfficiency, 3),
+    routerVsNginxPerRound: targets[1]!.rounds.map((r, i) => round(r.rps / targets[2]!.rounds[i]!.rps, 3)),
   },
   loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number),
 };
@@ -251,7 +290,8 @@ writeFileSync(
   join(root, "bench/results/router.md"),
   `# Router benchmark (${results.date})
 
-wrk, ${connections} keepalive connections, ${durationSeconds} s per target after a ${warmupSeconds} s warm-up, GET ${profile.path}
+wrk, ${connections} keepalive connections, ${durationSeconds} s per target in ${rounds} rounds taken in turn (after a ${warmupSeconds} s
+warm-up each), GET ${profile.path}
 with \`X-Sandbox-ID\` spread over ${sandboxIds} IDs. Router and nginx (1 worker) pinned to CPU ${PROXY_CPU}; wrk and the
 backend (a Bun server standing in for the runtime) pinned to CPU ${LOAD_CPU}. Bun ${Bun.version}, ${results.machine.cpus} CPUs.
 The machine is shared; compare ratios from the same run.
