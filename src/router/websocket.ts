@@ -71,10 +71,6 @@ export class WebSocketProxy {
 
   constructor(private readonly options: WebSocketProxyOptions) {}
 
-  get connections(): number {
-    return this.live.size;
-  }
-
   get maxMessageBytes(): number {
     return this.options.limits.maxMessageBytes;
   }
