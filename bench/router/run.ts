@@ -56,15 +56,21 @@ async function spawnJson<T>(
   return { proc, info: JSON.parse(text.split("\n")[0]!) as T };
 }
 
-const wrk = (url: string, backendPort: number, seconds: number): Promise<WrkResult> =>
+const wrk = (
+  url: string,
+  backendPort: number,
+  seconds: number,
+  paced?: { connections: number; delayMs: number },
+): Promise<WrkResult> =>
   runWrk({
     url,
-    connections,
+    connections: paced?.connections ?? connections,
     seconds,
     sandboxIds,
     sandboxPort: backendPort,
     path: profile.path,
     cpus: LOAD_CPU,
+    ...(paced === undefined ? {} : { delayMs: paced.delayMs }),
   });
 
 /** utime + stime in seconds of a process and its direct children (nginx's worker). */
@@ -242,6 +248,31 @@ for (let r = 0; r < rounds; r++) {
   );
 }
 const [direct, routerResult, nginxResult] = targets.map(combined) as [WrkResult, WrkResult, WrkResult];
+
+// DESIGN's latency target: p99 added by the router under half of its saturation load. Connections wait
+// PACE_MS before each request; a short calibration run against the router sets how many of them offer half
+// its throughput above, and that same load is offered to all three targets.
+const PACE_MS = 2;
+const guess = Math.max(1, Math.round(routerResult.rps / 2 / (1000 / (PACE_MS + 1))));
+const calibration = await wrk(targets[1]!.url, backendPort, 3, { connections: guess, delayMs: PACE_MS });
+const halfLoad = {
+  connections: Math.max(1, Math.round((guess * routerResult.rps) / 2 / calibration.rps)),
+  delayMs: PACE_MS,
+};
+const halfLoadSeconds = Number(process.env.BENCH_HALF_LOAD_SECONDS ?? 10);
+const atHalfLoad: Record<string, WrkResult> = {};
+for (const target of targets) {
+  const r = await wrk(target.url, backendPort, halfLoadSeconds, halfLoad);
+  atHalfLoad[target.name] = r;
+  console.log(
+    `half load ${target.name.padEnd(7)} ${r.rps.toFixed(0).padStart(8)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`,
+  );
+}
+const routerAddedP99Ms = atHalfLoad.router!.p99Ms - atHalfLoad.direct!.p99Ms;
+const nginxAddedP99Ms = atHalfLoad.nginx!.p99Ms - atHalfLoad.direct!.p99Ms;
+console.log(
+  `p99 added at half load (${halfLoad.connections} connections, ${PACE_MS} ms between requests): router ${routerAddedP99Ms.toFixed(2)} ms, nginx ${nginxAddedP99Ms.toFixed(2)} ms (DESIGN: router < 1 ms)`,
+);
 const routerRss = rssOf(router.proc.pid);
 router.proc.kill("SIGTERM");
 await router.proc.exited;
@@ -270,6 +301,15 @@ const results = {
     routerVsDirect: round(routerVsDirect, 3),
     nginxCpuPerRequestOverRouter: cpuEfficiency === undefined ? null : round(cpuEfficiency, 3),
     routerVsNginxPerRound: targets[1]!.rounds.map((r, i) => round(r.rps / targets[2]!.rounds[i]!.rps, 3)),
+  },
+  halfLoad: {
+    ...halfLoad,
+    seconds: halfLoadSeconds,
+    direct: atHalfLoad.direct,
+    router: atHalfLoad.router,
+    nginx: atHalfLoad.nginx,
+    routerAddedP99Ms: round(routerAddedP99Ms, 3),
+    nginxAddedP99Ms: round(nginxAddedP99Ms, 3),
   },
   loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number),
 };
@@ -309,6 +349,11 @@ the run: ${results.loadAverage.join(" ")}.
 Proxy CPU per request (user + system time of the proxy processes over the measured run, divided by requests) is the
 figure least affected by other load; throughput on a shared core depends on what else the scheduler runs there.
 The router forwards with its own HTTP/1.1 client on its main thread (no fetch thread), like nginx's single worker.
+
+Latency added at half load (${halfLoad.connections} connections each waiting ${halfLoad.delayMs} ms before each request,
+about half the router's throughput above, ${halfLoadSeconds} s per target): p99 direct ${atHalfLoad.direct!.p99Ms.toFixed(2)} ms,
+router ${atHalfLoad.router!.p99Ms.toFixed(2)} ms (+${routerAddedP99Ms.toFixed(2)}), nginx ${atHalfLoad.nginx!.p99Ms.toFixed(2)} ms
+(+${nginxAddedP99Ms.toFixed(2)}). DESIGN target: the router adds under 1 ms.
 
 Router memory with ${indexedSandboxes} sandboxes in the index: RSS ${mib(routerRss)} MiB after the run; filling the index
 took ${mib(router.info.indexRssBytes)} MiB.

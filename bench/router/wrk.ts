@@ -11,6 +11,8 @@ export interface WrkRun {
   readonly path: string;
   /** Pin wrk to these CPUs with taskset. */
   readonly cpus?: string;
+  /** Each connection waits this long before each request (a fixed load below saturation). */
+  readonly delayMs?: number;
 }
 
 export interface WrkResult {
@@ -37,6 +39,7 @@ export const runWrk = async (run: WrkRun): Promise<WrkResult> => {
       SANDBOX_IDS: String(run.sandboxIds),
       SANDBOX_PORT: String(run.sandboxPort),
       SANDBOX_PATH: run.path,
+      REQUEST_DELAY_MS: String(run.delayMs ?? 0),
     },
     stdout: "pipe",
     stderr: "inherit",
