@@ -44,7 +44,7 @@ export class RequestHead implements HeaderReader {
     readonly target: string,
     /** Where the first field line starts (after the request line's CRLF). */
     readonly fieldsStart: number,
-    /** SPAN numbers per field line, in the client's order. */
+    /** SPAN numbers per field line, in the client's order (the connection's array, valid while this head is its current one). */
     readonly spans: readonly number[],
     /** Declared body length, or -1 when none was declared. */
     readonly contentLength: number,
@@ -154,8 +154,12 @@ function isOws(c: number | undefined): boolean {
   return c === 32 || c === 9;
 }
 
-/** Parses the head `buf[0, end)`, which ends with its blank line (CRLF CRLF at `end`). */
-export function parseRequestHead(buf: Buffer, end: number): RequestParse {
+/**
+ * Parses the head `buf[0, end)`, which ends with its blank line (CRLF CRLF at `end`). The field spans are
+ * written into `spans`: a connection passes the same array for each of its requests (one head at a time), as
+ * a fresh array per request was most of what parsing allocated.
+ */
+export function parseRequestHead(buf: Buffer, end: number, spans: number[] = []): RequestParse {
   // Request line: token SP origin-form SP "HTTP/1.1" CRLF.
   let i = 0;
   while (isTokenByte(buf[i]!)) i++;
@@ -168,7 +172,7 @@ export function parseRequestHead(buf: Buffer, end: number): RequestParse {
   if (buf[sp2] !== 32 || !startsWith(buf, sp2 + 1, end, HTTP11_CRLF)) return "other";
 
   const fieldsStart = sp2 + 11;
-  const spans: number[] = [];
+  let count = 0;
   let contentLength = -1;
   let chunked = false;
   let connection = "";
@@ -218,11 +222,18 @@ export function parseRequestHead(buf: Buffer, end: number): RequestParse {
       default:
         break;
     }
-    spans.push(pos, colon, valueStart, valueEnd, eol, id);
+    spans[count] = pos;
+    spans[count + 1] = colon;
+    spans[count + 2] = valueStart;
+    spans[count + 3] = valueEnd;
+    spans[count + 4] = eol;
+    spans[count + 5] = id;
+    count += SPAN;
     pos = eol + 2;
   }
   // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); Bun's server judges the rest.
   if (pos !== last || hosts !== 1) return "other";
+  spans.length = count;
   return new RequestHead(
     buf,
     methodOf(buf, sp1),

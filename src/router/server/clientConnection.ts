@@ -23,6 +23,8 @@ export class ClientConnection implements ClientSide {
   private handOff: HandOff | undefined;
   /** Response bytes the socket did not take yet, oldest first. */
   private output: Buffer[] = [];
+  /** Field spans of the current request's head, reused from request to request. */
+  private readonly spans: number[] = [];
   private endWhenFlushed = false;
   private ending = false;
   /** The client half-closed its side (FIN): no more requests will come, but answers may still go out. */
@@ -206,7 +208,7 @@ export class ClientConnection implements ClientSide {
         this.startHandOff(buf);
         return;
       }
-      const head = parseRequestHead(buf, end);
+      const head = parseRequestHead(buf, end, this.spans);
       if (head === "other") {
         this.startHandOff(buf);
         return;

@@ -73,7 +73,8 @@ export class RelayExchange implements ConnectionListener, HeadParser {
   private readonly requestDecoder: ChunkedDecoder | undefined;
   private bodyComplete: boolean;
   private malformedBody = false;
-  private queued: Buffer[] = [];
+  /** Body bytes waiting for the upstream connection (most requests never need the array). */
+  private queued: Buffer[] | undefined;
   private queuedBytes = 0;
   private bodyStarted = false;
   private pendingUpload: Buffer | undefined;
@@ -345,9 +346,9 @@ export class RelayExchange implements ConnectionListener, HeadParser {
       return;
     }
     // Body bytes that came with the head (or while dialing) go out in the same write.
-    const bytes = Buffer.concat([head.subarray(0, length), ...this.queued]);
+    const bytes = Buffer.concat([head.subarray(0, length), ...(this.queued ?? [])]);
     this.bodyStarted = true;
-    this.queued = [];
+    this.queued = undefined;
     this.queuedBytes = 0;
     this.client.resumeInput();
     if (!this.writeUpstream(bytes)) this.client.pauseInput();
@@ -364,7 +365,8 @@ export class RelayExchange implements ConnectionListener, HeadParser {
       this.phase === Phase.Routing ||
       (this.phase === Phase.Head && conn.listener !== this)
     ) {
-      this.queued.push(part);
+      if (this.queued === undefined) this.queued = [part];
+      else this.queued.push(part);
       this.queuedBytes += part.length;
       if (this.queuedBytes > MAX_QUEUED_BODY) this.client.pauseInput();
       return;

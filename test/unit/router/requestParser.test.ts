@@ -1,5 +1,6 @@
 // parseRequestHead and its field lookup on the cases worth naming one by one (the property test covers the rest).
 import { describe, expect, test } from "bun:test";
+import { parseRequestHead } from "../../../src/router/http1/requestParser";
 import { fieldsOf, parse, parsed } from "../../support/requestHeads";
 
 /** A head with the lines given, and `Host: h` first unless they bring their own Host. */
@@ -62,6 +63,22 @@ describe("parseRequestHead", () => {
   ])("%s is left to Bun's server", (_name, head) => {
     expect(parse(head)).toBe("other");
   });
+});
+
+test("a connection's span array serves head after head: a shorter head after a longer one has only its own fields", () => {
+  const spans: number[] = [];
+  const parseWith = (text: string) => {
+    const bytes = Buffer.from(text, "latin1");
+    const head = parseRequestHead(bytes, bytes.length, spans);
+    if (head === "other") throw new Error("refused");
+    return head;
+  };
+  const long = parseWith(request(["X-A: 1", "X-B: 2", "X-Sandbox-ID: long"]));
+  expect(fieldsOf(long)).toEqual(["host", "h", "x-a", "1", "x-b", "2", "x-sandbox-id", "long"]);
+  const short = parseWith(request(["X-Sandbox-ID: short"]));
+  expect(fieldsOf(short)).toEqual(["host", "h", "x-sandbox-id", "short"]);
+  expect(short.get("x-b")).toBeNull();
+  expect(short.get("x-sandbox-id")).toBe("short");
 });
 
 describe("field lookup", () => {
