@@ -4,6 +4,7 @@
 // backend). Numbers and thresholds come from bench/profiles.json; exits 1 when a threshold is missed.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { firstLine } from "../../test/support/process";
 import profiles from "../profiles.json";
 import { runWrk } from "../router/wrk";
 
@@ -25,15 +26,9 @@ const spawnJson = async <T>(script: string, args: string[] = []): Promise<T> => 
     stderr: "inherit",
   });
   children.push(proc);
-  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${script} exited early`);
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  return JSON.parse(text.split("\n")[0] ?? "") as T;
+  const line = await firstLine(proc.stdout as ReadableStream<Uint8Array>);
+  if (line === undefined) throw new Error(`${script} exited early`);
+  return JSON.parse(line) as T;
 };
 
 const backend = await spawnJson<{ port: number }>("backend.ts");

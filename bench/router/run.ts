@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { firstLine } from "../../test/support/process";
 import profiles from "../profiles.json";
 import { runWrk, type WrkResult as WrkSummary } from "./wrk";
 
@@ -45,15 +46,9 @@ async function spawnJson<T>(
 ): Promise<{ proc: ReturnType<typeof Bun.spawn>; info: T }> {
   const proc = Bun.spawn(["taskset", "-c", cpu, ...cmd], { cwd: root, stdout: "pipe", stderr: "inherit" });
   children.push(proc);
-  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${cmd.join(" ")} exited early: ${text}`);
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  return { proc, info: JSON.parse(text.split("\n")[0]!) as T };
+  const line = await firstLine(proc.stdout as ReadableStream<Uint8Array>);
+  if (line === undefined) throw new Error(`${cmd.join(" ")} exited early`);
+  return { proc, info: JSON.parse(line) as T };
 }
 
 const wrk = (

@@ -47,3 +47,23 @@ export const runProcessOk = async (
     throw new Error(`${command.join(" ")} failed (exit ${result.code}):\n${result.stderr}${result.stdout}`);
   return result.stdout;
 };
+
+/**
+ * The first line a child prints on stdout (a server announcing where it listens), or undefined if the stream
+ * ends first. The rest of the stream is left unread.
+ */
+export const firstLine = async (stdout: ReadableStream<Uint8Array>): Promise<string | undefined> => {
+  const reader = stdout.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) return undefined;
+      text += decoder.decode(value, { stream: true });
+    }
+    return text.slice(0, text.indexOf("\n"));
+  } finally {
+    reader.releaseLock();
+  }
+};

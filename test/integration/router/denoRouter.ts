@@ -1,4 +1,5 @@
 // The router on the Deno adapter (Deno installed from npm) as a child process started from deno-entry.ts.
+import { firstLine } from "../../support/process";
 import type { StartedRouter, WebSocketRouterConfig } from "./websocketContract";
 
 const root = `${import.meta.dir}/../../..`;
@@ -22,16 +23,10 @@ export async function spawnDenoRouter(config: WebSocketRouterConfig = {}): Promi
       stderr: "pipe",
     },
   );
-  const reader = deno.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`deno exited: ${text} ${await new Response(deno.stderr).text()}`);
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
+  const line = await firstLine(deno.stdout);
+  if (line === undefined) throw new Error(`deno exited: ${await new Response(deno.stderr).text()}`);
   return {
-    url: `http://127.0.0.1:${(JSON.parse(text.split("\n")[0]!) as { port: number }).port}`,
+    url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`,
     async stop() {
       deno.kill();
       await deno.exited;

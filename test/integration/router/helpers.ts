@@ -5,6 +5,7 @@ import { setDefaultTimeout } from "bun:test";
 import net from "node:net";
 import type { Server, ServerWebSocket } from "bun";
 import { type RouterHandle, type RouterOptions, startRouter } from "../../../src/router/index";
+import { firstLine } from "../../support/process";
 
 // Real servers on a shared 2-core machine: give every router test the project's 60 s budget (bun's default is 5 s).
 setDefaultTimeout(60_000);
@@ -234,15 +235,9 @@ export async function spawnRouter(
       stderr: "inherit",
     },
   );
-  const reader = proc.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`router exited before listening: ${text}`);
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const line = JSON.parse(text.split("\n")[0]!) as { url: string; metricsUrl: string };
+  const first = await firstLine(proc.stdout);
+  if (first === undefined) throw new Error("router exited before listening");
+  const line = JSON.parse(first) as { url: string; metricsUrl: string };
   return {
     url: line.url,
     metricsUrl: line.metricsUrl,
