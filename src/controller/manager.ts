@@ -19,6 +19,7 @@ import { type Informers, informerView, makeInformers, waitForSync } from "./cach
 import type { Action, ChildKind, Plan } from "./common/actions";
 import type { CacheView } from "./common/view";
 import { type ControllerConfig, defaultControllerConfig } from "./config";
+import { OwnEchoes, versionKey } from "./echoes";
 import { WriteGate } from "./freshness";
 import { type Address, metricsRoutes, probeRoutes, serveRoutes } from "./http";
 import { keysFor } from "./mapping";
@@ -126,6 +127,7 @@ const runReconcilers = (
     const recorder = yield* makeEventRecorder({ component: "agent-sandbox-controller" });
     const state = new ControllerState();
     const gate = new WriteGate();
+    const echoes = new OwnEchoes();
     const waiting = new WaitingClaims();
     const queues = new Map<ControllerKind, WorkQueue>();
     for (const kind of kinds) {
@@ -140,7 +142,10 @@ const runReconcilers = (
       yield* informers[kind].handle((events) =>
         Effect.suspend(() => {
           const keys = new Map<ControllerKind, string[]>();
-          const add = (k: ControllerKind, key: string) => {
+          /** `version`: the object state that brought the key back, as the echo filter sees it. */
+          const add = (k: ControllerKind, key: string, version: string | undefined) => {
+            if (!queues.has(k)) return;
+            echoes.observed(`${k}/${key}`, version);
             const forKind = keys.get(k);
             if (forKind) forKind.push(key);
             else keys.set(k, [key]);
@@ -154,10 +159,15 @@ const runReconcilers = (
               const claim = event.object as unknown as v1beta1.SandboxClaim;
               // A pool holding its refill for waiting claims goes on as soon as the last one is served.
               const emptied = waiting.observe(claim, event._tag === "Deleted");
-              if (emptied !== undefined) add("SandboxWarmPool", emptied);
+              if (emptied !== undefined) add("SandboxWarmPool", emptied, undefined);
             }
+            const meta = event.object.metadata;
+            const version =
+              event._tag === "Deleted" || meta?.resourceVersion === undefined
+                ? undefined
+                : versionKey(kind, meta.namespace ?? "", meta.name ?? "", meta.resourceVersion);
             for (const k of keysFor(kind, event.object as KubeObject, view, waiting))
-              add(k.kind, `${k.namespace}/${k.name}`);
+              add(k.kind, `${k.namespace}/${k.name}`, version);
           }
           return Effect.forEach(keys, ([k, names]) => queues.get(k)?.addAll(names) ?? Effect.void, {
             discard: true,
@@ -171,16 +181,28 @@ const runReconcilers = (
         const { namespace = "", name } = parseKey(key);
         const now = new Date();
         const gateKey = `${kind}/${key}`;
+        if (echoes.onlyEchoes(gateKey)) return undefined;
         const stale = gate.wait(gateKey, view, now.getTime());
         if (stale > 0) return { requeueAfter: Duration.millis(stale), deferred: true };
+        echoes.planning(gateKey);
         const step = planStep(kind, namespace, name, view, state, config, now);
-        if (step === undefined) return undefined;
+        if (step === undefined) {
+          echoes.forget(gateKey);
+          return undefined;
+        }
         const written: Written = { created: [], deleted: [], versions: [] };
+        let settled = false;
         const result = yield* applyPlan(step.plan, recorder, config.warmPoolMaxBatchSize, written).pipe(
+          Effect.tap((r) => Effect.sync(() => (settled = r.requeueAfterMs === undefined))),
           Effect.ensuring(
             Effect.sync(() => {
               step.done(written);
               gate.record(gateKey, written.versions ?? [], Date.now());
+              echoes.finished(
+                gateKey,
+                { versions: written.versions ?? [], deleted: written.deleted },
+                settled,
+              );
             }),
           ),
         );
