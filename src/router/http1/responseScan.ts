@@ -52,11 +52,29 @@ function isTextByte(c: number): boolean {
   return c === 9 || (c >= 32 && c !== 127);
 }
 
+/** A scanned head's framing; an upstream connection keeps one and fills it for each response it carries. */
+export class ScannedHead implements ResponseHead {
+  status = 0;
+  readonly statusText = "";
+  readonly fields = NO_FIELDS;
+  contentLength = -1;
+  chunked = false;
+  readonly closeDelimited = false;
+  readonly close = false;
+  hasContentType = false;
+  readonly verbatim = true;
+}
+
 /**
- * The head in `b[0..end)` (ending with the blank line) as a ResponseHead to relay unchanged, or undefined
- * when the full parser must look at it. Its `fields` are not filled in: a head relayed as received needs none.
+ * The head in `b[0..end)` (ending with the blank line) as a ResponseHead to relay unchanged, written into
+ * `into`, or undefined when the full parser must look at it. Its `fields` are not filled in: a head relayed as
+ * received needs none.
  */
-export function scanRelayableHead(b: Uint8Array, end: number): ResponseHead | undefined {
+export function scanRelayableHead(
+  b: Uint8Array,
+  end: number,
+  into: ScannedHead = new ScannedHead(),
+): ResponseHead | undefined {
   if (end < 16) return undefined;
   for (let i = 0; i < 9; i++) if (b[i] !== HTTP11[i]) return undefined;
   const d0 = b[9]! - 48;
@@ -110,15 +128,9 @@ export function scanRelayableHead(b: Uint8Array, end: number): ResponseHead | un
     }
   }
   if (chunked === (contentLength !== -1)) return undefined;
-  return {
-    status: d0 * 100 + d1 * 10 + d2,
-    statusText: "",
-    fields: NO_FIELDS,
-    contentLength,
-    chunked,
-    closeDelimited: false,
-    close: false,
-    hasContentType,
-    verbatim: true,
-  };
+  into.status = d0 * 100 + d1 * 10 + d2;
+  into.contentLength = contentLength;
+  into.chunked = chunked;
+  into.hasContentType = hasContentType;
+  return into;
 }

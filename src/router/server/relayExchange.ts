@@ -408,7 +408,7 @@ export class RelayExchange implements ConnectionListener, HeadParser {
    */
   parseHead(buf: Buffer, end: number): ResponseHead | "invalid" {
     const relayable = !this.closeClient && !this.ctx.draining && this.bodyComplete;
-    const scanned = relayable ? scanRelayableHead(buf, end) : undefined;
+    const scanned = relayable ? scanRelayableHead(buf, end, this.conn!.scannedHead) : undefined;
     return scanned ?? parseResponseHead(buf.toString("latin1", 0, end));
   }
 

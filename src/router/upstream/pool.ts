@@ -1,6 +1,7 @@
 // Keep-alive connections to sandboxes, pooled per `host:port`, over Bun.connect. A connection is either idle
 // in its pool or owned by exactly one exchange, which receives the socket's events through `listener`.
 import type { Socket, SocketHandler } from "bun";
+import { ScannedHead } from "../http1/responseScan";
 
 /** What an exchange hears from the connection it owns. */
 export interface ConnectionListener {
@@ -19,6 +20,8 @@ export class UpstreamConnection {
   /** When it last went idle (ms since epoch); the pool's sweep closes it once it idled too long. */
   idleSince = 0;
   socket!: Socket<UpstreamConnection>;
+  /** The head of the response it carries now, when the byte scan took it (one object for all its responses). */
+  readonly scannedHead = new ScannedHead();
 
   constructor(
     readonly key: string,
