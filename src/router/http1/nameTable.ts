@@ -33,8 +33,28 @@ export class NameTable {
     return -1;
   }
 
+  /** `find` for a name in latin1 text, `text[start, end)` (a head the full parser reads as a string). */
+  findInText(text: string, start: number, end: number): number {
+    const candidates = this.byLength[end - start];
+    if (candidates === undefined) return -1;
+    for (let c = 0; c < candidates.length; c++) {
+      const { bytes, id } = candidates[c]!;
+      let i = 0;
+      while (i < bytes.length && (text.charCodeAt(start + i) | 0x20) === bytes[i]) i++;
+      if (i === bytes.length) return id;
+    }
+    return -1;
+  }
+
   /** The index of a lowercase name, or -1. */
   idOf(name: string): number {
     return this.ids.get(name) ?? -1;
   }
+}
+
+const CHUNKED = new NameTable(["chunked"]);
+
+/** Whether the token `buf[start, end)` is the transfer coding `chunked`, in any case. */
+export function isChunked(buf: Uint8Array, start: number, end: number): boolean {
+  return CHUNKED.find(buf, start, end) === 0;
 }

@@ -3,7 +3,7 @@
 // HTTP/1.1 requests; anything else ("other") is handed to Bun's server, which answers or rejects it exactly
 // as it always has (HTTP/1.0, upgrades, Expect, absolute-form targets, odd framing, malformed heads).
 import { type HeaderReader, REQUEST_EXCLUDED } from "../headers";
-import { NameTable } from "./nameTable";
+import { isChunked, NameTable } from "./nameTable";
 import { TOKEN } from "./token";
 
 /** Names the parser acts on (their ids are fixed), then every name never forwarded upstream. */
@@ -123,13 +123,6 @@ function parseLength(buf: Uint8Array, start: number, end: number): number {
     n = n * 10 + (c - 48);
   }
   return n;
-}
-
-const CHUNKED_ONLY = new NameTable(["chunked"]);
-
-/** Whether `buf[start, end)` is `chunked` in any case. */
-function isChunked(buf: Uint8Array, start: number, end: number): boolean {
-  return CHUNKED_ONLY.find(buf, start, end) === 0;
 }
 
 /** Whether `buf[at, end)` starts with `bytes`. */

@@ -2,6 +2,7 @@
 // Hop-by-hop headers (and those named in Connection) are dropped here, so the head is ready for the client.
 
 import { FieldLine, isOws } from "./fieldLine";
+import { isOtherHopByHop, RESPONSE_NAMES, ResponseName } from "./responseNames";
 
 const line = new FieldLine();
 
@@ -35,9 +36,6 @@ export type HeadParse = ResponseHead | "invalid";
 /** A head larger than this is refused (nginx's default large buffer is 8 KiB; this is generous). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
-/** Hop-by-hop names besides Connection, Keep-Alive and Transfer-Encoding (handled on their own). */
-const HOP_BY_HOP = ["proxy-authenticate", "proxy-authorization", "te", "trailers", "upgrade"] as const;
-
 /**
  * Index just past the blank line ending the head (CRLFCRLF), or -1. `from` lets a caller that accumulates
  * bytes resume the scan instead of starting over.
@@ -47,52 +45,6 @@ export function findHeadEnd(buf: Uint8Array, from = 0): number {
     if (buf[i] === 10 && buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) return i + 1;
   }
   return -1;
-}
-
-/** Case-insensitive compare of a token in `head` with a lowercase name of letters and '-'. */
-function nameIs(head: string, start: number, end: number, lower: string): boolean {
-  if (end - start !== lower.length) return false;
-  for (let i = 0; i < lower.length; i++) {
-    if ((head.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-enum Special {
-  None,
-  ContentLength,
-  TransferEncoding,
-  Connection,
-  OtherHopByHop,
-  ContentType,
-}
-
-/**
- * Classifies a header name without making a string of it: names are forwarded in the upstream's own case
- * (Headers are case-insensitive), so the common header costs one slice and no lowercasing or hashing here.
- */
-function special(head: string, start: number, end: number): Special {
-  switch (end - start) {
-    case 14:
-      return nameIs(head, start, end, "content-length") ? Special.ContentLength : Special.None;
-    case 17:
-      return nameIs(head, start, end, "transfer-encoding") ? Special.TransferEncoding : Special.None;
-    case 10:
-      if (nameIs(head, start, end, "connection")) return Special.Connection;
-      return nameIs(head, start, end, "keep-alive") ? Special.OtherHopByHop : Special.None;
-    case 12:
-      return nameIs(head, start, end, "content-type") ? Special.ContentType : Special.None;
-    case 2:
-    case 7:
-    case 8:
-    case 18:
-    case 19:
-      // The other hop-by-hop names have these lengths; most names have none of them.
-      for (const name of HOP_BY_HOP) if (nameIs(head, start, end, name)) return Special.OtherHopByHop;
-      return Special.None;
-    default:
-      return Special.None;
-  }
 }
 
 function trimOws(s: string): string {
@@ -153,25 +105,26 @@ export function parseResponseHead(head: string): HeadParse {
   while (pos < end) {
     if (!line.read(head, pos)) return "invalid";
     const colon = line.colon;
-    const kind = special(head, pos, colon);
+    // Names are classified in place and forwarded in the upstream's own case (Headers are case-insensitive).
+    const kind: ResponseName = RESPONSE_NAMES.findInText(head, pos, colon);
     const value = head.slice(line.valueStart, line.valueEnd);
     const start = pos;
     pos = line.eol + 2;
-    if (kind === Special.ContentLength) {
+    if (kind === ResponseName.ContentLength) {
       const n = parseContentLength(value);
       if (Number.isNaN(n) || (contentLength !== -1 && n !== contentLength)) return "invalid";
       if (contentLength !== -1) continue;
       contentLength = n;
-    } else if (kind === Special.TransferEncoding) {
+    } else if (kind === ResponseName.TransferEncoding) {
       transferEncoding = transferEncoding ? `${transferEncoding},${value}` : value;
       continue;
-    } else if (kind === Special.Connection) {
+    } else if (kind === ResponseName.Connection) {
       connection = connection ? `${connection},${value}` : value;
       continue;
-    } else if (kind === Special.OtherHopByHop) {
+    } else if (isOtherHopByHop(kind)) {
       verbatim = false;
       continue;
-    } else if (kind === Special.ContentType) {
+    } else if (kind === ResponseName.ContentType) {
       hasContentType = true;
     }
     fields.push(head.slice(start, colon), value);

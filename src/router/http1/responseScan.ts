@@ -2,50 +2,13 @@
 // final status, one Content-Length or a lone `Transfer-Encoding: chunked`, and nothing hop-by-hop, so the
 // router can relay the head as received. Anything else, or anything in doubt, is left to the full parser
 // (responseHead.ts), which is the reference this scan must agree with (fast-check tested).
+import { isChunked } from "./nameTable";
 import type { ResponseHead } from "./responseHead";
+import { isOtherHopByHop, RESPONSE_NAMES, ResponseName } from "./responseNames";
 import { TOKEN } from "./token";
 
 const HTTP11 = [72, 84, 84, 80, 47, 49, 46, 49, 32]; // "HTTP/1.1 "
 const NO_FIELDS: string[] = [];
-
-enum Name {
-  Other,
-  ContentLength,
-  TransferEncoding,
-  ContentType,
-  HopByHop,
-}
-
-/** Case-insensitive compare of `b[start..start+lower.length)` with a lowercase name (token bytes only). */
-function nameIs(b: Uint8Array, start: number, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) if ((b[start + i]! | 0x20) !== lower.charCodeAt(i)) return false;
-  return true;
-}
-
-function classify(b: Uint8Array, start: number, length: number): Name {
-  switch (length) {
-    case 14:
-      return nameIs(b, start, "content-length") ? Name.ContentLength : Name.Other;
-    case 17:
-      return nameIs(b, start, "transfer-encoding") ? Name.TransferEncoding : Name.Other;
-    case 12:
-      return nameIs(b, start, "content-type") ? Name.ContentType : Name.Other;
-    case 10:
-      return nameIs(b, start, "connection") || nameIs(b, start, "keep-alive") ? Name.HopByHop : Name.Other;
-    case 2:
-      return nameIs(b, start, "te") ? Name.HopByHop : Name.Other;
-    case 7:
-      return nameIs(b, start, "upgrade") ? Name.HopByHop : Name.Other;
-    case 8:
-      return nameIs(b, start, "trailers") ? Name.HopByHop : Name.Other;
-    case 18:
-      return nameIs(b, start, "proxy-authenticate") ? Name.HopByHop : Name.Other;
-    case 19:
-      return nameIs(b, start, "proxy-authorization") ? Name.HopByHop : Name.Other;
-    default:
-      return Name.Other;
-  }
-}
 
 /** Field-value and reason-phrase bytes: HTAB, SP, visible ASCII and obs-text; never another control. */
 function isTextByte(c: number): boolean {
@@ -101,8 +64,8 @@ export function scanRelayableHead(
     const nameStart = pos;
     while (pos < end && b[pos]! < 128 && TOKEN[b[pos]!] === 1) pos++;
     if (pos === nameStart || b[pos] !== 58 /* : */) return undefined;
-    const kind = classify(b, nameStart, pos - nameStart);
-    if (kind === Name.HopByHop) return undefined;
+    const kind: ResponseName = RESPONSE_NAMES.find(b, nameStart, pos);
+    if (kind === ResponseName.Connection || isOtherHopByHop(kind)) return undefined;
     pos++;
     while (b[pos] === 32 || b[pos] === 9) pos++;
     const valueStart = pos;
@@ -111,7 +74,7 @@ export function scanRelayableHead(
     let valueEnd = pos;
     while (valueEnd > valueStart && (b[valueEnd - 1] === 32 || b[valueEnd - 1] === 9)) valueEnd--;
     pos += 2;
-    if (kind === Name.ContentLength) {
+    if (kind === ResponseName.ContentLength) {
       if (contentLength !== -1 || valueEnd === valueStart || valueEnd - valueStart > 15) return undefined;
       let n = 0;
       for (let i = valueStart; i < valueEnd; i++) {
@@ -120,10 +83,10 @@ export function scanRelayableHead(
         n = n * 10 + digit;
       }
       contentLength = n;
-    } else if (kind === Name.TransferEncoding) {
-      if (chunked || valueEnd - valueStart !== 7 || !nameIs(b, valueStart, "chunked")) return undefined;
+    } else if (kind === ResponseName.TransferEncoding) {
+      if (chunked || !isChunked(b, valueStart, valueEnd)) return undefined;
       chunked = true;
-    } else if (kind === Name.ContentType) {
+    } else if (kind === ResponseName.ContentType) {
       hasContentType = true;
     }
   }
