@@ -181,7 +181,10 @@ const runReconcilers = (
         const { namespace = "", name } = parseKey(key);
         const now = new Date();
         const gateKey = `${kind}/${key}`;
-        if (echoes.onlyEchoes(gateKey)) return undefined;
+        if (echoes.onlyEchoes(gateKey)) {
+          metrics.ownEchoesSkipped++;
+          return undefined;
+        }
         const stale = gate.wait(gateKey, view, now.getTime());
         if (stale > 0) return { requeueAfter: Duration.millis(stale), deferred: true };
         echoes.planning(gateKey);

@@ -109,6 +109,8 @@ export class ControllerMetrics {
   );
   readonly claimCreation = new Counter("agent_sandbox_claim_creation_total", "Claims that got a Sandbox.");
   readonly #sandboxesReady = new Set<string>();
+  /** Passes skipped as echoes of the key's own patches (not exposed: for tests and benches). */
+  ownEchoesSkipped = 0;
 
   /** Called with a claim whose Ready condition just turned True and the Sandbox it is bound to. */
   claimReady(claim: v1beta1.SandboxClaim, sandbox: v1beta1.Sandbox | undefined, now: number): void {
