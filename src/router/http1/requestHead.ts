@@ -93,7 +93,9 @@ export class UpstreamHeadWriter {
       FORWARDED_PROTO.length +
       fwd.proto.length +
       3 * CRLF.length +
-      (host === -1 ? 0 : FORWARDED_HOST.length + spans[host + VALUE_END]! - spans[host + VALUE_START]! + 2) +
+      (host === -1
+        ? 0
+        : FORWARDED_HOST.length + spans[host + VALUE_END]! - spans[host + VALUE_START]! + CRLF.length) +
       (framing === "chunked" ? CHUNKED.length : 0) +
       CRLF.length;
     for (let i = 0; i < spans.length; i += SPAN) {

@@ -44,7 +44,10 @@ export class RequestHead implements HeaderReader {
     readonly target: string,
     /** Where the first field line starts (after the request line's CRLF). */
     readonly fieldsStart: number,
-    /** SPAN numbers per field line, in the client's order (the connection's array, valid while this head is its current one). */
+    /**
+     * SPAN numbers per field line, in the client's order; the connection's array, valid while this is the
+     * connection's current head.
+     */
     readonly spans: readonly number[],
     /** Declared body length, or -1 when none was declared. */
     readonly contentLength: number,
