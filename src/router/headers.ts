@@ -1,4 +1,5 @@
 // Routing-header parsing and forwarded-header rules (reference §3.2). Pure: no I/O, no config globals.
+import { NameTable } from "./http1/nameTable";
 import { type Cidr, cidrContains, formatHost, isForbiddenTarget, parseIp } from "./ip";
 
 export const DEFAULT_NAMESPACE = "default";
@@ -127,33 +128,10 @@ const ROUTER_HEADERS = [
 ] as const;
 
 /**
- * A fixed set of header names, looked up by length first. Names read from a request are fresh substrings:
- * hashing one for a Set costs more than comparing it with the one or two names of its length.
- */
-export class NameSet {
-  private readonly byLength: (string[] | undefined)[] = [];
-
-  constructor(readonly names: readonly string[]) {
-    for (const name of names) {
-      const sameLength = this.byLength[name.length];
-      if (sameLength === undefined) this.byLength[name.length] = [name];
-      else sameLength.push(name);
-    }
-  }
-
-  has(name: string): boolean {
-    const candidates = this.byLength[name.length];
-    if (candidates === undefined) return false;
-    for (let i = 0; i < candidates.length; i++) if (candidates[i] === name) return true;
-    return false;
-  }
-}
-
-/**
  * Never forwarded upstream: hop-by-hop, the router's own headers, Host (rewritten), the router's auth header,
  * and inbound X-Forwarded-* (the router sets its own; a client must not be able to spoof its address).
  */
-export const REQUEST_EXCLUDED = new NameSet([
+export const REQUEST_EXCLUDED = new NameTable([
   ...HOP_BY_HOP,
   ...ROUTER_HEADERS,
   "host",
@@ -164,7 +142,7 @@ export const REQUEST_EXCLUDED = new NameSet([
 ]);
 
 /** Also dropped on WebSocket upgrades: the handshake is redone by the router's own client. */
-const WEBSOCKET_EXCLUDED = new NameSet([
+const WEBSOCKET_EXCLUDED = new NameTable([
   ...REQUEST_EXCLUDED.names,
   "sec-websocket-key",
   "sec-websocket-version",
@@ -190,7 +168,7 @@ export function connectionTokens(value: string | null): readonly string[] {
 export function forwardsRequestHeader(
   name: string,
   connectionNamed: readonly string[],
-  excluded: NameSet = REQUEST_EXCLUDED,
+  excluded: NameTable = REQUEST_EXCLUDED,
 ): boolean {
   return !excluded.has(name) && (connectionNamed.length === 0 || !connectionNamed.includes(name));
 }

@@ -1,5 +1,5 @@
-// A fixed list of lowercase header names, matched in place against the bytes of a head: no string is made
-// for a name just to look it up.
+// A fixed list of lowercase header names, matched in place against the bytes (or text) of a head, so that no
+// string is made for a name just to look it up, or looked up by a name already in hand.
 
 export class NameTable {
   /** Per name length: the names of that length as bytes, with their index in `names`. */
@@ -49,6 +49,11 @@ export class NameTable {
   /** The index of a lowercase name, or -1. */
   idOf(name: string): number {
     return this.ids.get(name) ?? -1;
+  }
+
+  /** Whether `name` (lowercase) is one of the names. */
+  has(name: string): boolean {
+    return this.ids.has(name);
   }
 }
 
