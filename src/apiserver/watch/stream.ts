@@ -31,6 +31,18 @@ const line = (type: WireType, object: unknown): Uint8Array =>
 const lineOfJson = (type: WireType, json: string): Uint8Array =>
   encoder.encode(`{"type":"${type}","object":${json}}\n`);
 
+const joinChunks = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  const joined = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    joined.set(c, at);
+    at += c.length;
+  }
+  return joined;
+};
+
 /** Maps a stored event onto what a filtered watcher sees: objects entering or leaving the selection. */
 const visibleType = (f: Filter, e: StoredEvent): EventType | undefined => {
   const now = matches(f, e.object);
@@ -78,6 +90,8 @@ export const openWatch = (
   });
 
   let cleanup = () => {};
+  /** Chunks holding more than one line, so the queue (and a slow client's budget) counts events, not chunks. */
+  const eventsIn = new WeakMap<Uint8Array, number>();
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -88,11 +102,24 @@ export const openWatch = (
         }
         let closed = false;
         let budget = limits.maxQueuedEvents;
+        // Lines sent in one event-loop turn go out as one chunk: a client (an in-process one above all)
+        // then handles a burst of commits as one batch instead of one read and one hand-off per event.
+        let pending: Uint8Array[] = [];
+        const flush = () => {
+          if (pending.length === 0) return;
+          const lines = pending;
+          pending = [];
+          if (lines.length === 1) return controller.enqueue(lines[0]!);
+          const chunk = joinChunks(lines);
+          eventsIn.set(chunk, lines.length);
+          controller.enqueue(chunk);
+        };
         const close = () => {
           if (closed) return;
           closed = true;
           cleanup();
           try {
+            flush();
             controller.close();
           } catch {
             // The client already went away.
@@ -101,12 +128,13 @@ export const openWatch = (
         /** `json`: the object already serialised, usable when it goes out as it is. */
         const send = (type: WireType, object: KObject, json?: string): boolean => {
           if (closed) return false;
-          controller.enqueue(
+          pending.push(
             json !== undefined && render === undefined
               ? lineOfJson(type, json)
               : line(type, type === "BOOKMARK" ? object : rendered(object)),
           );
-          if ((controller.desiredSize ?? 0) < -budget) {
+          if (pending.length === 1) setImmediate(() => closed || flush());
+          if ((controller.desiredSize ?? 0) - pending.length < -budget) {
             close();
             return false;
           }
@@ -166,6 +194,6 @@ export const openWatch = (
         cleanup();
       },
     },
-    new CountQueuingStrategy({ highWaterMark: 0 }),
+    { highWaterMark: 0, size: (chunk) => (chunk && eventsIn.get(chunk)) ?? 1 },
   );
 };
