@@ -22,11 +22,17 @@ const NS = "default";
 type Obj = Record<string, any>;
 
 const api = await startApiServer({ port: 0 });
-const runtime = ManagedRuntime.make(
-  KubeClient.layer({ url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) }),
-);
+const connection = { url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) };
+// As in local mode: the controller and the kubelet (here this script) live beside the API server and reach it
+// in-process; users (claim creates, waiting for Ready) come over HTTP. BENCH_CONTROLLER_HTTP=1 puts the
+// controller's side on HTTP too, as with a controller in its own process.
+const systemSide =
+  process.env.BENCH_CONTROLLER_HTTP === "1" ? connection : { ...connection, fetch: api.fetch };
+const runtime = ManagedRuntime.make(KubeClient.layer(connection));
+const system = ManagedRuntime.make(KubeClient.layer(systemSide));
 const run = <A>(e: Effect.Effect<A, unknown, KubeClient>) => runtime.runPromise(e);
 const client = await run(KubeClient);
+const systemClient = await system.runPromise(KubeClient);
 
 const crdDir = join(import.meta.dir, "../../crds");
 for (const f of readdirSync(crdDir).filter((f) => f.endsWith(".yaml")))
@@ -35,7 +41,7 @@ for (const f of readdirSync(crdDir).filter((f) => f.endsWith(".yaml")))
   );
 
 const ready = Promise.withResolvers<void>();
-const controller = runtime.runFork(
+const controller = system.runFork(
   Effect.scoped(
     runController({
       config: { ...defaultControllerConfig, warmPoolReplenishDelayMs: REPLENISH_DELAY_MS },
@@ -45,16 +51,14 @@ const controller = runtime.runFork(
 );
 await ready.promise;
 
-// Waiters for claims becoming Ready, and the fake kubelet, both fed by informers.
+// Waiters for claims becoming Ready (the users' side), and the fake kubelet (the system's), both fed by informers.
 const waiting = new Map<string, (at: number) => void>();
 const isReady = (o: Obj) => o.status?.conditions?.some((c: Obj) => c.type === "Ready" && c.status === "True");
-let ip = 0;
-const watchers = runtime.runFork(
+const claimWatcher = runtime.runFork(
   Effect.scoped(
     Effect.gen(function* () {
       const claims = yield* makeInformer(refs.sandboxClaim, { namespace: NS });
-      const pods = yield* makeInformer(refs.pod, { namespace: NS });
-      yield* claims.stream.pipe(
+      return yield* claims.stream.pipe(
         Stream.runForEach((e) =>
           Effect.sync(() => {
             if (e._tag === "Synced" || e._tag === "Deleted" || !isReady(e.object as Obj)) return;
@@ -63,9 +67,16 @@ const watchers = runtime.runFork(
             waiting.delete(name);
           }),
         ),
-        Effect.forkScoped,
       );
-      yield* pods.stream.pipe(
+    }),
+  ),
+);
+let ip = 0;
+const kubelet = system.runFork(
+  Effect.scoped(
+    Effect.gen(function* () {
+      const pods = yield* makeInformer(refs.pod, { namespace: NS });
+      return yield* pods.stream.pipe(
         Stream.runForEach((e) => {
           if (e._tag === "Synced" || e._tag === "Deleted") return Effect.void;
           const pod = e.object as Obj;
@@ -81,13 +92,11 @@ const watchers = runtime.runFork(
               { type: "Ready", status: "True" },
             ],
           };
-          return client
+          return systemClient
             .patchStatus(refs.pod, pod.metadata.name, { type: "merge", body: { status } }, { namespace: NS })
             .pipe(Effect.ignore, Effect.forkDaemon);
         }),
-        Effect.forkScoped,
       );
-      return yield* Effect.never;
     }),
   ),
 );
@@ -193,9 +202,11 @@ const result = {
 mkdirSync(join(import.meta.dir, "../results"), { recursive: true });
 writeFileSync(join(import.meta.dir, "../results/controller.json"), `${JSON.stringify(result, null, 2)}\n`);
 
-await runtime.runPromise(Fiber.interrupt(watchers));
-await runtime.runPromise(Fiber.interrupt(controller));
+await runtime.runPromise(Fiber.interrupt(claimWatcher));
+await system.runPromise(Fiber.interrupt(kubelet));
+await system.runPromise(Fiber.interrupt(controller));
 await runtime.dispose();
+await system.dispose();
 await api.stop();
 console.log(
   `claims=${result.claims} warm_p50_ms=${result.warm_p50_ms} warm_p99_ms=${result.warm_p99_ms} cold_p50_ms=${result.cold_p50_ms} burst_claims_per_s=${result.burst_claims_per_s}`,

@@ -9,7 +9,7 @@ import { Engine } from "./engine";
 import { DEFAULT_EVENT_TTL_MS, startEventExpiry } from "./event-ttl";
 import { GarbageCollector } from "./gc";
 import { discoveryRoutes, servedResources } from "./http/discovery-routes";
-import { startHttpServer } from "./http/server";
+import { requestHandler, startHttpServer } from "./http/server";
 import { tableRenderer } from "./http/tables";
 import { renderKubeconfig } from "./kubeconfig";
 import type { PodLogSource } from "./pods";
@@ -63,6 +63,11 @@ export interface ApiServerHandle {
   /** The listener that authenticates by client certificate (HTTPS with a generated CA only). */
   readonly clientCertUrl?: string;
   readonly kubeconfig: string;
+  /**
+   * Answers a request in this process, as the listener at `url` would (same authentication): what a client
+   * living beside the server uses instead of the network (see the kube client's `DirectConnection.fetch`).
+   */
+  readonly fetch: (request: Request) => Promise<Response>;
   /** Installs (or replaces) the pod log source after start. */
   setPodLogSource(source: PodLogSource): void;
   stop(): Promise<void>;
@@ -128,13 +133,15 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
       nonResource: discoveryRoutes(resources),
       table: tableRenderer(resources),
     };
-    const server = startHttpServer(context, {
+    const listener = {
       host,
       port: options.port ?? 0,
       token,
       anonymous: options.anonymous ?? (!tls && LOOPBACK.test(host)),
       ...(tls ? { tls } : {}),
-    });
+    };
+    const server = startHttpServer(context, listener);
+    const fetch = requestHandler(context, listener);
     const certServer = pki
       ? startHttpServer(context, {
           host,
@@ -171,6 +178,7 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
         ? { caData: pki.caCert, clientCert: pki.clientCert, clientKey: pki.clientKey, clientCertUrl }
         : {}),
       kubeconfig,
+      fetch,
       setPodLogSource(source) {
         podLogs = source;
       },

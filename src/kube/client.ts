@@ -1,6 +1,12 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { Chunk, Context, type Duration, Effect, Layer, Option, Stream } from "effect";
-import { type KubeSource, loadDefaultKubeConfig, loadKubeConfig, resolveConnection } from "./connection";
+import {
+  inProcessServerOf,
+  type KubeSource,
+  loadDefaultKubeConfig,
+  loadKubeConfig,
+  resolveConnection,
+} from "./connection";
 import { type KubeConfigError, KubeError, type KubeFailure } from "./errors";
 import type { KubeObject, ObjectList } from "./object";
 import { resourcePath } from "./paths";
@@ -187,7 +193,11 @@ export const makeKubeClient = (
   Effect.gen(function* () {
     const kc = yield* loadKubeConfig(source);
     const conn = yield* resolveConnection(kc);
-    const transport = makeTransport(conn, options.requestTimeout ?? "30 seconds");
+    const inProcess = inProcessServerOf(source);
+    const transport = makeTransport(
+      inProcess ? { ...conn, fetch: inProcess } : conn,
+      options.requestTimeout ?? "30 seconds",
+    );
     return clientOver(transport, contextNamespace(kc));
   });
 

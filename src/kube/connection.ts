@@ -2,6 +2,7 @@ import type { RequestOptions } from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Effect } from "effect";
 import { KubeConfigError } from "./errors";
+import type { InProcessServer } from "./in-process-fetch";
 
 /** Connection details given directly instead of through a kubeconfig. PEM or base64 PEM for the TLS fields. */
 export interface DirectConnection {
@@ -12,6 +13,11 @@ export interface DirectConnection {
   readonly clientKey?: string;
   readonly insecureSkipTLSVerify?: boolean;
   readonly tlsServerName?: string;
+  /**
+   * The server at `url` runs in this process: send requests to its handler instead of the network (local
+   * mode's embedded API server, `ApiServerHandle.fetch`). Credentials still go with every request.
+   */
+  readonly fetch?: InProcessServer;
 }
 
 /** Where to find the cluster: a kubeconfig file path, a loaded KubeConfig, or direct details. */
@@ -37,6 +43,8 @@ export interface Connection {
   readonly server: string;
   /** The kubeconfig's `proxy-url` (http/https proxies; Bun's fetch speaks to them itself). */
   readonly proxy?: string;
+  /** Requests go to this in-process handler rather than over the network (see `DirectConnection.fetch`). */
+  readonly fetch?: InProcessServer;
   readonly credentials: () => Promise<Credentials>;
 }
 
@@ -70,6 +78,10 @@ export const kubeConfigFromDirect = (direct: DirectConnection): KubeConfig => {
   });
   return kc;
 };
+
+/** The in-process server a source names, when it is direct details with `fetch`. */
+export const inProcessServerOf = (source: KubeSource): InProcessServer | undefined =>
+  typeof source === "object" && !(source instanceof KubeConfig) ? source.fetch : undefined;
 
 export const loadKubeConfig = (source: KubeSource): Effect.Effect<KubeConfig, KubeConfigError> =>
   Effect.try({

@@ -3,6 +3,7 @@ export * from "./client";
 export * from "./connection";
 export * from "./errors";
 export * from "./event-recorder";
+export type { InProcessServer } from "./in-process-fetch";
 export * from "./informer";
 export * from "./leader-election";
 export * from "./object";

@@ -1,6 +1,7 @@
 import { Duration, Effect } from "effect";
 import type { Connection } from "./connection";
 import { KubeError, type KubeFailure, Timeout, Unavailable } from "./errors";
+import { fetchInProcess } from "./in-process-fetch";
 import { nodeFetch } from "./node-fetch";
 import { type QueryValue, queryString } from "./paths";
 import { failureFromStatus } from "./status";
@@ -94,9 +95,11 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
               signal: AbortSignal.any(signals),
               ...(creds.tls ? { tls: creds.tls } : {}),
             };
-            const res = await (IS_BUN
-              ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
-              : nodeFetch(url, init));
+            const res = await (conn.fetch
+              ? fetchInProcess(conn.fetch, url, init)
+              : IS_BUN
+                ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
+                : nodeFetch(url, init));
             if (!res.ok)
               throw new StatusAnswer(
                 failureFromStatus(res.status, await readBody(res), res.headers.get("retry-after")),

@@ -203,5 +203,13 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
         kubeconfigPath,
       } satisfies LocalSystem;
     });
-    return yield* Effect.provide(rest, KubeClient.layer(kubeconfigPath));
+    // Every part of local mode lives in the API server's process, so they call its handler directly: no
+    // sockets, HTTP or TLS between them (users still come through the listener and the kubeconfig).
+    const inProcess = {
+      url: api.url,
+      token: api.token,
+      ...(api.caData ? { caData: api.caData } : {}),
+      fetch: api.fetch,
+    };
+    return yield* Effect.provide(rest, KubeClient.layer(inProcess));
   });

@@ -40,12 +40,41 @@ const json = (body: unknown, status = 200): Response =>
 /** What a kube-apiserver lets anyone read (system:public-info-viewer). */
 const PUBLIC = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
-const authenticated = (req: Request, cfg: ServerConfig): boolean => {
+/** What decides whether a request is let in. */
+type Authentication = Pick<ServerConfig, "token" | "anonymous" | "tls">;
+
+const authenticated = (req: Request, cfg: Authentication): boolean => {
   if (cfg.tls?.clientCa) return true;
   const header = req.headers.get("authorization");
   if (header === null) return cfg.anonymous;
   return header.startsWith("Bearer ") && header.slice(7).trim() === cfg.token;
 };
+
+/**
+ * Answers one request: what the listener serves, and what an in-process client (local mode's controller)
+ * calls directly, with the same authentication and routing.
+ */
+export const requestHandler =
+  (ctx: ServerContext, cfg: Authentication) =>
+  async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    try {
+      if (PUBLIC.has(url.pathname)) {
+        return url.pathname === "/version" ? json(versionInfo()) : new Response("ok");
+      }
+      if (!authenticated(req, cfg)) throw unauthorized();
+      const p = parsePath(url.pathname, ctx.registry);
+      if (p.kind === "resource") return await handleResource(ctx, p, req, url);
+      const other = ctx.nonResource(url.pathname, req, url);
+      if (other) return other;
+      throw pathNotFound();
+    } catch (err) {
+      if (err instanceof ApiError) return json(err.status, err.code);
+      console.error(`apiserver: ${req.method} ${url.pathname}:`, err);
+      const e = internalError(err instanceof Error ? err.message : String(err));
+      return json(e.status, e.code);
+    }
+  };
 
 export const startHttpServer = (ctx: ServerContext, cfg: ServerConfig): Server<undefined> =>
   Bun.serve({
@@ -66,23 +95,5 @@ export const startHttpServer = (ctx: ServerContext, cfg: ServerConfig): Server<u
           },
         }
       : {}),
-    async fetch(req) {
-      const url = new URL(req.url);
-      try {
-        if (PUBLIC.has(url.pathname)) {
-          return url.pathname === "/version" ? json(versionInfo()) : new Response("ok");
-        }
-        if (!authenticated(req, cfg)) throw unauthorized();
-        const p = parsePath(url.pathname, ctx.registry);
-        if (p.kind === "resource") return await handleResource(ctx, p, req, url);
-        const other = ctx.nonResource(url.pathname, req, url);
-        if (other) return other;
-        throw pathNotFound();
-      } catch (err) {
-        if (err instanceof ApiError) return json(err.status, err.code);
-        console.error(`apiserver: ${req.method} ${url.pathname}:`, err);
-        const e = internalError(err instanceof Error ? err.message : String(err));
-        return json(e.status, e.code);
-      }
-    },
+    fetch: requestHandler(ctx, cfg),
   });

@@ -6,10 +6,14 @@ import type { Pki } from "../../../src/apiserver/tls";
 import { KubeClient, type KubeClientOptions } from "../../../src/kube/client";
 import type { DirectConnection } from "../../../src/kube/connection";
 
-export const connectionTo = (h: ApiServerHandle): DirectConnection => ({
+/** How a test's client reaches the embedded API server: its listener, or its handler in this process. */
+export type Reach = "network" | "in-process";
+
+export const connectionTo = (h: ApiServerHandle, reach: Reach = "network"): DirectConnection => ({
   url: h.url,
   token: h.token,
   ...(h.caData ? { caData: h.caData } : {}),
+  ...(reach === "in-process" ? { fetch: h.fetch } : {}),
 });
 
 /** Runs a test program with a KubeClient for `source`, warnings and below kept out of the test output. */
