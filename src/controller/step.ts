@@ -13,6 +13,7 @@ import {
   templateOfShadowPool,
 } from "../api";
 import { type ClaimPlan, planClaim } from "./claim/plan";
+import { Reservations } from "./claim/reservations";
 import type { Plan } from "./common/actions";
 import type { CacheView } from "./common/view";
 import type { ControllerConfig } from "./config";
@@ -30,15 +31,15 @@ export const CONTROLLER_KINDS: ReadonlyArray<ControllerKind> = [
   "SandboxClaim",
 ];
 
+/** How long a picked warm Sandbox stays reserved if the cache never shows it adopted. */
+const RESERVATION_MS = 2000;
+
 /** What a controller remembers between reconciles. Losing it (a restart) must never break safety. */
 export class ControllerState {
   readonly expectations = new Expectations();
   readonly notProgressing = new Set<string>();
-  /**
-   * Warm Sandboxes (ns/name -> until when) a claim is adopting. Kept until the cache shows the Sandbox left
-   * the pool (or a short timeout), so concurrent claims spread over the pool instead of racing for its head.
-   */
-  readonly reserved = new Map<string, number>();
+  /** Warm Sandboxes claims are adopting right now (see claim/reservations.ts). */
+  readonly reserved = new Reservations(RESERVATION_MS);
   /** Replenish holds and refill token buckets per pool. */
   readonly refill = new RefillShaper();
 }
@@ -57,9 +58,6 @@ export interface Step {
 }
 
 const noop = () => {};
-
-/** How long a picked warm Sandbox stays reserved if the cache never shows it adopted. */
-const RESERVATION_MS = 2000;
 
 export const planStep = (
   kind: ControllerKind,
@@ -177,16 +175,6 @@ export const planStep = (
           return s && n ? [[n, s] as const] : [];
         }),
       );
-      const reserved = new Set<string>();
-      for (const [k, until] of state.reserved) {
-        if (!k.startsWith(`${namespace}/`)) continue;
-        const sandboxName = k.slice(namespace.length + 1);
-        const stillWarm = view.get("Sandbox", namespace, sandboxName)?.metadata.labels?.[
-          LABEL_WARM_POOL_SANDBOX
-        ];
-        if (until <= now.getTime() || stillWarm === undefined) state.reserved.delete(k);
-        else reserved.add(sandboxName);
-      }
       const plan: ClaimPlan = planClaim({
         claim,
         pool,
@@ -196,12 +184,11 @@ export const planStep = (
           key: LABEL_WARM_POOL_SANDBOX,
           value: nameHash(claim.spec.warmPoolRef.name),
         }),
-        reserved,
+        reserved: state.reserved.in(namespace, now.getTime()),
         now,
         config: { allowedLabelDomains: config.allowedLabelDomains, dnsNameservers: config.dnsNameservers },
       });
-      if (plan.adopting !== undefined)
-        state.reserved.set(`${namespace}/${plan.adopting}`, now.getTime() + RESERVATION_MS);
+      if (plan.adopting !== undefined) state.reserved.reserve(namespace, plan.adopting, now.getTime());
       return { plan, done: noop };
     }
   }

@@ -55,6 +55,7 @@ import { controllerOf, controllerRef, groupOf, isControlledBy, isDeleting, mapPa
 import { json } from "../sandbox/children";
 import { injectEnv, mergeVolumeClaimTemplates } from "./injection";
 import { overlay, validateAdditionalPodMetadata } from "./metadata";
+import type { ReservedNames } from "./reservations";
 
 type Sandbox = v1beta1.Sandbox;
 type Claim = v1beta1.SandboxClaim;
@@ -73,7 +74,7 @@ export interface ClaimObserved {
   /** Members of the claim's pool (label `warm-pool-sandbox=NameHash(pool)`), in any order. */
   readonly candidates: ReadonlyArray<Sandbox>;
   /** Candidates other in-flight claims are adopting right now; skipped to avoid pointless conflicts. */
-  readonly reserved: ReadonlySet<string>;
+  readonly reserved: ReservedNames;
   readonly now: Date;
   readonly config: ClaimConfig;
 }
