@@ -9,26 +9,36 @@ export interface ReservedNames {
 }
 
 export class Reservations {
-  /** "namespace/name" -> until when (ms). */
-  readonly #until = new Map<string, number>();
+  /** namespace -> name -> until when (ms); by namespace so a lookup builds no key. */
+  readonly #until = new Map<string, Map<string, number>>();
   #sweptAt = 0;
 
   constructor(private readonly ttlMs: number) {}
 
   reserve(namespace: string, name: string, now: number): void {
-    this.#until.set(`${namespace}/${name}`, now + this.ttlMs);
+    const names = this.#until.get(namespace);
+    if (names) names.set(name, now + this.ttlMs);
+    else this.#until.set(namespace, new Map([[name, now + this.ttlMs]]));
     // Lapsed entries are dropped at most once per lifetime, so the map holds about two lifetimes' worth.
     if (now - this.#sweptAt < this.ttlMs) return;
     this.#sweptAt = now;
-    for (const [key, until] of this.#until) if (until <= now) this.#until.delete(key);
+    for (const [ns, byName] of this.#until) {
+      for (const [n, until] of byName) if (until <= now) byName.delete(n);
+      if (byName.size === 0) this.#until.delete(ns);
+    }
   }
 
   /** The reservations of one namespace as they stand at `now`. */
   in(namespace: string, now: number): ReservedNames {
-    return { has: (name) => (this.#until.get(`${namespace}/${name}`) ?? 0) > now };
+    const names = this.#until.get(namespace);
+    return names === undefined ? NONE : { has: (name) => (names.get(name) ?? 0) > now };
   }
 
   get size(): number {
-    return this.#until.size;
+    let n = 0;
+    for (const names of this.#until.values()) n += names.size;
+    return n;
   }
 }
+
+const NONE: ReservedNames = { has: () => false };
