@@ -43,7 +43,6 @@ import {
   REASON_VOLUME_CLAIM_TEMPLATES_ERROR,
   REASON_WARM_POOL_NOT_FOUND,
   SANDBOX,
-  SANDBOX_WARM_POOL,
   templateOfShadowPool,
   V1BETA1,
 } from "../../api";
@@ -51,9 +50,10 @@ import type { Action, JsonObject, ObjectKey, Plan } from "../common/actions";
 import { applySecureDefaults, blueprintHash, sameBlueprint } from "../common/blueprint";
 import { jsonEqual } from "../common/canonical";
 import { type ConditionInput, findCondition, metaTime, setCondition } from "../common/conditions";
-import { controllerOf, controllerRef, groupOf, isControlledBy, isDeleting, mapPatch } from "../common/meta";
+import { controllerRef, isControlledBy, isDeleting, mapPatch } from "../common/meta";
 import { json } from "../sandbox/children";
 import { injectEnv, mergeVolumeClaimTemplates } from "./injection";
+import { controllingPool, type MemberFacts, memberFacts } from "./member-facts";
 import { overlay, validateAdditionalPodMetadata } from "./metadata";
 import type { ReservedNames } from "./reservations";
 
@@ -325,56 +325,52 @@ class ClaimPlanner {
   }
 
   isPoolMember(s: Sandbox): boolean {
-    const owner = controllerOf(s.metadata);
-    return (
-      owner !== undefined &&
-      owner.kind === SANDBOX_WARM_POOL.kind &&
-      groupOf(owner.apiVersion) === SANDBOX_WARM_POOL.group &&
-      owner.name === this.claim.spec.warmPoolRef.name
-    );
+    return controllingPool(s) === this.claim.spec.warmPoolRef.name;
   }
 
   /**
    * The warm member to adopt: among valid candidates with a pod IP, a Ready one if any, and within that the
-   * most useful: on the node with most candidates (packing), then oldest, then by name. One pass over the
-   * pool (every adopting pass runs this; a burst of N claims against a pool of N made sorting it N^2 log N).
-   * `valid` counts the valid candidates, with a pod IP or not.
+   * most useful: on the node with most candidates (packing), then oldest, then by name (byte order, as
+   * upstream's Go sorts). One pass over the pool with each member's facts worked out once per object (see
+   * member-facts.ts). `valid` counts the valid candidates, with a pod IP or not.
    */
   pickCandidate(): { pick: Sandbox | undefined; valid: number } {
-    const poolHash = nameHash(this.claim.spec.warmPoolRef.name);
+    const pool = this.claim.spec.warmPoolRef.name;
+    const poolHash = nameHash(pool);
+    const namespace = this.claim.metadata.namespace;
     const template = this.o.template;
     const recreate = this.o.pool?.spec.updateStrategy?.type === "Recreate";
     const stale =
       recreate && template !== undefined ? staleness(template, this.o.config.dnsNameservers) : undefined;
-    const valid = this.o.candidates.filter(
-      (s) =>
-        s.metadata.namespace === this.claim.metadata.namespace &&
-        !isDeleting(s.metadata) &&
-        s.metadata.labels?.[LABEL_WARM_POOL_SANDBOX] === poolHash &&
-        s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_REF_HASH] !== undefined &&
-        this.isPoolMember(s) &&
-        !this.o.reserved.has(s.metadata.name ?? "") &&
-        !stale?.(s),
-    );
+    const valid: Array<{ s: Sandbox; f: MemberFacts }> = [];
     const perNode = new Map<string, number>();
-    for (const s of valid)
-      if (s.status?.nodeName) perNode.set(s.status.nodeName, (perNode.get(s.status.nodeName) ?? 0) + 1);
-    let best: { s: Sandbox; ready: boolean; weight: number; created: number; name: string } | undefined;
-    for (const s of valid) {
-      if ((s.status?.podIPs ?? []).length === 0) continue;
-      const c = {
-        s,
-        ready: readyOf(s),
-        weight: s.status?.nodeName ? (perNode.get(s.status.nodeName) ?? 0) : 0,
-        created: Date.parse(s.metadata.creationTimestamp ?? "") || 0,
-        name: s.metadata.name ?? "",
-      };
+    for (const s of this.o.candidates) {
+      const f = memberFacts(s);
+      if (
+        f.namespace !== namespace ||
+        f.poolHash !== poolHash ||
+        f.adoptableFrom !== pool ||
+        this.o.reserved.has(f.name) ||
+        stale?.(s)
+      )
+        continue;
+      valid.push({ s, f });
+      if (f.node !== undefined) perNode.set(f.node, (perNode.get(f.node) ?? 0) + 1);
+    }
+    let best: { s: Sandbox; f: MemberFacts; weight: number } | undefined;
+    for (const { s, f } of valid) {
+      if (!f.routable) continue;
+      const weight = f.node !== undefined ? (perNode.get(f.node) ?? 0) : 0;
       const better =
         best === undefined ||
-        (c.ready !== best.ready
-          ? c.ready
-          : (best.weight - c.weight || c.created - best.created || c.name.localeCompare(best.name)) < 0);
-      if (better) best = c;
+        (f.ready !== best.f.ready
+          ? f.ready
+          : best.weight !== weight
+            ? weight > best.weight
+            : f.created !== best.f.created
+              ? f.created < best.f.created
+              : f.name < best.f.name);
+      if (better) best = { s, f, weight };
     }
     return { pick: best?.s, valid: valid.length };
   }
@@ -624,9 +620,6 @@ class ClaimPlanner {
     return setCondition(conditions, copied, ready.lastTransitionTime);
   }
 }
-
-const readyOf = (s: Sandbox): boolean =>
-  findCondition(s.status?.conditions, CONDITION_READY)?.status === "True";
 
 /** Whether a member was built from an older blueprint of `template` (its hash computed once, not per member). */
 const staleness = (

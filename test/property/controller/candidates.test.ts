@@ -1,0 +1,161 @@
+import { expect, test } from "bun:test";
+import fc from "fast-check";
+import { nameHash, type v1beta1 } from "../../../src/api";
+import { planClaim } from "../../../src/controller/claim/plan";
+
+// The claim planner adopts what upstream's ranking puts first: among members that are adoptable (not being
+// deleted, carrying the template-ref hash, controlled by the claim's pool, not reserved) and have a pod IP,
+// Ready before not Ready, then the node with most adoptable members, then oldest, then name in byte order.
+// The planner ranks in one pass with facts cached per object; this spells the ranking out as a sort.
+const NOW = new Date("2026-06-01T12:00:00Z");
+const POOL = "pool";
+
+interface MemberSpec {
+  ready: boolean;
+  routable: boolean;
+  node: "n1" | "n2" | undefined;
+  ageSeconds: number;
+  deleting: boolean;
+  templateRef: boolean;
+  owner: "pool" | "other-pool" | "none";
+  reserved: boolean;
+}
+
+const memberSpec: fc.Arbitrary<MemberSpec> = fc.record({
+  ready: fc.boolean(),
+  routable: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(true) },
+    { weight: 1, arbitrary: fc.constant(false) },
+  ),
+  node: fc.constantFrom("n1" as const, "n1" as const, "n2" as const, undefined),
+  // Few distinct ages, so the later tie-breaks decide often.
+  ageSeconds: fc.integer({ min: 1, max: 2 }),
+  deleting: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(false) },
+    { weight: 1, arbitrary: fc.constant(true) },
+  ),
+  templateRef: fc.oneof(
+    { weight: 5, arbitrary: fc.constant(true) },
+    { weight: 1, arbitrary: fc.constant(false) },
+  ),
+  owner: fc.constantFrom(
+    "pool" as const,
+    "pool" as const,
+    "pool" as const,
+    "other-pool" as const,
+    "none" as const,
+  ),
+  reserved: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(false) },
+    { weight: 1, arbitrary: fc.constant(true) },
+  ),
+});
+
+const member = (name: string, m: MemberSpec): v1beta1.Sandbox =>
+  ({
+    apiVersion: "agents.x-k8s.io/v1beta1",
+    kind: "Sandbox",
+    metadata: {
+      name,
+      namespace: "ns",
+      uid: `${name}-uid`,
+      resourceVersion: "5",
+      creationTimestamp: new Date(NOW.getTime() - m.ageSeconds * 1000).toISOString(),
+      ...(m.deleting ? { deletionTimestamp: NOW.toISOString() } : {}),
+      labels: {
+        "agents.x-k8s.io/warm-pool-sandbox": nameHash(POOL),
+        ...(m.templateRef ? { "agents.x-k8s.io/sandbox-template-ref-hash": nameHash("tpl") } : {}),
+      },
+      ...(m.owner === "none"
+        ? {}
+        : {
+            ownerReferences: [
+              {
+                apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+                kind: "SandboxWarmPool",
+                name: m.owner,
+                uid: `${m.owner}-uid`,
+                controller: true,
+              },
+            ],
+          }),
+    },
+    spec: { podTemplate: { spec: { containers: [{ name: "main" }] } } },
+    status: {
+      ...(m.node ? { nodeName: m.node } : {}),
+      podIPs: m.routable ? ["10.0.0.1"] : [],
+      conditions: [
+        {
+          type: "Ready",
+          status: m.ready ? "True" : "False",
+          reason: "x",
+          message: "",
+          lastTransitionTime: "",
+        },
+      ],
+    },
+  }) as unknown as v1beta1.Sandbox;
+
+const observed = (candidates: v1beta1.Sandbox[], reserved: Set<string>) => ({
+  claim: {
+    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+    kind: "SandboxClaim",
+    metadata: {
+      name: "c",
+      namespace: "ns",
+      uid: "claim-uid",
+      resourceVersion: "9",
+      generation: 1,
+      creationTimestamp: NOW.toISOString(),
+      annotations: { "agents.x-k8s.io/controller-first-observed-at": NOW.toISOString() },
+    },
+    spec: { warmPoolRef: { name: POOL } },
+  } as v1beta1.SandboxClaim,
+  pool: {
+    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+    kind: "SandboxWarmPool",
+    metadata: { name: POOL, namespace: "ns", uid: "pool-uid", generation: 1 },
+    spec: { replicas: 2, sandboxTemplateRef: { name: "tpl" } },
+  } as v1beta1.SandboxWarmPool,
+  template: {
+    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+    kind: "SandboxTemplate",
+    metadata: { name: "tpl", namespace: "ns", uid: "t" },
+    spec: { podTemplate: { spec: { containers: [{ name: "main" }] } } },
+  } as v1beta1.SandboxTemplate,
+  sandboxes: new Map<string, v1beta1.Sandbox>(),
+  candidates,
+  reserved,
+  now: NOW,
+  config: { allowedLabelDomains: [], dnsNameservers: [] },
+});
+
+test("the adopted member is the first of the ranking, spelled out as a sort", () => {
+  fc.assert(
+    fc.property(fc.array(memberSpec, { maxLength: 16 }), (specs) => {
+      const named = specs.map((m, i) => ({ name: `m-${(i * 7) % 16}-${i}`, m }));
+      const reserved = new Set(named.filter((x) => x.m.reserved).map((x) => x.name));
+      const adoptable = named.filter(
+        (x) => !x.m.deleting && x.m.templateRef && x.m.owner === "pool" && !x.m.reserved,
+      );
+      const perNode = (node: string | undefined) =>
+        node === undefined ? 0 : adoptable.filter((x) => x.m.node === node).length;
+      const ranked = adoptable
+        .filter((x) => x.m.routable)
+        .sort(
+          (a, b) =>
+            Number(b.m.ready) - Number(a.m.ready) ||
+            perNode(b.m.node) - perNode(a.m.node) ||
+            b.m.ageSeconds - a.m.ageSeconds ||
+            (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+        );
+      const plan = planClaim(
+        observed(
+          named.map((x) => member(x.name, x.m)),
+          reserved,
+        ),
+      );
+      expect(plan.adopting).toBe(ranked[0]?.name);
+    }),
+  );
+});
