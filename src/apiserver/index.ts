@@ -141,7 +141,7 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
       ...(tls ? { tls } : {}),
     };
     const server = startHttpServer(context, listener);
-    const fetch = requestHandler(context, listener);
+    const handle = requestHandler(context, listener);
     const certServer = pki
       ? startHttpServer(context, {
           host,
@@ -178,7 +178,11 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
         ? { caData: pki.caCert, clientCert: pki.clientCert, clientKey: pki.clientKey, clientCertUrl }
         : {}),
       kubeconfig,
-      fetch,
+      // A stopped server refuses in-process callers as its closed listener refuses network ones.
+      fetch: (request) =>
+        stopped
+          ? Promise.reject(Object.assign(new Error("API server stopped"), { code: "ECONNREFUSED" }))
+          : handle(request),
       setPodLogSource(source) {
         podLogs = source;
       },
@@ -189,6 +193,8 @@ export const startApiServer = async (options: ApiServerOptions = {}): Promise<Ap
         stopEventExpiry();
         await server.stop(true);
         await certServer?.stop(true);
+        // Ends the watch streams of in-process clients too (the listener's stop only cut network ones).
+        hub.closeAll();
         store.close();
       },
     };

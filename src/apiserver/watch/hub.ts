@@ -37,6 +37,11 @@ export class WatchHub {
     }
   }
 
+  /** Closes every watcher (the server is stopping). */
+  closeAll(): void {
+    for (const rid of [...this.byResource.keys()]) this.dropResource(rid);
+  }
+
   /** Closes every watcher of a resource (its CRD went away). */
   dropResource(rid: string): void {
     for (const s of this.byResource.get(rid) ?? []) s.close();

@@ -4,7 +4,7 @@ import { expect, setDefaultTimeout, test } from "bun:test";
 import { Effect, Stream } from "effect";
 import { KubeClient } from "../../../src/kube/client";
 import { refs } from "../../../src/kube/resources";
-import { eventually, runWith } from "./support";
+import { connectionTo, eventually, runWith, startServer } from "./support";
 
 setDefaultTimeout(30_000);
 
@@ -102,4 +102,30 @@ test("the request reaches the handler as the network would deliver it", async ()
     type: "application/merge-patch+json",
     body: JSON.stringify({ data: { a: "1" } }),
   });
+});
+
+test("a stopped server ends its in-process watches and refuses further requests as Unavailable", async () => {
+  const server = await startServer();
+  const connection = connectionTo(server, "in-process");
+  const ended = runWith(
+    connection,
+    Effect.flatMap(KubeClient, (c) =>
+      c.watch(refs.configMap, { namespace: "default", timeoutSeconds: 600 }).pipe(Stream.runCollect),
+    ),
+  );
+  // The watch is open once a write shows up on it; then the server stops under it.
+  await runWith(
+    connection,
+    Effect.flatMap(KubeClient, (c) =>
+      c.create(refs.configMap, { metadata: { name: "before-stop", namespace: "default" } }),
+    ),
+  );
+  await server.stop();
+  const events = [...(await ended)];
+  expect(events.every((e) => e.type !== "ERROR")).toBe(true);
+  const e = await runWith(
+    connection,
+    Effect.flatMap(KubeClient, (c) => Effect.flip(c.list(refs.configMap))),
+  );
+  expect(e._tag).toBe("Unavailable");
 });
