@@ -24,8 +24,13 @@ export interface ResourceContext {
   readonly table: TableRenderer;
 }
 
-const json = (body: unknown, status = 200, extraHeaders: Array<[string, string]> = []): Response =>
-  new Response(JSON.stringify(body), {
+const json = (
+  body: unknown,
+  status = 200,
+  extraHeaders: Array<[string, string]> = [],
+  text = JSON.stringify(body),
+): Response =>
+  new Response(text, {
     status,
     headers: [["content-type", "application/json"], ...extraHeaders],
   });
@@ -98,8 +103,11 @@ export const handleResource = async (
   const asTable = wantsTable(req) ? ctx.table(t, q) : undefined;
   // Warn-mode fieldValidation problems, answered as Warning headers.
   const warnings = new Set<string>();
-  const respond = (body: unknown, status = 200) =>
-    json(asTable && status === 200 ? asTable(body) : body, status, warningHeaders(warnings));
+  const respond = (body: unknown, status = 200) => {
+    if (asTable && status === 200) return json(asTable(body), status, warningHeaders(warnings));
+    // A stored object goes out as the JSON the store already made of it.
+    return json(body, status, warningHeaders(warnings), ctx.engine.store.jsonOf(body));
+  };
 
   if (p.name === undefined) {
     if (method === "GET") {

@@ -57,6 +57,8 @@ export class Store {
   /** Oldest event still in SQLite (undefined before the first). */
   private oldestEventRv: number | undefined;
   private rv = 0;
+  /** The JSON each current object was stored as, so responses that return it need not serialise it again. */
+  private readonly stored = new WeakMap<KObject, string>();
   private readonly insertObject;
   private readonly deleteObject;
   private readonly insertEvent;
@@ -144,7 +146,9 @@ export class Store {
       name: string;
       data: string;
     }>) {
-      this.bucket(r.rid).set(keyOf(r.ns, r.name), JSON.parse(r.data) as KObject);
+      const object = JSON.parse(r.data) as KObject;
+      this.stored.set(object, r.data);
+      this.bucket(r.rid).set(keyOf(r.ns, r.name), object);
     }
     const oldest = this.db.query("SELECT MIN(rv) AS rv FROM events").get() as { rv: number | null } | null;
     this.oldestEventRv = oldest?.rv ?? undefined;
@@ -180,6 +184,11 @@ export class Store {
 
   get(rid: string, namespace: string, name: string): KObject | undefined {
     return this.objects.get(rid)?.get(keyOf(namespace, name));
+  }
+
+  /** `object` as JSON when it is an object this store holds (byte for byte `JSON.stringify(object)`). */
+  jsonOf(object: unknown): string | undefined {
+    return typeof object === "object" && object !== null ? this.stored.get(object as KObject) : undefined;
   }
 
   /** Objects of one resource (in one namespace when given), sorted by namespace then name. */
@@ -232,6 +241,7 @@ export class Store {
       const k = keyOf(e.namespace, nameOf(e.object));
       if (e.type === "DELETED") b.delete(k);
       else b.set(k, e.object);
+      if (e.json !== undefined) this.stored.set(e.object, e.json);
       this.window.push(e);
     }
     this.oldestEventRv ??= events[0]?.rv;
