@@ -10,7 +10,6 @@ import { HandOff } from "./handOff";
 import { type ClientSide, RelayExchange } from "./relayExchange";
 
 export class ClientConnection implements ClientSide {
-  readonly clientIp: string;
   readonly forwarded: ForwardedFor;
   /** Received bytes no request has consumed yet (a head in progress, or a pipelined request). */
   private input: Buffer | undefined;
@@ -36,8 +35,7 @@ export class ClientConnection implements ClientSide {
     private readonly ctx: ListenerContext,
     private readonly socket: Socket<ClientConnection>,
   ) {
-    this.clientIp = socket.remoteAddress;
-    this.forwarded = { clientIp: this.clientIp, proto: ctx.proto };
+    this.forwarded = { clientIp: socket.remoteAddress, proto: ctx.proto };
     this.idleSince = Date.now();
   }
 

@@ -2,11 +2,12 @@
 // to it (WebSocket upgrades, HTTP/1.0, Expect, heads it does not parse) until either side closes: bytes are
 // relayed both ways unchanged, with backpressure.
 import type { Socket, SocketHandler } from "bun";
+import type { ForwardedFor } from "../headers";
 import type { ListenerContext } from "./context";
 
 /** The client side of a hand-off. */
 export interface HandOffClient {
-  readonly clientIp: string;
+  readonly forwarded: Pick<ForwardedFor, "clientIp">;
   send(bytes: Buffer): boolean;
   pauseInput(): void;
   resumeInput(): void;
@@ -61,7 +62,7 @@ export class HandOff {
     this.socket = socket;
     socket.setNoDelay(true);
     this.localPort = socket.localPort;
-    this.ctx.handOffClients.set(this.localPort, this.client.clientIp);
+    this.ctx.handOffClients.set(this.localPort, this.client.forwarded.clientIp);
     const waiting = this.waiting;
     this.waiting = [];
     this.toServer(waiting.length === 1 ? waiting[0]! : Buffer.concat(waiting));

@@ -29,7 +29,6 @@ import { replyBytes, responseHeadBytes } from "./wire";
 
 /** What an exchange needs from the client connection it serves. */
 export interface ClientSide {
-  readonly clientIp: string;
   /** What the upstream is told of the client (X-Forwarded-For and -Proto). */
   readonly forwarded: ForwardedFor;
   /** Queues bytes for the client; false when they could not all be written now (wait for `clientWritable`). */
@@ -566,7 +565,7 @@ export class RelayExchange implements ConnectionListener, HeadParser {
       path: this.request.target,
       status: this.status,
       target: this.target,
-      clientIp: this.client.clientIp,
+      clientIp: this.client.forwarded.clientIp,
       startedAt: this.startedAt,
     });
   }
