@@ -1,15 +1,12 @@
 // Claim -> Ready latency (warm and cold) and burst throughput on the embedded API server, with the controller
-// in-process and this script playing the kubelet (pods become Running/Ready as soon as they appear).
+// in-process and this script playing the kubelet and the users (see harness.ts).
 // `npm run bench:claims`; results in bench/results/controller.json; the last line is the summary.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
-import { parse } from "yaml";
-import { startApiServer } from "../../src/apiserver";
-import { defaultControllerConfig } from "../../src/controller/config";
-import { runController } from "../../src/controller/manager";
-import { KubeClient, type KubeObject, makeInformer, refs } from "../../src/kube";
+import { Effect, Fiber, Stream } from "effect";
+import { type KubeClient, type KubeObject, makeInformer, refs } from "../../src/kube";
+import { isReady, type Obj, startControllerHarness } from "./harness";
 
 const WARM = Number(process.env.BENCH_WARM_CLAIMS ?? 100);
 const COLD = Number(process.env.BENCH_COLD_CLAIMS ?? 30);
@@ -18,43 +15,16 @@ const BURST = Number(process.env.BENCH_BURST_CLAIMS ?? 300);
 const REPLENISH_DELAY_MS = Number(process.env.BENCH_REPLENISH_DELAY_MS ?? 0);
 const NS = "default";
 
-// biome-ignore lint/suspicious/noExplicitAny: API objects are read field by field
-type Obj = Record<string, any>;
+const harness = await startControllerHarness({
+  namespace: NS,
+  config: { warmPoolReplenishDelayMs: REPLENISH_DELAY_MS },
+});
+const run = <A>(e: Effect.Effect<A, unknown, KubeClient>) => harness.users.runPromise(e);
+const client = harness.client;
 
-const api = await startApiServer({ port: 0 });
-const connection = { url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) };
-// As in local mode: the controller and the kubelet (here this script) live beside the API server and reach it
-// in-process; users (claim creates, waiting for Ready) come over HTTP. BENCH_CONTROLLER_HTTP=1 puts the
-// controller's side on HTTP too, as with a controller in its own process.
-const systemSide =
-  process.env.BENCH_CONTROLLER_HTTP === "1" ? connection : { ...connection, fetch: api.fetch };
-const runtime = ManagedRuntime.make(KubeClient.layer(connection));
-const system = ManagedRuntime.make(KubeClient.layer(systemSide));
-const run = <A>(e: Effect.Effect<A, unknown, KubeClient>) => runtime.runPromise(e);
-const client = await run(KubeClient);
-const systemClient = await system.runPromise(KubeClient);
-
-const crdDir = join(import.meta.dir, "../../crds");
-for (const f of readdirSync(crdDir).filter((f) => f.endsWith(".yaml")))
-  await run(
-    client.create(refs.customResourceDefinition, parse(readFileSync(join(crdDir, f), "utf8")) as KubeObject),
-  );
-
-const ready = Promise.withResolvers<void>();
-const controller = system.runFork(
-  Effect.scoped(
-    runController({
-      config: { ...defaultControllerConfig, warmPoolReplenishDelayMs: REPLENISH_DELAY_MS },
-      onReady: () => ready.resolve(),
-    }),
-  ),
-);
-await ready.promise;
-
-// Waiters for claims becoming Ready (the users' side), and the fake kubelet (the system's), both fed by informers.
+// Waiters for claims becoming Ready: the users' side, over HTTP.
 const waiting = new Map<string, (at: number) => void>();
-const isReady = (o: Obj) => o.status?.conditions?.some((c: Obj) => c.type === "Ready" && c.status === "True");
-const claimWatcher = runtime.runFork(
+const claimWatcher = harness.users.runFork(
   Effect.scoped(
     Effect.gen(function* () {
       const claims = yield* makeInformer(refs.sandboxClaim, { namespace: NS });
@@ -67,35 +37,6 @@ const claimWatcher = runtime.runFork(
             waiting.delete(name);
           }),
         ),
-      );
-    }),
-  ),
-);
-let ip = 0;
-const kubelet = system.runFork(
-  Effect.scoped(
-    Effect.gen(function* () {
-      const pods = yield* makeInformer(refs.pod, { namespace: NS });
-      return yield* pods.stream.pipe(
-        Stream.runForEach((e) => {
-          if (e._tag === "Synced" || e._tag === "Deleted") return Effect.void;
-          const pod = e.object as Obj;
-          if ((pod.status?.phase ?? "Pending") !== "Pending" || pod.metadata.deletionTimestamp)
-            return Effect.void;
-          const addr = `127.1.${Math.floor(++ip / 250) % 250}.${(ip % 250) + 1}`;
-          const status = {
-            phase: "Running",
-            podIP: addr,
-            podIPs: [{ ip: addr }],
-            conditions: [
-              { type: "PodScheduled", status: "True" },
-              { type: "Ready", status: "True" },
-            ],
-          };
-          return systemClient
-            .patchStatus(refs.pod, pod.metadata.name, { type: "merge", body: { status } }, { namespace: NS })
-            .pipe(Effect.ignore, Effect.forkDaemon);
-        }),
       );
     }),
   ),
@@ -202,12 +143,8 @@ const result = {
 mkdirSync(join(import.meta.dir, "../results"), { recursive: true });
 writeFileSync(join(import.meta.dir, "../results/controller.json"), `${JSON.stringify(result, null, 2)}\n`);
 
-await runtime.runPromise(Fiber.interrupt(claimWatcher));
-await system.runPromise(Fiber.interrupt(kubelet));
-await system.runPromise(Fiber.interrupt(controller));
-await runtime.dispose();
-await system.dispose();
-await api.stop();
+await run(Fiber.interrupt(claimWatcher));
+await harness.stop();
 console.log(
   `claims=${result.claims} warm_p50_ms=${result.warm_p50_ms} warm_p99_ms=${result.warm_p99_ms} cold_p50_ms=${result.cold_p50_ms} burst_claims_per_s=${result.burst_claims_per_s}`,
 );

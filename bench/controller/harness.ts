@@ -1,0 +1,110 @@
+// What the controller benches share: the embedded API server (in memory) with our CRDs, the controller and a
+// fake kubelet beside it (pods become Running/Ready as soon as they appear), all in this process.
+// As in local mode, the controller and the kubelet reach the API server in-process, and users come over
+// HTTP; BENCH_CONTROLLER_HTTP=1 puts the controller's side on HTTP too, as a controller in its own process.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
+import { parse } from "yaml";
+import { type ApiServerHandle, startApiServer } from "../../src/apiserver";
+import { type ControllerConfig, defaultControllerConfig } from "../../src/controller/config";
+import { runController } from "../../src/controller/manager";
+import { KubeClient, type KubeClientApi, type KubeObject, makeInformer, refs } from "../../src/kube";
+
+// biome-ignore lint/suspicious/noExplicitAny: API objects are read field by field
+export type Obj = Record<string, any>;
+
+export interface ControllerHarness {
+  readonly api: ApiServerHandle;
+  /** The users' side: over HTTP. */
+  readonly users: ManagedRuntime.ManagedRuntime<KubeClient, unknown>;
+  readonly client: KubeClientApi;
+  /** The system's side (controller, kubelet): in-process unless BENCH_CONTROLLER_HTTP=1. */
+  readonly system: ManagedRuntime.ManagedRuntime<KubeClient, unknown>;
+  readonly systemClient: KubeClientApi;
+  stop(): Promise<void>;
+}
+
+export const isReady = (o: Obj): boolean =>
+  o.status?.conditions?.some((c: Obj) => c.type === "Ready" && c.status === "True") ?? false;
+
+/** Marks every new pod of `namespace` Running and Ready, with an address of its own. */
+const fakeKubelet = (client: KubeClientApi, namespace: string) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const pods = yield* makeInformer(refs.pod, { namespace });
+      let ip = 0;
+      return yield* pods.stream.pipe(
+        Stream.runForEach((e) => {
+          if (e._tag === "Synced" || e._tag === "Deleted") return Effect.void;
+          const pod = e.object as Obj;
+          if ((pod.status?.phase ?? "Pending") !== "Pending" || pod.metadata.deletionTimestamp)
+            return Effect.void;
+          ip++;
+          const addr = `127.1.${Math.floor(ip / 250) % 250}.${(ip % 250) + 1}`;
+          const status = {
+            phase: "Running",
+            podIP: addr,
+            podIPs: [{ ip: addr }],
+            conditions: [
+              { type: "PodScheduled", status: "True" },
+              { type: "Ready", status: "True" },
+            ],
+          };
+          return client
+            .patchStatus(refs.pod, pod.metadata.name, { type: "merge", body: { status } }, { namespace })
+            .pipe(Effect.ignore, Effect.forkDaemon);
+        }),
+      );
+    }),
+  );
+
+export const startControllerHarness = async (options: {
+  readonly namespace: string;
+  readonly config?: Partial<ControllerConfig>;
+}): Promise<ControllerHarness> => {
+  const api = await startApiServer({ port: 0 });
+  const connection = { url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) };
+  const systemSide =
+    process.env.BENCH_CONTROLLER_HTTP === "1" ? connection : { ...connection, fetch: api.fetch };
+  const users = ManagedRuntime.make(KubeClient.layer(connection));
+  const system = ManagedRuntime.make(KubeClient.layer(systemSide));
+  const client = await users.runPromise(KubeClient);
+  const systemClient = await system.runPromise(KubeClient);
+
+  const crdDir = join(import.meta.dir, "../../crds");
+  for (const f of readdirSync(crdDir).filter((f) => f.endsWith(".yaml")))
+    await users.runPromise(
+      client.create(
+        refs.customResourceDefinition,
+        parse(readFileSync(join(crdDir, f), "utf8")) as KubeObject,
+      ),
+    );
+
+  const ready = Promise.withResolvers<void>();
+  const controller = system.runFork(
+    Effect.scoped(
+      runController({
+        config: { ...defaultControllerConfig, ...options.config },
+        onReady: () => ready.resolve(),
+      }),
+    ),
+  );
+  await ready.promise;
+  const kubelet = system.runFork(fakeKubelet(systemClient, options.namespace));
+
+  return {
+    api,
+    users,
+    client,
+    system,
+    systemClient,
+    async stop() {
+      await system.runPromise(Fiber.interrupt(kubelet));
+      await system.runPromise(Fiber.interrupt(controller));
+      await users.dispose();
+      await system.dispose();
+      await api.stop();
+    },
+  };
+};
