@@ -1,14 +1,13 @@
 import { expect, test } from "bun:test";
 import fc from "fast-check";
-import { nameHash, type v1beta1 } from "../../../src/api";
+import type { v1beta1 } from "../../../src/api";
 import { planClaim } from "../../../src/controller/claim/plan";
+import { claimObj, claimObserved, member, NOW } from "../../support/claim-fixtures";
 
 // The claim planner adopts what upstream's ranking puts first: among members that are adoptable (not being
 // deleted, carrying the template-ref hash, controlled by the claim's pool, not reserved) and have a pod IP,
 // Ready before not Ready, then the node with most adoptable members, then oldest, then name in byte order.
 // The planner ranks in one pass with facts cached per object; this spells the ranking out as a sort.
-const NOW = new Date("2026-06-01T12:00:00Z");
-const POOL = "pool";
 
 interface MemberSpec {
   ready: boolean;
@@ -51,84 +50,28 @@ const memberSpec: fc.Arbitrary<MemberSpec> = fc.record({
   ),
 });
 
-const member = (name: string, m: MemberSpec): v1beta1.Sandbox =>
-  ({
-    apiVersion: "agents.x-k8s.io/v1beta1",
-    kind: "Sandbox",
+/** The fixture member, turned into what `m` describes. */
+const candidate = (name: string, m: MemberSpec): v1beta1.Sandbox => {
+  const base = member(name, m.ageSeconds * 1000, m.ready);
+  const labels = { ...base.metadata.labels };
+  if (!m.templateRef) delete labels["agents.x-k8s.io/sandbox-template-ref-hash"];
+  const owner = base.metadata.ownerReferences?.[0];
+  return {
+    ...base,
     metadata: {
-      name,
-      namespace: "ns",
-      uid: `${name}-uid`,
-      resourceVersion: "5",
-      creationTimestamp: new Date(NOW.getTime() - m.ageSeconds * 1000).toISOString(),
+      ...base.metadata,
+      labels,
       ...(m.deleting ? { deletionTimestamp: NOW.toISOString() } : {}),
-      labels: {
-        "agents.x-k8s.io/warm-pool-sandbox": nameHash(POOL),
-        ...(m.templateRef ? { "agents.x-k8s.io/sandbox-template-ref-hash": nameHash("tpl") } : {}),
-      },
-      ...(m.owner === "none"
-        ? {}
-        : {
-            ownerReferences: [
-              {
-                apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-                kind: "SandboxWarmPool",
-                name: m.owner,
-                uid: `${m.owner}-uid`,
-                controller: true,
-              },
-            ],
-          }),
+      ownerReferences:
+        m.owner === "none" || owner === undefined ? [] : [{ ...owner, name: m.owner, uid: `${m.owner}-uid` }],
     },
-    spec: { podTemplate: { spec: { containers: [{ name: "main" }] } } },
     status: {
+      ...base.status,
       ...(m.node ? { nodeName: m.node } : {}),
       podIPs: m.routable ? ["10.0.0.1"] : [],
-      conditions: [
-        {
-          type: "Ready",
-          status: m.ready ? "True" : "False",
-          reason: "x",
-          message: "",
-          lastTransitionTime: "",
-        },
-      ],
     },
-  }) as unknown as v1beta1.Sandbox;
-
-const observed = (candidates: v1beta1.Sandbox[], reserved: Set<string>) => ({
-  claim: {
-    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-    kind: "SandboxClaim",
-    metadata: {
-      name: "c",
-      namespace: "ns",
-      uid: "claim-uid",
-      resourceVersion: "9",
-      generation: 1,
-      creationTimestamp: NOW.toISOString(),
-      annotations: { "agents.x-k8s.io/controller-first-observed-at": NOW.toISOString() },
-    },
-    spec: { warmPoolRef: { name: POOL } },
-  } as v1beta1.SandboxClaim,
-  pool: {
-    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-    kind: "SandboxWarmPool",
-    metadata: { name: POOL, namespace: "ns", uid: "pool-uid", generation: 1 },
-    spec: { replicas: 2, sandboxTemplateRef: { name: "tpl" } },
-  } as v1beta1.SandboxWarmPool,
-  template: {
-    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-    kind: "SandboxTemplate",
-    metadata: { name: "tpl", namespace: "ns", uid: "t" },
-    spec: { podTemplate: { spec: { containers: [{ name: "main" }] } } },
-  } as v1beta1.SandboxTemplate,
-  sandboxes: new Map<string, v1beta1.Sandbox>(),
-  candidates,
-  reserved,
-  now: NOW,
-  config: { allowedLabelDomains: [], dnsNameservers: [] },
-});
+  };
+};
 
 test("the adopted member is the first of the ranking, spelled out as a sort", () => {
   fc.assert(
@@ -149,12 +92,8 @@ test("the adopted member is the first of the ranking, spelled out as a sort", ()
             b.m.ageSeconds - a.m.ageSeconds ||
             (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
         );
-      const plan = planClaim(
-        observed(
-          named.map((x) => member(x.name, x.m)),
-          reserved,
-        ),
-      );
+      const candidates = named.map((x) => candidate(x.name, x.m));
+      const plan = planClaim(claimObserved(claimObj(), candidates, new Map(), reserved));
       expect(plan.adopting).toBe(ranked[0]?.name);
     }),
   );

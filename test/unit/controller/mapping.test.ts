@@ -4,6 +4,7 @@ import type { ChildKind } from "../../../src/controller/common/actions";
 import type { CacheView, KindTypes } from "../../../src/controller/common/view";
 import { keysFor } from "../../../src/controller/mapping";
 import { WaitingClaims } from "../../../src/controller/waiting";
+import { poolOwner } from "../../support/claim-fixtures";
 
 // A view holding just the objects a test names (pure lookup: this is a unit test of the mapping).
 const viewOf = (objects: Partial<{ [K in ChildKind]: ReadonlyArray<KindTypes[K]> }>): CacheView => ({
@@ -66,15 +67,7 @@ describe("keysFor", () => {
       ...adopted,
       metadata: {
         ...adopted.metadata,
-        ownerReferences: [
-          {
-            apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-            kind: "SandboxWarmPool",
-            name: "pool",
-            uid: "pool-uid",
-            controller: true,
-          },
-        ],
+        ownerReferences: [poolOwner],
       },
     };
     const keys = keysFor("Sandbox", member, viewOf({}), waiting);

@@ -6,9 +6,7 @@ import { planClaim } from "../../../src/controller/claim/plan";
 import type { Action } from "../../../src/controller/common/actions";
 import { planSandbox } from "../../../src/controller/sandbox/plan";
 import { planWarmPool } from "../../../src/controller/warmpool/plan";
-
-const NOW = new Date("2026-06-01T12:00:00Z");
-const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+import { ago, claimObj, claimObserved, member, NOW, poolObj, tpl } from "../../support/claim-fixtures";
 
 const sandbox = (
   over: Partial<v1beta1.SandboxSpec> = {},
@@ -243,62 +241,6 @@ describe("Sandbox planner", () => {
   });
 });
 
-const tpl: v1beta1.SandboxTemplate = {
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxTemplate",
-  metadata: { name: "tpl", namespace: "ns", uid: "t" },
-  spec: { podTemplate: { spec: { containers: [{ name: "main" }] } } },
-};
-const poolObj: v1beta1.SandboxWarmPool = {
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxWarmPool",
-  metadata: { name: "pool", namespace: "ns", uid: "pool-uid", generation: 2 },
-  spec: { replicas: 2, sandboxTemplateRef: { name: "tpl" } },
-};
-const member = (
-  name: string,
-  ageMs: number,
-  ready: boolean,
-  extra: v1beta1.Sandbox["status"] = {},
-): v1beta1.Sandbox => ({
-  apiVersion: "agents.x-k8s.io/v1beta1",
-  kind: "Sandbox",
-  metadata: {
-    name,
-    namespace: "ns",
-    uid: `${name}-uid`,
-    resourceVersion: "5",
-    creationTimestamp: ago(ageMs),
-    labels: {
-      "agents.x-k8s.io/warm-pool-sandbox": nameHash("pool"),
-      "agents.x-k8s.io/sandbox-template-ref-hash": nameHash("tpl"),
-      "agents.x-k8s.io/launch-type": "warm",
-    },
-    ownerReferences: [
-      {
-        apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-        kind: "SandboxWarmPool",
-        name: "pool",
-        uid: "pool-uid",
-        controller: true,
-      },
-    ],
-  },
-  spec: { podTemplate: { spec: { containers: [{ name: "main" }] } } },
-  status: {
-    podIPs: ready ? ["10.0.0.1"] : [],
-    conditions: [
-      {
-        type: "Ready",
-        status: ready ? "True" : "False",
-        reason: "x",
-        message: "",
-        lastTransitionTime: ago(0),
-      },
-      ...(extra.conditions ?? []),
-    ],
-  },
-});
 const poolConfig = {
   readinessGraceMs: 300_000,
   unschedulableRecheckMs: 60_000,
@@ -388,40 +330,6 @@ describe("SandboxWarmPool planner", () => {
     expect(plan.actions.some((a) => a._tag === "Event" && a.reason === "WarmPoolNotProgressing")).toBe(true);
     expect(plan.notProgressing).toBe(true);
   });
-});
-
-const claimObj = (
-  spec: Partial<v1beta1.SandboxClaimSpec> = {},
-  status?: v1beta1.SandboxClaim["status"],
-  createdAgoMs = 100,
-): v1beta1.SandboxClaim => ({
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxClaim",
-  metadata: {
-    name: "c",
-    namespace: "ns",
-    uid: "claim-uid",
-    resourceVersion: "9",
-    generation: 1,
-    creationTimestamp: ago(createdAgoMs),
-    annotations: { "agents.x-k8s.io/controller-first-observed-at": ago(0) },
-  },
-  spec: { warmPoolRef: { name: "pool" }, ...spec },
-  ...(status ? { status } : {}),
-});
-const claimObserved = (
-  claim: v1beta1.SandboxClaim,
-  candidates: v1beta1.Sandbox[] = [],
-  sandboxes = new Map<string, v1beta1.Sandbox>(),
-) => ({
-  claim,
-  pool: poolObj,
-  template: tpl,
-  sandboxes,
-  candidates,
-  reserved: new Set<string>(),
-  now: NOW,
-  config: { allowedLabelDomains: ["sandbox.users.io"], dnsNameservers: ["8.8.8.8"] },
 });
 
 describe("SandboxClaim planner", () => {
