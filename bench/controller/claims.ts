@@ -1,12 +1,16 @@
-// Claim -> Ready latency (warm and cold) and burst throughput on the embedded API server, with the controller
-// in-process and this script playing the kubelet and the users (see harness.ts).
+// Claim -> Ready latency (warm and cold) and burst throughput on the embedded API server. This process is
+// local mode's: the API server, the controller and the kubelet (played here, see harness.ts), talking
+// in-process. The users, who create claims over HTTP and watch them become Ready, run in a process of their
+// own (users.ts), as SDK clients and kubectl do; CPU figures are this process's, the system's side.
 // `npm run bench:claims`; results in bench/results/controller.json; the last line is the summary.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { Effect, Fiber, Stream } from "effect";
-import { type KubeClient, type KubeObject, makeInformer, refs } from "../../src/kube";
-import { isReady, type Obj, startControllerHarness } from "./harness";
+import type { Effect } from "effect";
+import type { KubeClient, KubeObject } from "../../src/kube";
+import { refs } from "../../src/kube";
+import { type Obj, startControllerHarness } from "./harness";
+import type { ClaimsAnswer, ClaimsCommand } from "./users";
 
 const WARM = Number(process.env.BENCH_WARM_CLAIMS ?? 100);
 const COLD = Number(process.env.BENCH_COLD_CLAIMS ?? 30);
@@ -19,28 +23,49 @@ const harness = await startControllerHarness({
   namespace: NS,
   config: { warmPoolReplenishDelayMs: REPLENISH_DELAY_MS },
 });
-const run = <A>(e: Effect.Effect<A, unknown, KubeClient>) => harness.users.runPromise(e);
-const client = harness.client;
+const run = <A>(e: Effect.Effect<A, unknown, KubeClient>) => harness.system.runPromise(e);
+const client = harness.systemClient;
 
-// Waiters for claims becoming Ready: the users' side, over HTTP.
-const waiting = new Map<string, (at: number) => void>();
-const claimWatcher = harness.users.runFork(
-  Effect.scoped(
-    Effect.gen(function* () {
-      const claims = yield* makeInformer(refs.sandboxClaim, { namespace: NS });
-      return yield* claims.stream.pipe(
-        Stream.runForEach((e) =>
-          Effect.sync(() => {
-            if (e._tag === "Synced" || e._tag === "Deleted" || !isReady(e.object as Obj)) return;
-            const name = e.object.metadata?.name ?? "";
-            waiting.get(name)?.(performance.now());
-            waiting.delete(name);
-          }),
-        ),
-      );
-    }),
-  ),
-);
+/** The users' process: one command at a time, each answered by one line. */
+const startUsers = async () => {
+  const child = Bun.spawn(
+    [process.execPath, join(import.meta.dir, "users.ts"), harness.api.url, harness.api.token, NS],
+    {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "inherit",
+    },
+  );
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  const nextLine = async (): Promise<string> => {
+    for (;;) {
+      const newline = buffered.indexOf("\n");
+      if (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        return line;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the users' process ended");
+      buffered += decoder.decode(value, { stream: true });
+    }
+  };
+  await nextLine(); // ready: its watch on claims is synced
+  return {
+    claims: async (cmd: ClaimsCommand): Promise<ClaimsAnswer> => {
+      child.stdin.write(`${JSON.stringify(cmd)}\n`);
+      child.stdin.flush();
+      return JSON.parse(await nextLine()) as ClaimsAnswer;
+    },
+    stop: async () => {
+      child.stdin.end();
+      await child.exited;
+    },
+  };
+};
+const users = await startUsers();
 
 const create = (ref: typeof refs.sandboxClaim, body: Obj) =>
   run(client.create(ref, { metadata: { namespace: NS }, ...body } as KubeObject));
@@ -72,20 +97,6 @@ const poolReady = async (name: string, n: number, after?: string) => {
 };
 const poolVersion = async (name: string) =>
   ((await run(client.get(refs.sandboxWarmPool, name, { namespace: NS }))) as Obj).metadata.resourceVersion;
-let seq = 0;
-/** Creates a claim and resolves with its claim -> Ready latency in ms. */
-const claim = async (poolName: string): Promise<number> => {
-  const name = `bench-${++seq}`;
-  const done = new Promise<number>((resolve) => waiting.set(name, resolve));
-  const start = performance.now();
-  await create(refs.sandboxClaim, {
-    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-    kind: "SandboxClaim",
-    metadata: { name, namespace: NS },
-    spec: { warmPoolRef: { name: poolName } },
-  });
-  return (await done) - start;
-};
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
@@ -96,10 +107,8 @@ await pool("warm", WARM + 10);
 await pool("cold", 0);
 await poolReady("warm", WARM + 10);
 
-const warm: number[] = [];
-for (let i = 0; i < WARM; i++) warm.push(await claim("warm"));
-const cold: number[] = [];
-for (let i = 0; i < COLD; i++) cold.push(await claim("cold"));
+const warm = (await users.claims({ pool: "warm", count: WARM, concurrent: false })).latencies;
+const cold = (await users.claims({ pool: "cold", count: COLD, concurrent: false })).latencies;
 
 // Filled only now: a 300-member fill running under the warm and cold claims would measure the fill, not them.
 await pool("burst", BURST);
@@ -111,9 +120,7 @@ const rvBefore = await resourceVersion();
 // The drained pool's status is rewritten (fewer Ready members) before it can read full again.
 const fullPool = await poolVersion("burst");
 const cpuBefore = process.cpuUsage();
-const burstStart = performance.now();
-await Promise.all(Array.from({ length: BURST }, () => claim("burst")));
-const burstSeconds = (performance.now() - burstStart) / 1000;
+const burst = await users.claims({ pool: "burst", count: BURST, concurrent: true });
 const cpu = process.cpuUsage(cpuBefore);
 const burstWrites = (await resourceVersion()) - rvBefore;
 // The same work settled: until the drained pool is full and Ready again, so every claim's refill (member,
@@ -130,9 +137,10 @@ const result = {
   cold_p50_ms: Math.round(pct(cold, 50) * 10) / 10,
   cold_p99_ms: Math.round(pct(cold, 99) * 10) / 10,
   burst_claims: BURST,
-  burst_claims_per_s: Math.round(BURST / burstSeconds),
-  // The whole process (API server, controller and this script's kubelet and clients share it).
+  burst_claims_per_s: Math.round(BURST / burst.seconds),
+  // This process: API server, controller and kubelet (the users' process is counted apart).
   burst_cpu_ms_per_claim: perClaim((cpu.user + cpu.system) / 1000),
+  burst_users_cpu_ms_per_claim: perClaim(burst.cpuMs),
   burst_api_writes_per_claim: perClaim(burstWrites),
   settled_cpu_ms_per_claim: perClaim((settledCpu.user + settledCpu.system) / 1000),
   settled_api_writes_per_claim: perClaim(settledWrites),
@@ -143,7 +151,7 @@ const result = {
 mkdirSync(join(import.meta.dir, "../results"), { recursive: true });
 writeFileSync(join(import.meta.dir, "../results/controller.json"), `${JSON.stringify(result, null, 2)}\n`);
 
-await run(Fiber.interrupt(claimWatcher));
+await users.stop();
 await harness.stop();
 console.log(
   `claims=${result.claims} warm_p50_ms=${result.warm_p50_ms} warm_p99_ms=${result.warm_p99_ms} cold_p50_ms=${result.cold_p50_ms} burst_claims_per_s=${result.burst_claims_per_s}`,

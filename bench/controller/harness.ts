@@ -1,7 +1,7 @@
 // What the controller benches share: the embedded API server (in memory) with our CRDs, the controller and a
 // fake kubelet beside it (pods become Running/Ready as soon as they appear), all in this process.
-// As in local mode, the controller and the kubelet reach the API server in-process, and users come over
-// HTTP; BENCH_CONTROLLER_HTTP=1 puts the controller's side on HTTP too, as a controller in its own process.
+// As in local mode, the controller and the kubelet reach the API server in-process; BENCH_CONTROLLER_HTTP=1
+// puts them on HTTP instead, as a controller in its own process would be.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
@@ -16,9 +16,6 @@ export type Obj = Record<string, any>;
 
 export interface ControllerHarness {
   readonly api: ApiServerHandle;
-  /** The users' side: over HTTP. */
-  readonly users: ManagedRuntime.ManagedRuntime<KubeClient, unknown>;
-  readonly client: KubeClientApi;
   /** The system's side (controller, kubelet): in-process unless BENCH_CONTROLLER_HTTP=1. */
   readonly system: ManagedRuntime.ManagedRuntime<KubeClient, unknown>;
   readonly systemClient: KubeClientApi;
@@ -67,15 +64,13 @@ export const startControllerHarness = async (options: {
   const connection = { url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) };
   const systemSide =
     process.env.BENCH_CONTROLLER_HTTP === "1" ? connection : { ...connection, fetch: api.fetch };
-  const users = ManagedRuntime.make(KubeClient.layer(connection));
   const system = ManagedRuntime.make(KubeClient.layer(systemSide));
-  const client = await users.runPromise(KubeClient);
   const systemClient = await system.runPromise(KubeClient);
 
   const crdDir = join(import.meta.dir, "../../crds");
   for (const f of readdirSync(crdDir).filter((f) => f.endsWith(".yaml")))
-    await users.runPromise(
-      client.create(
+    await system.runPromise(
+      systemClient.create(
         refs.customResourceDefinition,
         parse(readFileSync(join(crdDir, f), "utf8")) as KubeObject,
       ),
@@ -95,14 +90,11 @@ export const startControllerHarness = async (options: {
 
   return {
     api,
-    users,
-    client,
     system,
     systemClient,
     async stop() {
       await system.runPromise(Fiber.interrupt(kubelet));
       await system.runPromise(Fiber.interrupt(controller));
-      await users.dispose();
       await system.dispose();
       await api.stop();
     },
