@@ -15,7 +15,7 @@ import { installCrds } from "./crds";
 import { DEFAULT_WARM_POOL_NAME, defaultTemplate, defaultWarmPool } from "./defaults";
 import type { OwnedPod } from "./deployment-plan";
 import { runDeploymentController } from "./deployments";
-import { runHostsFile } from "./hosts-file";
+import { runHostsFiles } from "./hosts-file";
 import { step } from "./progress";
 import { runServiceProxy } from "./service-proxy";
 import type { EndpointPod, Service } from "./service-routing";
@@ -87,15 +87,14 @@ export const startNodeSide = (config: NodeSideConfig, progress: Progress = silen
     yield* progress("CRDs", installCrds, (n) => `${n} installed`);
     const services = yield* makeInformer(typedRef<Service>(refs.service));
     const pods = yield* makeInformer(typedRef<EndpointPod & OwnedPod>(refs.pod));
-    const hostsFile = join(config.stateDir, "hosts");
-    yield* runHostsFile(hostsFile, services, pods);
+    const hosts = yield* runHostsFiles(join(config.stateDir, "etc-hosts"), services, pods);
     const node = yield* progress(
       "node agent",
       startNodeAgent({
         stateDir: join(config.stateDir, "node"),
         podCidr: LOCAL_POD_CIDR,
         isolation: config.isolation ? "auto" : "none",
-        hostsFile,
+        hostsFile: hosts.pathFor,
       }),
       (handle) => `${handle.nodeName}, isolation: ${handle.isolation}`,
     );

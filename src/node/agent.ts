@@ -35,8 +35,11 @@ export interface NodeAgentOptions {
   readonly maxGracePeriodSeconds?: number;
   /** Machine-wide directory of pod IP leases shared by all agents (default `<tmpdir>/agent-sandbox-pod-ips`). */
   readonly ipLeaseDir?: string;
-  /** A hosts file bound over `/etc/hosts` in bubblewrap pods (local mode keeps Service names in it). */
-  readonly hostsFile?: string;
+  /**
+   * The hosts file bound over `/etc/hosts` in a bubblewrap pod of the given namespace (local mode keeps
+   * Service names in it, the bare ones of the pod's own namespace included).
+   */
+  readonly hostsFile?: (namespace: string) => string;
   /** Programs the image table runs (default: this Bun and this checkout's `src/runtime/main.ts`). */
   readonly bun?: string;
   readonly runtimeMain?: string;

@@ -12,8 +12,8 @@ export interface AgentConfig {
   /** The host filesystem bubblewrap roots are built from. */
   readonly hostFs: HostFs;
   readonly bwrap: string;
-  /** Bound over each bubblewrap pod's `/etc/hosts` when set. */
-  readonly hostsFile?: string;
+  /** The file bound over a bubblewrap pod's `/etc/hosts`, by the pod's namespace; none when unset. */
+  readonly hostsFile?: (namespace: string) => string;
   readonly images: ImageHost;
   /** Crash-loop backoff between container restarts (kubelet: 10 s doubling to 5 min). */
   readonly restartBackoff: { readonly baseMs: number; readonly capMs: number };

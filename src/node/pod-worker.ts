@@ -195,7 +195,7 @@ export const runPod = (
       const dirs = {
         rootfs,
         hidden: [config.stateDir],
-        ...(config.hostsFile === undefined ? {} : { hosts: config.hostsFile }),
+        ...(config.hostsFile === undefined ? {} : { hosts: config.hostsFile(namespace) }),
       };
       return Either.right({
         launch,

@@ -27,6 +27,15 @@ const readyClaim = (ref: typeof refs.sandboxClaim, name: string) =>
 
 const sandboxOf = (claim: Claim) => viaRouter(local.routerUrl, claim.status!.sandbox!.name!);
 
+/** Whether bubblewrap can make namespaces here (as root, or with unprivileged user namespaces). */
+const bubblewrapWorks = () => {
+  try {
+    return Bun.spawnSync(["bwrap", "--ro-bind", "/", "/", "--unshare-pid", "true"]).exitCode === 0;
+  } catch {
+    return false;
+  }
+};
+
 beforeAll(async () => {
   local = await startLocalForTest();
 });
@@ -90,6 +99,35 @@ describe("local mode", () => {
       ((await (await sandbox.request("exists/nothing-here")).json()) as { exists: boolean }).exists,
     ).toBe(false);
   });
+
+  // Without bubblewrap, pods share the host's /etc/hosts and resolve no Service names (docs/node.md).
+  test.skipIf(!bubblewrapWorks())(
+    "Services resolve in a sandbox by their cluster names, the bare name in its own namespace",
+    async () => {
+      await kube((k) =>
+        k.create(refs.service, {
+          metadata: { name: "probe-svc", namespace: "default" },
+          spec: { ports: [{ port: 80 }] },
+        }),
+      );
+      const service = await kube((k) =>
+        k.get<KubeObject & { spec?: { clusterIP?: string } }>(refs.service, "probe-svc", {
+          namespace: "default",
+        }),
+      );
+      const ip = service.spec?.clusterIP ?? "";
+      expect(ip).toMatch(/^127\.96\./);
+      const sandbox = sandboxOf(await readyClaim(refs.sandboxClaim, "beta-claim"));
+      // The hosts file is rewritten in place as Services change, so the running pod sees the new one.
+      const found = await until("the Service's names in the sandbox", async () => {
+        const r = await sandbox.result("getent hosts probe-svc probe-svc.default.svc.cluster.local");
+        return r?.exit_code === 0 ? r.stdout : undefined;
+      });
+      const lines = found.trim().split("\n");
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line.split(/\s+/)[0]).toBe(ip);
+    },
+  );
 
   test("suspend and resume keep the sandbox's files", async () => {
     const claim = await readyClaim(refs.sandboxClaim, "beta-claim");
