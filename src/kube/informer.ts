@@ -20,7 +20,8 @@ export interface Informer<T extends KubeObject> {
   readonly get: (name: string, namespace?: string) => T | undefined;
   readonly getByKey: (key: string) => T | undefined;
   readonly list: (namespace?: string, selector?: Selector) => T[];
-  readonly byLabel: (key: string, value: string, namespace?: string) => T[];
+  /** Shared with other callers until the next change among these objects: read it, never change it. */
+  readonly byLabel: (key: string, value: string, namespace?: string) => ReadonlyArray<T>;
   readonly keys: () => IterableIterator<string>;
   readonly hasSynced: () => boolean;
   /** Completes once the first list is in the cache. */

@@ -14,10 +14,17 @@ export type CacheEvent<T extends KubeObject = KubeObject> =
  * The reflector's cache: objects by `namespace/name`, with an index per label key and value. Single writer
  * (`apply`); reads are plain synchronous lookups so hot paths (the router) pay nothing extra.
  */
+/** The objects carrying one label value: their keys, and the lists `byLabel` built of them (per namespace). */
+class LabelEntry<T> {
+  readonly keys = new Set<string>();
+  /** Dropped whenever a key comes, goes or its object is replaced, so a list is only ever current. */
+  lists: Map<string | undefined, ReadonlyArray<T>> | undefined;
+}
+
 export class Store<T extends KubeObject> {
   private readonly objects = new Map<string, T>();
-  /** label key -> label value -> object keys. */
-  private readonly index = new Map<string, Map<string, Set<string>>>();
+  /** label key -> label value -> its objects. */
+  private readonly index = new Map<string, Map<string, LabelEntry<T>>>();
   private synced = false;
 
   /** Indexes every label key unless `indexedLabels` names the ones worth indexing. */
@@ -55,14 +62,24 @@ export class Store<T extends KubeObject> {
     return out;
   }
 
-  /** Objects labelled `key=value` (in `namespace` when given): straight from the index when `key` is indexed. */
-  byLabel(key: string, value: string, namespace?: string): T[] {
+  /**
+   * Objects labelled `key=value` (in `namespace` when given): straight from the index when `key` is indexed,
+   * as a list kept until the next change among them (callers of a busy controller ask for the same pool's
+   * members on every pass).
+   */
+  byLabel(key: string, value: string, namespace?: string): ReadonlyArray<T> {
     if (!this.indexed(key)) return this.list(namespace, [{ key, op: "=", value }]);
+    const entry = this.index.get(key)?.get(value);
+    if (entry === undefined) return [];
+    const cached = entry.lists?.get(namespace);
+    if (cached !== undefined) return cached;
     const out: T[] = [];
-    for (const k of this.index.get(key)?.get(value) ?? []) {
+    for (const k of entry.keys) {
       const obj = this.objects.get(k);
       if (obj && (namespace === undefined || obj.metadata?.namespace === namespace)) out.push(obj);
     }
+    entry.lists ??= new Map();
+    entry.lists.set(namespace, out);
     return out;
   }
 
@@ -134,22 +151,24 @@ export class Store<T extends KubeObject> {
         values = new Map();
         this.index.set(label, values);
       }
-      let keys = values.get(value);
-      if (!keys) {
-        keys = new Set();
-        values.set(value, keys);
+      let entry = values.get(value);
+      if (!entry) {
+        entry = new LabelEntry();
+        values.set(value, entry);
       }
-      keys.add(key);
+      entry.keys.add(key);
+      entry.lists = undefined;
     }
   }
 
   private unindex(key: string, obj: T): void {
     for (const [label, value] of Object.entries(obj.metadata?.labels ?? {})) {
       const values = this.index.get(label);
-      const keys = values?.get(value);
-      if (!keys) continue;
-      keys.delete(key);
-      if (keys.size === 0) values?.delete(value);
+      const entry = values?.get(value);
+      if (!entry) continue;
+      entry.keys.delete(key);
+      entry.lists = undefined;
+      if (entry.keys.size === 0) values?.delete(value);
       if (values?.size === 0) this.index.delete(label);
     }
   }
@@ -158,7 +177,7 @@ export class Store<T extends KubeObject> {
   private candidates(selector: Selector | undefined): Iterable<T> {
     const eq = selector?.find((r) => r.op === "=" && this.indexed(r.key));
     if (eq?.op !== "=") return this.objects.values();
-    const keys = this.index.get(eq.key)?.get(eq.value);
+    const keys = this.index.get(eq.key)?.get(eq.value)?.keys;
     if (!keys) return [];
     const out: T[] = [];
     for (const key of keys) {

@@ -24,7 +24,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("relist" as const) }),
 );
 
-const sortByKey = (objs: KubeObject[]) => [...objs].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+const sortByKey = (objs: ReadonlyArray<KubeObject>) =>
+  [...objs].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
 
 /** Applying cache events to a plain map must reproduce the cache: what controllers rely on. */
 const replay = (view: Map<string, KubeObject>, events: CacheEvent[]) => {
