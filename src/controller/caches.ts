@@ -5,6 +5,7 @@ import { type Informer, type KubeClient, type KubeObject, makeInformer } from ".
 import { refFor } from "./apply";
 import type { ChildKind } from "./common/actions";
 import type { CacheView, KindTypes } from "./common/view";
+import type { WaitingClaims } from "./waiting";
 
 export type Informers = { readonly [K in ChildKind]: Informer<KubeObject> };
 
@@ -38,8 +39,12 @@ export const makeInformers = (options: {
 export const waitForSync = (informers: Informers): Effect.Effect<void> =>
   Effect.forEach(Object.values(informers), (i) => i.waitForSync, { discard: true, concurrency: "unbounded" });
 
-/** Objects come from the API server as JSON in the v1beta1 shape; the view hands them out typed, unchanged. */
-export const informerView = (informers: Informers): CacheView => ({
+/**
+ * Objects come from the API server as JSON in the v1beta1 shape; the view hands them out typed, unchanged.
+ * Waiting claims come from the index the manager keeps up to date from claim events.
+ */
+export const informerView = (informers: Informers, waiting: WaitingClaims): CacheView => ({
+  hasWaitingClaims: (namespace, pool) => waiting.has(namespace, pool),
   get: <K extends ChildKind>(kind: K, namespace: string, name: string) =>
     informers[kind].get(name, namespace) as KindTypes[K] | undefined,
   list: <K extends ChildKind>(

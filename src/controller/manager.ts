@@ -90,7 +90,8 @@ export const runController = (
       ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
       trackedOnly: options.cacheLabelSelectors === true,
     });
-    const view = informerView(informers);
+    const waiting = new WaitingClaims();
+    const view = informerView(informers, waiting);
 
     if (options.probeAddress)
       yield* serveRoutes(
@@ -104,7 +105,7 @@ export const runController = (
       );
 
     yield* waitForSync(informers);
-    const work = runReconcilers(kinds, view, informers, config, concurrency, metrics).pipe(
+    const work = runReconcilers(kinds, view, waiting, informers, config, concurrency, metrics).pipe(
       Effect.tap(() => Ref.set(ready, true)),
       Effect.tap(() => Effect.sync(() => options.onReady?.())),
       Effect.zipRight(Effect.never),
@@ -118,6 +119,7 @@ export const runController = (
 const runReconcilers = (
   kinds: ReadonlyArray<ControllerKind>,
   view: CacheView,
+  waiting: WaitingClaims,
   informers: Informers,
   config: ControllerConfig,
   concurrency: Concurrency,
@@ -128,7 +130,6 @@ const runReconcilers = (
     const state = new ControllerState();
     const gate = new WriteGate();
     const echoes = new OwnEchoes();
-    const waiting = new WaitingClaims();
     const queues = new Map<ControllerKind, WorkQueue>();
     for (const kind of kinds) {
       const queue = yield* makeWorkQueue();

@@ -11,11 +11,9 @@
 // shaping can delay members but never add any. The state is in memory: a restart starts with no hold and a
 // full bucket, as upstream's does.
 import type { v1beta1 } from "../api";
-import { CONDITION_READY, DEFAULT_WARM_POOL_REPLICAS } from "../api";
+import { DEFAULT_WARM_POOL_REPLICAS } from "../api";
 import type { Action } from "./common/actions";
-import { isConditionTrue } from "./common/conditions";
-import { controllerOf, isDeleting } from "./common/meta";
-import { waitingIn } from "./waiting";
+import { memberFacts } from "./common/member-facts";
 import type { WarmPoolPlan } from "./warmpool/plan";
 
 export interface RefillConfig {
@@ -119,20 +117,22 @@ export const activeMembers = (
   members: ReadonlyArray<v1beta1.Sandbox>,
   pendingDeletes: ReadonlySet<string>,
 ): number =>
-  members.filter((m) => {
-    if (isDeleting(m.metadata) || pendingDeletes.has(m.metadata.uid ?? "")) return false;
-    const owner = controllerOf(m.metadata);
-    return owner === undefined || owner.uid === pool.metadata.uid;
-  }).length;
+  members.reduce((n, m) => {
+    const f = memberFacts(m);
+    if (f.deleting || pendingDeletes.has(f.uid)) return n;
+    return !f.hasController || f.controllerUid === pool.metadata.uid ? n + 1 : n;
+  }, 0);
 
-/** Whether claims first applies: claims wait in the pool (`"namespace/pool"`) and it has Ready members for them. */
+/** Whether claims first applies: claims wait in the pool and it has Ready members for them. */
 export const claimsWaitForMembers = (
-  pool: string,
   members: ReadonlyArray<v1beta1.Sandbox>,
-  claims: ReadonlyArray<v1beta1.SandboxClaim>,
+  claimsWaiting: boolean,
 ): boolean =>
-  members.some((m) => !isDeleting(m.metadata) && isConditionTrue(m.status?.conditions, CONDITION_READY)) &&
-  claims.some((c) => waitingIn(c) === pool);
+  claimsWaiting &&
+  members.some((m) => {
+    const f = memberFacts(m);
+    return !f.deleting && f.ready;
+  });
 
 /**
  * The plan with its CreateBatch held back or trimmed as the shaper says, and a requeue for when it may go on.

@@ -143,7 +143,7 @@ export const planStep = (
         pool,
         active,
         now.getTime(),
-        claimsWaitForMembers(key, members, view.list("SandboxClaim", namespace)),
+        claimsWaitForMembers(members, view.hasWaitingClaims(namespace, name)),
       );
       if (plan.notProgressing) state.notProgressing.add(key);
       else state.notProgressing.delete(key);

@@ -47,6 +47,10 @@ export class WaitingClaims {
     return emptied;
   }
 
+  has(namespace: string, pool: string): boolean {
+    return this.#byPool.has(poolKey(namespace, pool));
+  }
+
   /** Names of the claims waiting in `pool`. */
   in(namespace: string, pool: string): ReadonlyArray<string> {
     return [...(this.#byPool.get(poolKey(namespace, pool)) ?? [])];

@@ -50,10 +50,10 @@ import type { Action, JsonObject, ObjectKey, Plan } from "../common/actions";
 import { applySecureDefaults, blueprintHash, sameBlueprint } from "../common/blueprint";
 import { jsonEqual } from "../common/canonical";
 import { type ConditionInput, findCondition, metaTime, setCondition } from "../common/conditions";
+import { controllingPool, type MemberFacts, memberFacts } from "../common/member-facts";
 import { controllerRef, isControlledBy, isDeleting, mapPatch } from "../common/meta";
 import { json } from "../sandbox/children";
 import { injectEnv, mergeVolumeClaimTemplates } from "./injection";
-import { controllingPool, type MemberFacts, memberFacts } from "./member-facts";
 import { overlay, validateAdditionalPodMetadata } from "./metadata";
 import type { ReservedNames } from "./reservations";
 

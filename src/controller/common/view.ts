@@ -21,4 +21,6 @@ export interface CacheView {
     namespace: string,
     label?: { readonly key: string; readonly value: string },
   ): ReadonlyArray<KindTypes[K]>;
+  /** Whether claims of warm pool `pool` wait for a Sandbox (their status names none). */
+  hasWaitingClaims(namespace: string, pool: string): boolean;
 }

@@ -18,13 +18,13 @@ export const expectationSatisfied = (
   now: number,
 ): boolean => {
   if (e === undefined || now - e.since >= EXPECTATION_TIMEOUT_MS) return true;
-  const names = new Set(members.map((m) => m.metadata.name ?? ""));
-  const liveUids = new Set(
-    members.filter((m) => m.metadata.deletionTimestamp === undefined).map((m) => m.metadata.uid ?? ""),
-  );
-  for (const name of e.creates) if (!names.has(name)) return false;
-  for (const uid of e.deletes) if (liveUids.has(uid)) return false;
-  return true;
+  // One pass, no sets built: a pool with creates in flight is checked on every pass, however big it is.
+  let created = 0;
+  for (const m of members) {
+    if (e.creates.has(m.metadata.name ?? "")) created++;
+    if (e.deletes.has(m.metadata.uid ?? "") && m.metadata.deletionTimestamp === undefined) return false;
+  }
+  return created === e.creates.size;
 };
 
 /** Pool key -> what its last writes should make the cache show. In memory: a restart forgets it. */

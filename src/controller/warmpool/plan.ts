@@ -3,9 +3,7 @@ import type { v1beta1 } from "../../api";
 import {
   ANNOTATION_SAFE_TO_EVICT,
   ANNOTATION_SANDBOX_TEMPLATE_REF,
-  CONDITION_FINISHED,
   CONDITION_POD_SCHEDULED,
-  CONDITION_READY,
   CREATED_BY_CONTROLLER,
   DEFAULT_WARM_POOL_REPLICAS,
   EVENT_WARM_POOL_NOT_PROGRESSING,
@@ -30,8 +28,9 @@ import {
   sameBlueprint,
 } from "../common/blueprint";
 import { jsonEqual } from "../common/canonical";
-import { findCondition, isConditionTrue } from "../common/conditions";
-import { controllerOf, controllerRef, isDeleting } from "../common/meta";
+import { findCondition } from "../common/conditions";
+import { memberFacts } from "../common/member-facts";
+import { controllerRef, isDeleting } from "../common/meta";
 import { json } from "../sandbox/children";
 
 type Sandbox = v1beta1.Sandbox;
@@ -83,8 +82,6 @@ const memberKey = (s: Sandbox): ObjectKey => ({
   name: s.metadata.name ?? "",
 });
 
-const created = (s: Sandbox): number => Date.parse(s.metadata.creationTimestamp ?? "") || 0;
-
 export const planWarmPool = (o: WarmPoolObserved): WarmPoolPlan => {
   const { pool, template } = o;
   if (isDeleting(pool.metadata)) return { actions: [], notProgressing: false };
@@ -102,53 +99,58 @@ export const planWarmPool = (o: WarmPoolObserved): WarmPoolPlan => {
     return !sameBlueprint(s.spec, template.spec, o.config.dnsNameservers);
   };
 
+  // Each member's facts are cached per object (see member-facts.ts): a pass over an unchanged pool is a
+  // lookup per member.
   let terminating = 0;
   const active: Sandbox[] = [];
   for (const member of o.members) {
-    if (isDeleting(member.metadata) || o.pendingDeletes.has(member.metadata.uid ?? "")) {
+    const f = memberFacts(member);
+    if (f.deleting || o.pendingDeletes.has(f.uid)) {
       terminating++;
       continue;
     }
-    const owner = controllerOf(member.metadata);
-    if (owner !== undefined && owner.uid !== poolUid) continue;
-    const orphan = owner === undefined;
+    if (f.hasController && f.controllerUid !== poolUid) continue;
+    const orphan = !f.hasController;
     if ((orphan || strategy === "Recreate") && isStale(member)) {
       actions.push(deleteMember(member));
       terminating++;
       continue;
     }
-    const patch: Record<string, Json> = {};
-    if (orphan) patch.ownerReferences = [controllerRef(pool)] as unknown as Json;
-    if (member.metadata.labels?.[LABEL_LAUNCH_TYPE] !== LAUNCH_TYPE_WARM)
-      patch.labels = { [LABEL_LAUNCH_TYPE]: LAUNCH_TYPE_WARM };
-    if (Object.keys(patch).length > 0)
+    if (orphan || !f.warmLaunch) {
+      const patch: Record<string, Json> = {};
+      if (orphan) patch.ownerReferences = [controllerRef(pool)] as unknown as Json;
+      if (!f.warmLaunch) patch.labels = { [LABEL_LAUNCH_TYPE]: LAUNCH_TYPE_WARM };
       actions.push({
         _tag: "Patch",
         key: memberKey(member),
         patch: { metadata: patch },
         ...(member.metadata.resourceVersion ? { resourceVersion: member.metadata.resourceVersion } : {}),
       });
+    }
     active.push(member);
   }
 
   // Readiness grace: replace members that never became Ready, but keep unschedulable ones (replacing them
   // would not help and only churns the scheduler) and say so.
-  const isReady = (s: Sandbox) => isConditionTrue(s.status?.conditions, CONDITION_READY);
+  const isReady = (s: Sandbox) => memberFacts(s).ready;
   let unschedulable = 0;
   let nextGraceDeadline: number | undefined;
+  let readyReplicas = 0;
   const healthy: Sandbox[] = [];
   for (const member of active) {
-    if (isReady(member)) {
+    const f = memberFacts(member);
+    if (f.ready) {
       healthy.push(member);
+      readyReplicas++;
       continue;
     }
     // A member whose pod ended can never become Ready; nobody has claimed it, so replace it now.
-    if (findCondition(member.status?.conditions, CONDITION_FINISHED)?.status === "True") {
+    if (f.finished) {
       actions.push(deleteMember(member));
       terminating++;
       continue;
     }
-    const deadline = created(member) + o.config.readinessGraceMs;
+    const deadline = f.created + o.config.readinessGraceMs;
     if (o.now.getTime() < deadline) {
       nextGraceDeadline = Math.min(nextGraceDeadline ?? deadline, deadline);
       healthy.push(member);
@@ -201,7 +203,7 @@ export const planWarmPool = (o: WarmPoolObserved): WarmPoolPlan => {
 
   const status = {
     replicas: healthy.length,
-    readyReplicas: healthy.filter(isReady).length,
+    readyReplicas,
     selector: poolSelector(pool),
     ...(pool.metadata.generation !== undefined ? { observedGeneration: pool.metadata.generation } : {}),
   };
@@ -228,7 +230,7 @@ export const scaleDownOrder = (
   [...members].sort(
     (a, b) =>
       Number(isReady(a)) - Number(isReady(b)) ||
-      created(b) - created(a) ||
+      memberFacts(b).created - memberFacts(a).created ||
       (b.metadata.name ?? "").localeCompare(a.metadata.name ?? ""),
   );
 

@@ -4,6 +4,7 @@
 import type { Action, ChildKind, Json, JsonObject } from "../../../src/controller/common/actions";
 import type { CacheView, KindTypes } from "../../../src/controller/common/view";
 import type { WriteOutcome } from "../../../src/controller/step";
+import { waitingIn } from "../../../src/controller/waiting";
 
 // biome-ignore lint/suspicious/noExplicitAny: simulated objects are arbitrary JSON, read field by field
 type Obj = Record<string, any>;
@@ -322,6 +323,11 @@ export class SimCaches implements CacheView {
 
   get<K extends ChildKind>(kind: K, namespace: string, name: string): KindTypes[K] | undefined {
     return this.storeFor(kind).get(storeKey(kind, namespace, name)) as KindTypes[K] | undefined;
+  }
+
+  /** By scanning the claim cache: what the controller's index answers from claim events. */
+  hasWaitingClaims(namespace: string, pool: string): boolean {
+    return this.list("SandboxClaim", namespace).some((c) => waitingIn(c) === `${namespace}/${pool}`);
   }
 
   list<K extends ChildKind>(

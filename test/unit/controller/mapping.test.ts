@@ -14,6 +14,8 @@ const viewOf = (objects: Partial<{ [K in ChildKind]: ReadonlyArray<KindTypes[K]>
     ) as never,
   list: (kind, namespace) =>
     (objects[kind] ?? []).filter((o) => o.metadata?.namespace === namespace) as never,
+  // The mapping reads waiting claims from the index it is given, not from the view.
+  hasWaitingClaims: () => false,
 });
 
 const claim = {

@@ -139,19 +139,11 @@ describe("claims first", () => {
         metadata: deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {},
         status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
       }) as unknown as v1beta1.Sandbox;
-    const claim = (pool: string, bound: boolean) =>
-      ({
-        metadata: { name: "c", namespace: "ns" },
-        spec: { warmPoolRef: { name: pool } },
-        ...(bound ? { status: { sandbox: { name: "s" } } } : {}),
-      }) as unknown as v1beta1.SandboxClaim;
-    expect(claimsWaitForMembers("ns/p", [member(false), member(true)], [claim("p", false)])).toBe(true);
+    expect(claimsWaitForMembers([member(false), member(true)], true)).toBe(true);
     // Nothing Ready to give (or only a member on its way out): refill goes on.
-    expect(claimsWaitForMembers("ns/p", [member(false), member(true, true)], [claim("p", false)])).toBe(
-      false,
-    );
-    // No claim waiting here: bound, or waiting in another pool.
-    expect(claimsWaitForMembers("ns/p", [member(true)], [claim("p", true), claim("q", false)])).toBe(false);
+    expect(claimsWaitForMembers([member(false), member(true, true)], true)).toBe(false);
+    // No claim waiting here.
+    expect(claimsWaitForMembers([member(true)], false)).toBe(false);
   });
 
   test("a bound of 0 never holds", () => {
