@@ -10,10 +10,6 @@ export type CacheEvent<T extends KubeObject = KubeObject> =
   /** The cache now mirrors a complete list (first list, or a relist). */
   | { readonly _tag: "Synced" };
 
-/**
- * The reflector's cache: objects by `namespace/name`, with an index per label key and value. Single writer
- * (`apply`); reads are plain synchronous lookups so hot paths (the router) pay nothing extra.
- */
 /** The objects carrying one label value: their keys, and the lists `byLabel` built of them (per namespace). */
 class LabelEntry<T> {
   readonly keys = new Set<string>();
@@ -21,6 +17,10 @@ class LabelEntry<T> {
   lists: Map<string | undefined, ReadonlyArray<T>> | undefined;
 }
 
+/**
+ * The reflector's cache: objects by `namespace/name`, with an index per label key and value. Single writer
+ * (`apply`); reads are plain synchronous lookups so hot paths (the router) pay nothing extra.
+ */
 export class Store<T extends KubeObject> {
   private readonly objects = new Map<string, T>();
   /** label key -> label value -> its objects. */
