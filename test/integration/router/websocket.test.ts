@@ -1,17 +1,7 @@
 // The WebSocket contract on the Bun adapter (the production path: the listener hands upgrades to Bun.serve).
-import { afterAll, beforeAll, describe } from "bun:test";
-import type { Server } from "bun";
-import { startBackend, startTestRouter } from "./helpers";
+import { describe } from "bun:test";
+import { startTestRouter } from "./helpers";
 import { websocketContract } from "./websocketContract";
-
-let backend: Server<unknown>;
-
-beforeAll(() => {
-  backend = startBackend() as Server<unknown>;
-});
-afterAll(async () => {
-  await backend.stop(true);
-});
 
 describe("WebSocket contract on Bun", () => {
   websocketContract({
@@ -20,6 +10,5 @@ describe("WebSocket contract on Bun", () => {
         ...(websocket ? { websocket } : {}),
         ...(authToken === undefined ? {} : { auth: { mode: "static", token: authToken } }),
       }),
-    backendPort: () => backend.port!,
   });
 });

@@ -2,7 +2,7 @@
 // deno-websocket.test.ts): admission, close codes and reasons, subprotocol relay, limits.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { WebSocketLimits } from "../../../src/router/websocket";
-import { BURST_SIZE, POD_IP, routedHeaders } from "./helpers";
+import { BURST_SIZE, POD_IP, routedHeaders, startBackend } from "./helpers";
 
 /** How a test router differs from the default one. */
 export interface WebSocketRouterConfig {
@@ -19,8 +19,6 @@ export interface StartedRouter {
 export interface WebSocketContractTarget {
   /** Starts a router on the adapter under test. */
   readonly start: (config: WebSocketRouterConfig) => Promise<StartedRouter>;
-  /** Port of the shared Bun backend. */
-  readonly backendPort: () => number;
 }
 
 interface Session {
@@ -74,12 +72,15 @@ async function withRouter(
   }
 }
 
+/** The contract's tests, with a Bun backend of their own (the pod the routers route to). */
 export function websocketContract(t: WebSocketContractTarget): void {
+  let pod: ReturnType<typeof startBackend>;
   let router: StartedRouter;
   let limited: StartedRouter;
-  const backend = (extra: Record<string, string> = {}) => routedHeaders(t.backendPort(), extra);
+  const backend = (extra: Record<string, string> = {}) => routedHeaders(pod.port!, extra);
 
   beforeAll(async () => {
+    pod = startBackend();
     [router, limited] = await Promise.all([
       t.start({ websocket: { maxMessageBytes: 1024, maxConnectionsPerClient: 2 } }),
       t.start({ websocket: { idleTimeoutMs: 150, maxLifetimeMs: 0 } }),
@@ -88,6 +89,7 @@ export function websocketContract(t: WebSocketContractTarget): void {
   afterAll(async () => {
     await router?.stop();
     await limited?.stop();
+    await pod?.stop(true);
   });
 
   test("echo both ways with the backend's chosen subprotocol relayed", async () => {
