@@ -22,9 +22,6 @@ export interface ControllerHarness {
   stop(): Promise<void>;
 }
 
-export const isReady = (o: Obj): boolean =>
-  o.status?.conditions?.some((c: Obj) => c.type === "Ready" && c.status === "True") ?? false;
-
 /** Marks every new pod of `namespace` Running and Ready, with an address of its own. */
 const fakeKubelet = (client: KubeClientApi, namespace: string) =>
   Effect.scoped(

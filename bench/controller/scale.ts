@@ -8,8 +8,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Effect, Fiber, Stream } from "effect";
+import { CONDITION_READY, type v1beta1 } from "../../src/api";
+import { isConditionTrue } from "../../src/controller/common/conditions";
 import { type KubeClient, refs, watcher } from "../../src/kube";
-import { isReady, type Obj, startControllerHarness } from "./harness";
+import { startControllerHarness } from "./harness";
 
 const TOTAL = Number(process.env.BENCH_SCALE_SANDBOXES ?? 10_000);
 const STEP = Number(process.env.BENCH_SCALE_STEP ?? 2_000);
@@ -55,7 +57,11 @@ const observe = <T>(stream: Stream.Stream<T, never, KubeClient>, each: (e: T) =>
 const sandboxWatch = observe(watcher(refs.sandbox, { namespace: NS }), (e) => {
   if (e._tag === "Synced") return;
   const name = e.object.metadata?.name ?? "";
-  if (e._tag !== "Deleted" && isReady(e.object as Obj)) readySandboxes.add(name);
+  if (
+    e._tag !== "Deleted" &&
+    isConditionTrue((e.object as v1beta1.Sandbox).status?.conditions, CONDITION_READY)
+  )
+    readySandboxes.add(name);
   else readySandboxes.delete(name);
 });
 const podWatch = observe(watcher(refs.pod, { namespace: NS }), (e) => {

@@ -2,8 +2,9 @@
 // create claims over HTTP and see each become Ready through one watch. Commands come as JSON lines on stdin;
 // each answer goes back as one JSON line on stdout. Usage: bun users.ts <api-url> <token> <namespace>
 import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
+import { CONDITION_READY, type v1beta1 } from "../../src/api";
+import { isConditionTrue } from "../../src/controller/common/conditions";
 import { KubeClient, type KubeObject, makeInformer, refs } from "../../src/kube";
-import { isReady, type Obj } from "./harness";
 
 const [url = "", token = "", namespace = "default"] = process.argv.slice(2);
 
@@ -36,7 +37,11 @@ const watch = runtime.runFork(
         Stream.runForEach((e) =>
           Effect.sync(() => {
             if (e._tag === "Synced") return synced.resolve();
-            if (e._tag === "Deleted" || !isReady(e.object as Obj)) return;
+            if (
+              e._tag === "Deleted" ||
+              !isConditionTrue((e.object as v1beta1.SandboxClaim).status?.conditions, CONDITION_READY)
+            )
+              return;
             const name = e.object.metadata?.name ?? "";
             waiting.get(name)?.(performance.now());
             waiting.delete(name);
