@@ -130,8 +130,7 @@ export class UpstreamHeadWriter {
 }
 
 function notExcluded(name: string): boolean {
-  const id = FIELD_NAMES.idOf(name);
-  return id === -1 || EXCLUDED[id] === 0;
+  return !REQUEST_EXCLUDED.has(name);
 }
 
 /** Whether the field at span offset `i` goes upstream. */
