@@ -1,11 +1,12 @@
 // Durable object store on bun:sqlite with an in-memory index for reads.
 // Every commit is one SQLite transaction: objects and the watch-event log move together, so a crash never
 // leaves half a write; the version sequence resumes after a restart from the newest event (or, once pruning
-// may have removed them all, from the version recorded with the prune).
+// may have removed them all, from the version recorded with the prune). The file's layout: schema.ts.
 // Only the newest events stay in memory (most watches resume from a recent version); older ones within the
 // resumable window are read back from SQLite, so memory does not grow with the window's history.
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import type { KObject } from "../resources/types";
+import { openStoreDatabase } from "./schema";
 
 export type EventType = "ADDED" | "MODIFIED" | "DELETED";
 
@@ -62,11 +63,17 @@ export class Store {
   private readonly insertObject;
   private readonly deleteObject;
   private readonly insertEvent;
+  private readonly deleteEvent;
   private readonly pruneEvents;
   private readonly selectEvents;
-  private readonly saveRv;
+  private readonly saveVersions;
+  /** Events at or below this version are gone, but for those that are still some object's current one. */
+  private pruned = 0;
   /** One transaction writing `changes` from version `from` + 1 on; built once (SQLite statements and all). */
-  private readonly persist: (changes: ReadonlyArray<Change>, from: number) => StoredEvent[];
+  private readonly persist: (
+    changes: ReadonlyArray<Change>,
+    from: number,
+  ) => { events: StoredEvent[]; pruned: number };
 
   /**
    * `windowSize`: how many past events a watch can resume from before it gets 410 Gone.
@@ -77,30 +84,26 @@ export class Store {
     private readonly windowSize = 10_000,
     private readonly memoryWindow = 1_000,
   ) {
-    this.db = new Database(path, { create: true, strict: true });
-    // WAL with synchronous=NORMAL: a commit is durable once it returns against a crash of this process, but
-    // not against an OS crash or power loss, which can roll back the last commits (never tear one); SQLite
-    // syncs at checkpoints only. Per-commit fsync (FULL) would cost a disk flush per API write.
-    if (path !== ":memory:") this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS objects (
-        rid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, data TEXT NOT NULL,
-        PRIMARY KEY (rid, ns, name));
-      CREATE TABLE IF NOT EXISTS events (
-        rv INTEGER PRIMARY KEY, type TEXT NOT NULL, rid TEXT NOT NULL, ns TEXT NOT NULL, data TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);`);
+    this.db = openStoreDatabase(path);
     this.insertObject = this.db.prepare(
-      "INSERT OR REPLACE INTO objects (rid, ns, name, rv, data) VALUES ($rid, $ns, $name, $rv, $data)",
+      "INSERT OR REPLACE INTO objects (rid, ns, name, rv) VALUES ($rid, $ns, $name, $rv)",
     );
     this.deleteObject = this.db.prepare("DELETE FROM objects WHERE rid = $rid AND ns = $ns AND name = $name");
     this.insertEvent = this.db.prepare(
-      "INSERT INTO events (rv, type, rid, ns, data) VALUES ($rv, $type, $rid, $ns, $data)",
+      "INSERT INTO events (rv, type, rid, ns, name, data) VALUES ($rv, $type, $rid, $ns, $name, $data)",
     );
-    this.pruneEvents = this.db.prepare("DELETE FROM events WHERE rv <= $rv");
+    this.deleteEvent = this.db.prepare("DELETE FROM events WHERE rv = $rv");
+    // Only events no object still points at: those of current versions stay as the objects' JSON.
+    this.pruneEvents = this.db.prepare(`
+      DELETE FROM events WHERE rv > $from AND rv <= $to AND NOT EXISTS (
+        SELECT 1 FROM objects o WHERE o.rid = events.rid AND o.ns = events.ns AND o.name = events.name
+          AND o.rv = events.rv)`);
     this.selectEvents = this.db.prepare(
       "SELECT rv, type, rid, ns, data FROM events WHERE rv > $after AND rv < $before ORDER BY rv",
     );
-    this.saveRv = this.db.prepare("INSERT OR REPLACE INTO meta (k, v) VALUES ('rv', $v)");
+    this.saveVersions = this.db.prepare(
+      "INSERT OR REPLACE INTO meta (k, v) VALUES ('rv', $rv), ('pruned', $pruned)",
+    );
     this.persist = this.db.transaction((changes: ReadonlyArray<Change>, from: number) => {
       const events: StoredEvent[] = [];
       let rv = from;
@@ -111,10 +114,13 @@ export class Store {
         const ns = nsOf(object);
         const name = nameOf(object);
         const data = JSON.stringify(object);
-        if (c.type === "DELETED") this.deleteObject.run({ rid: c.rid, ns, name });
-        else this.insertObject.run({ rid: c.rid, ns, name, rv, data });
-        this.insertEvent.run({ rv, type: c.type, rid: c.rid, ns, data });
         const previous = this.objects.get(c.rid)?.get(keyOf(ns, name));
+        this.insertEvent.run({ rv, type: c.type, rid: c.rid, ns, name, data });
+        if (c.type === "DELETED") this.deleteObject.run({ rid: c.rid, ns, name });
+        else this.insertObject.run({ rid: c.rid, ns, name, rv });
+        // The version replaced was kept past the prune only as the object's JSON; now nothing needs it.
+        const previousRv = Number(previous?.metadata?.resourceVersion ?? Number.NaN);
+        if (previousRv <= this.pruned) this.deleteEvent.run({ rv: previousRv });
         events.push({
           rv,
           type: c.type,
@@ -127,20 +133,25 @@ export class Store {
       }
       // The newest event row carries the current version; only a prune (which may remove every row when the
       // window is tiny) records it separately, so a commit costs one statement less.
-      if (Math.floor(rv / 512) !== Math.floor(from / 512)) {
-        this.pruneEvents.run({ rv: rv - this.windowSize });
-        this.saveRv.run({ v: String(rv) });
+      let pruned = this.pruned;
+      if (Math.floor(rv / 512) !== Math.floor(from / 512) && rv - this.windowSize > pruned) {
+        this.pruneEvents.run({ from: pruned, to: rv - this.windowSize });
+        pruned = rv - this.windowSize;
+        this.saveVersions.run({ rv: String(rv), pruned: String(pruned) });
       }
-      return events;
+      return { events, pruned };
     });
     this.load();
   }
 
   private load(): void {
-    const row = this.db.query("SELECT v FROM meta WHERE k = 'rv'").get() as { v: string } | null;
+    const meta = (k: string): number => Number(this.getMeta(k) ?? 0);
+    this.pruned = meta("pruned");
     const newest = this.db.query("SELECT MAX(rv) AS rv FROM events").get() as { rv: number | null } | null;
-    this.rv = Math.max(row ? Number(row.v) : 0, newest?.rv ?? 0);
-    for (const r of this.db.query("SELECT rid, ns, name, data FROM objects").all() as Array<{
+    this.rv = Math.max(meta("rv"), newest?.rv ?? 0);
+    for (const r of this.db
+      .query("SELECT o.rid, o.ns, o.name, e.data FROM objects o JOIN events e ON e.rv = o.rv")
+      .all() as Array<{
       rid: string;
       ns: string;
       name: string;
@@ -150,11 +161,14 @@ export class Store {
       this.stored.set(object, r.data);
       this.bucket(r.rid).set(keyOf(r.ns, r.name), object);
     }
-    const oldest = this.db.query("SELECT MIN(rv) AS rv FROM events").get() as { rv: number | null } | null;
+    // Below the prune point only current versions remain, which no watch replays.
+    const oldest = this.db.query("SELECT MIN(rv) AS rv FROM events WHERE rv > $pruned").get({
+      pruned: this.pruned,
+    }) as { rv: number | null } | null;
     this.oldestEventRv = oldest?.rv ?? undefined;
     const events = this.db
-      .query("SELECT rv, type, rid, ns, data FROM events ORDER BY rv DESC LIMIT $n")
-      .all({ n: Math.min(this.memoryWindow, this.windowSize) }) as EventRow[];
+      .query("SELECT rv, type, rid, ns, data FROM events WHERE rv > $pruned ORDER BY rv DESC LIMIT $n")
+      .all({ pruned: this.pruned, n: Math.min(this.memoryWindow, this.windowSize) }) as EventRow[];
     this.window.push(...events.reverse().map(fromRow));
   }
 
@@ -232,10 +246,10 @@ export class Store {
    * The objects passed in are owned by the store afterwards and must not be mutated.
    */
   commit(changes: ReadonlyArray<Change>): StoredEvent[] {
-    const events = this.persist(changes, this.rv);
-    const rv = events.at(-1)?.rv ?? this.rv;
+    const { events, pruned } = this.persist(changes, this.rv);
     // Only after the transaction committed does memory follow.
-    this.rv = rv;
+    this.rv = events.at(-1)?.rv ?? this.rv;
+    this.pruned = pruned;
     for (const e of events) {
       const b = this.bucket(e.rid);
       const k = keyOf(e.namespace, nameOf(e.object));
@@ -260,6 +274,7 @@ export class Store {
   }
 
   close(): void {
-    this.db.close();
+    // Finalizes the prepared statements too, so the file (held exclusively) is released now, not at GC.
+    this.db.close(true);
   }
 }

@@ -1,0 +1,76 @@
+// The SQLite file behind the store: its settings, its tables, and the upgrade from the earlier layout.
+// Layout 1 writes an object's JSON once per change: the event row holds it, and `objects` only says which
+// event is each object's current version. (Layout 0 kept a second copy in `objects`, which doubled the pages
+// every commit wrote.) Event rows that are some object's current version outlive the watch window's prune.
+import { Database } from "bun:sqlite";
+
+const LAYOUT = 1;
+
+const TABLES = `
+  CREATE TABLE IF NOT EXISTS events (
+    rv INTEGER PRIMARY KEY, type TEXT NOT NULL, rid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL,
+    data TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS objects (
+    rid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL,
+    PRIMARY KEY (rid, ns, name)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);`;
+
+/** Layout 0 -> 1: events learn their object's name, objects keep their JSON only in an event row. */
+const upgradeFromLayout0 = (db: Database): void => {
+  db.transaction(() => {
+    // Everything below the oldest event was pruned; from now on the store records that point itself.
+    const oldest = db.query("SELECT MIN(rv) AS rv FROM events").get() as { rv: number | null };
+    const newest = db.query("SELECT MAX(rv) AS rv FROM events").get() as { rv: number | null };
+    const recorded = db.query("SELECT v FROM meta WHERE k = 'rv'").get() as { v: string } | null;
+    const pruned = oldest.rv !== null ? oldest.rv - 1 : Math.max(newest.rv ?? 0, Number(recorded?.v ?? 0));
+    db.exec(`
+      ALTER TABLE events ADD COLUMN name TEXT NOT NULL DEFAULT '';
+      UPDATE events SET name = json_extract(data, '$.metadata.name');
+      INSERT OR IGNORE INTO events (rv, type, rid, ns, name, data)
+        SELECT rv, 'MODIFIED', rid, ns, name, data FROM objects;
+      CREATE TABLE objects_by_version (
+        rid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL,
+        PRIMARY KEY (rid, ns, name)) WITHOUT ROWID;
+      INSERT INTO objects_by_version SELECT rid, ns, name, rv FROM objects;
+      DROP TABLE objects;
+      ALTER TABLE objects_by_version RENAME TO objects;`);
+    db.query("INSERT OR REPLACE INTO meta (k, v) VALUES ('pruned', $v)").run({ v: String(pruned) });
+    db.exec(`PRAGMA user_version = ${LAYOUT}`);
+  })();
+};
+
+const hasTable = (db: Database, name: string): boolean =>
+  db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name").get({ name }) !== null;
+
+const prepare = (db: Database): void => {
+  const layout = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+  if (layout > LAYOUT)
+    throw new Error(`store layout ${layout} is newer than this API server understands (${LAYOUT})`);
+  if (layout === 0 && hasTable(db, "objects")) upgradeFromLayout0(db);
+  else {
+    db.exec(TABLES);
+    db.exec(`PRAGMA user_version = ${LAYOUT}`);
+  }
+};
+
+/**
+ * Opens (creating or upgrading) the store's database. A file is held exclusively: one API server per file,
+ * and SQLite then takes no file lock per transaction and keeps its WAL index in memory.
+ */
+export const openStoreDatabase = (path: string): Database => {
+  const db = new Database(path, { create: true, strict: true });
+  try {
+    // WAL with synchronous=NORMAL: a commit is durable once it returns against a crash of this process, but
+    // not against an OS crash or power loss, which can roll back the last commits (never tear one); SQLite
+    // syncs at checkpoints only. Per-commit fsync (FULL) would cost a disk flush per API write.
+    if (path !== ":memory:")
+      db.exec("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    prepare(db);
+    return db;
+  } catch (e) {
+    db.close(true);
+    if ((e as { code?: string }).code === "SQLITE_BUSY")
+      throw new Error(`store ${path} is in use by another process (is an API server already running on it?)`);
+    throw e;
+  }
+};
