@@ -146,6 +146,7 @@ const result = {
   settled_api_writes_per_claim: perClaim(settledWrites),
   load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
   replenish_delay_ms: REPLENISH_DELAY_MS,
+  storage: harness.storage,
   date: new Date().toISOString(),
 };
 mkdirSync(join(import.meta.dir, "../results"), { recursive: true });

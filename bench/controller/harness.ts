@@ -1,8 +1,10 @@
 // What the controller benches share: the embedded API server (in memory) with our CRDs, the controller and a
 // fake kubelet beside it (pods become Running/Ready as soon as they appear), all in this process.
 // As in local mode, the controller and the kubelet reach the API server in-process; BENCH_CONTROLLER_HTTP=1
-// puts them on HTTP instead, as a controller in its own process would be.
-import { readdirSync, readFileSync } from "node:fs";
+// puts them on HTTP instead, as a controller in its own process would be. As in local mode too, the API
+// server stores to a SQLite file (in a temporary directory); BENCH_STORAGE=memory keeps it in memory instead.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
 import { parse } from "yaml";
@@ -16,6 +18,8 @@ export type Obj = Record<string, any>;
 
 export interface ControllerHarness {
   readonly api: ApiServerHandle;
+  /** Where the API server stores: a SQLite file, as in local mode, or memory. */
+  readonly storage: "file" | "memory";
   /** The system's side (controller, kubelet): in-process unless BENCH_CONTROLLER_HTTP=1. */
   readonly system: ManagedRuntime.ManagedRuntime<KubeClient, unknown>;
   readonly systemClient: KubeClientApi;
@@ -57,7 +61,9 @@ export const startControllerHarness = async (options: {
   readonly namespace: string;
   readonly config?: Partial<ControllerConfig>;
 }): Promise<ControllerHarness> => {
-  const api = await startApiServer({ port: 0 });
+  const stateDir = mkdtempSync(join(tmpdir(), "bench-controller-"));
+  const storage = process.env.BENCH_STORAGE === "memory" ? ":memory:" : join(stateDir, "store.sqlite");
+  const api = await startApiServer({ port: 0, storage });
   const connection = { url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) };
   const systemSide =
     process.env.BENCH_CONTROLLER_HTTP === "1" ? connection : { ...connection, fetch: api.fetch };
@@ -87,6 +93,7 @@ export const startControllerHarness = async (options: {
 
   return {
     api,
+    storage: storage === ":memory:" ? "memory" : "file",
     system,
     systemClient,
     async stop() {
@@ -94,6 +101,7 @@ export const startControllerHarness = async (options: {
       await system.runPromise(Fiber.interrupt(controller));
       await system.dispose();
       await api.stop();
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
 };

@@ -158,6 +158,7 @@ const result = {
       ? Math.round(((churn.at(-1)!.rss_mb - churn[0]!.rss_mb) / churn[0]!.rss_mb) * 1000) / 10
       : 0,
   load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
+  storage: harness.storage,
   date: new Date().toISOString(),
 };
 mkdirSync(join(import.meta.dir, "../results"), { recursive: true });
