@@ -3,6 +3,7 @@ import { BunRuntime } from "@effect/platform-bun";
 import { Effect } from "effect";
 import { startLocal } from "./compose";
 import { parseLocalArgs, usage } from "./config";
+import { describeStartFailure } from "./failure";
 import { usageText } from "./usage";
 
 const parsed = parseLocalArgs(process.argv.slice(2), process.cwd());
@@ -23,7 +24,9 @@ const program = Effect.scoped(
     return yield* Effect.never;
   }),
 ).pipe(
-  Effect.tapErrorCause((cause) => Effect.sync(() => console.error("local mode failed to start:", cause))),
+  Effect.tapErrorCause((cause) =>
+    Effect.sync(() => console.error(`local mode failed to start: ${describeStartFailure(cause)}`)),
+  ),
 );
 
 // runMain interrupts the program on SIGINT/SIGTERM, which closes the scope: router drained, pods stopped.

@@ -1,8 +1,11 @@
 // Local mode end to end: claims in both API versions, commands and files through the router, suspend and
-// resume keeping files, claim expiry, and nothing left running after shutdown.
+// resume keeping files, claim expiry, one local mode per state directory, and nothing left running after
+// shutdown.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Effect } from "effect";
+import { Effect, Exit } from "effect";
 import { type KubeObject, refs } from "../../src/kube/index";
+import { startLocal } from "../../src/local/compose";
+import { describeStartFailure } from "../../src/local/failure";
 import { kubeOn } from "../support/kube";
 import { type LocalHandle, processesServing, startLocalForTest } from "../support/local";
 import { viaRouter } from "../support/sandbox-http";
@@ -178,6 +181,16 @@ describe("local mode", () => {
       );
       return gone ? true : undefined;
     });
+  });
+
+  test("a second local mode on the same state directory refuses to start, saying why, and the first runs on", async () => {
+    const second = await Effect.runPromiseExit(Effect.scoped(startLocal(local.config)));
+    expect(Exit.isFailure(second)).toBe(true);
+    if (Exit.isFailure(second))
+      expect(describeStartFailure(second.cause)).toMatch(/store\.sqlite is in use by another process/);
+    expect((await fetch(`${local.routerUrl}/readyz`)).status).toBe(200);
+    const namespace = await kube((k) => k.get(refs.namespace, "default"));
+    expect(namespace.metadata?.name).toBe("default");
   });
 
   test("stopping local mode leaves no pod process behind", async () => {
