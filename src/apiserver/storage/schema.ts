@@ -1,7 +1,8 @@
 // The SQLite file behind the store: its settings, its tables, and the upgrade from the earlier layout.
-// Layout 1 writes an object's JSON once per change: the event row holds it, and `objects` only says which
-// event is each object's current version. (Layout 0 kept a second copy in `objects`, which doubled the pages
-// every commit wrote.) Event rows that are some object's current version outlive the watch window's prune.
+// Layout 1 is the event log alone: a change is one appended row, and an object's current version is its
+// newest row (unless that row is its deletion). The watch window's prune keeps the rows that are current
+// versions, so below the prune point only those remain. (Layout 0 kept each object's JSON a second time in an
+// `objects` table, which more than doubled the pages every commit wrote.)
 import { Database } from "bun:sqlite";
 
 const LAYOUT = 1;
@@ -10,12 +11,12 @@ const TABLES = `
   CREATE TABLE IF NOT EXISTS events (
     rv INTEGER PRIMARY KEY, type TEXT NOT NULL, rid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL,
     data TEXT NOT NULL);
-  CREATE TABLE IF NOT EXISTS objects (
-    rid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL,
-    PRIMARY KEY (rid, ns, name)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);`;
 
-/** Layout 0 -> 1: events learn their object's name, objects keep their JSON only in an event row. */
+/**
+ * Layout 0 -> 1: events learn their object's name; each object's row in `objects` becomes its event row
+ * (below the window it had none left), and `objects` goes.
+ */
 const upgradeFromLayout0 = (db: Database): void => {
   db.transaction(() => {
     // Everything below the oldest event was pruned; from now on the store records that point itself.
@@ -28,12 +29,7 @@ const upgradeFromLayout0 = (db: Database): void => {
       UPDATE events SET name = json_extract(data, '$.metadata.name');
       INSERT OR IGNORE INTO events (rv, type, rid, ns, name, data)
         SELECT rv, 'MODIFIED', rid, ns, name, data FROM objects;
-      CREATE TABLE objects_by_version (
-        rid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL,
-        PRIMARY KEY (rid, ns, name)) WITHOUT ROWID;
-      INSERT INTO objects_by_version SELECT rid, ns, name, rv FROM objects;
-      DROP TABLE objects;
-      ALTER TABLE objects_by_version RENAME TO objects;`);
+      DROP TABLE objects;`);
     db.query("INSERT OR REPLACE INTO meta (k, v) VALUES ('pruned', $v)").run({ v: String(pruned) });
     db.exec(`PRAGMA user_version = ${LAYOUT}`);
   })();

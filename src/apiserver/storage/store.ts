@@ -1,7 +1,8 @@
 // Durable object store on bun:sqlite with an in-memory index for reads.
-// Every commit is one SQLite transaction: objects and the watch-event log move together, so a crash never
-// leaves half a write; the version sequence resumes after a restart from the newest event (or, once pruning
-// may have removed them all, from the version recorded with the prune). The file's layout: schema.ts.
+// The file is the watch-event log, which also holds every object's current version (schema.ts). Every commit
+// is one SQLite transaction, so a crash never leaves half a write; the version sequence resumes after a
+// restart from the newest event (or, once pruning may have removed them all, from the version recorded with
+// the prune).
 // Only the newest events stay in memory (most watches resume from a recent version); older ones within the
 // resumable window are read back from SQLite, so memory does not grow with the window's history.
 import type { Database } from "bun:sqlite";
@@ -60,8 +61,6 @@ export class Store {
   private rv = 0;
   /** The JSON each current object was stored as, so responses that return it need not serialise it again. */
   private readonly stored = new WeakMap<KObject, string>();
-  private readonly insertObject;
-  private readonly deleteObject;
   private readonly insertEvent;
   private readonly deleteEvent;
   private readonly pruneEvents;
@@ -85,19 +84,14 @@ export class Store {
     private readonly memoryWindow = 1_000,
   ) {
     this.db = openStoreDatabase(path);
-    this.insertObject = this.db.prepare(
-      "INSERT OR REPLACE INTO objects (rid, ns, name, rv) VALUES ($rid, $ns, $name, $rv)",
-    );
-    this.deleteObject = this.db.prepare("DELETE FROM objects WHERE rid = $rid AND ns = $ns AND name = $name");
     this.insertEvent = this.db.prepare(
       "INSERT INTO events (rv, type, rid, ns, name, data) VALUES ($rv, $type, $rid, $ns, $name, $data)",
     );
     this.deleteEvent = this.db.prepare("DELETE FROM events WHERE rv = $rv");
-    // Only events no object still points at: those of current versions stay as the objects' JSON.
-    this.pruneEvents = this.db.prepare(`
-      DELETE FROM events WHERE rv > $from AND rv <= $to AND NOT EXISTS (
-        SELECT 1 FROM objects o WHERE o.rid = events.rid AND o.ns = events.ns AND o.name = events.name
-          AND o.rv = events.rv)`);
+    // `keep`: a JSON array of the versions in the range that are current, the objects' only copy.
+    this.pruneEvents = this.db.prepare(
+      "DELETE FROM events WHERE rv > $from AND rv <= $to AND rv NOT IN (SELECT value FROM json_each($keep))",
+    );
     this.selectEvents = this.db.prepare(
       "SELECT rv, type, rid, ns, data FROM events WHERE rv > $after AND rv < $before ORDER BY rv",
     );
@@ -106,6 +100,8 @@ export class Store {
     );
     this.persist = this.db.transaction((changes: ReadonlyArray<Change>, from: number) => {
       const events: StoredEvent[] = [];
+      /** Objects this commit writes: their versions before it are no longer current. */
+      const written = new Map<string, number>();
       let rv = from;
       for (const c of changes) {
         rv += 1;
@@ -116,8 +112,7 @@ export class Store {
         const data = JSON.stringify(object);
         const previous = this.objects.get(c.rid)?.get(keyOf(ns, name));
         this.insertEvent.run({ rv, type: c.type, rid: c.rid, ns, name, data });
-        if (c.type === "DELETED") this.deleteObject.run({ rid: c.rid, ns, name });
-        else this.insertObject.run({ rid: c.rid, ns, name, rv });
+        written.set(`${c.rid}/${keyOf(ns, name)}`, c.type === "DELETED" ? 0 : rv);
         // The version replaced was kept past the prune only as the object's JSON; now nothing needs it.
         const previousRv = Number(previous?.metadata?.resourceVersion ?? Number.NaN);
         if (previousRv <= this.pruned) this.deleteEvent.run({ rv: previousRv });
@@ -135,8 +130,10 @@ export class Store {
       // window is tiny) records it separately, so a commit costs one statement less.
       let pruned = this.pruned;
       if (Math.floor(rv / 512) !== Math.floor(from / 512) && rv - this.windowSize > pruned) {
-        this.pruneEvents.run({ from: pruned, to: rv - this.windowSize });
-        pruned = rv - this.windowSize;
+        const to = rv - this.windowSize;
+        const keep = this.currentVersionsIn(pruned, to, written);
+        this.pruneEvents.run({ from: pruned, to, keep: JSON.stringify(keep) });
+        pruned = to;
         this.saveVersions.run({ rv: String(rv), pruned: String(pruned) });
       }
       return { events, pruned };
@@ -144,13 +141,32 @@ export class Store {
     this.load();
   }
 
+  /**
+   * Versions in (`from`, `to`] that are some object's current one once `written` (rid/ns/name -> its new
+   * version, 0 when deleted) is committed. A pass over the objects, once per prune (every 512 versions).
+   */
+  private currentVersionsIn(from: number, to: number, written: ReadonlyMap<string, number>): number[] {
+    const keep: number[] = [];
+    const inRange = (v: number) => v > from && v <= to;
+    for (const [rid, bucket] of this.objects)
+      for (const [key, object] of bucket) {
+        const v = Number(object.metadata?.resourceVersion);
+        if (inRange(v) && !written.has(`${rid}/${key}`)) keep.push(v);
+      }
+    for (const v of written.values()) if (inRange(v)) keep.push(v);
+    return keep;
+  }
+
   private load(): void {
     const meta = (k: string): number => Number(this.getMeta(k) ?? 0);
     this.pruned = meta("pruned");
     const newest = this.db.query("SELECT MAX(rv) AS rv FROM events").get() as { rv: number | null } | null;
     this.rv = Math.max(meta("rv"), newest?.rv ?? 0);
+    // Each object's newest row is its current version, unless the object was deleted.
     for (const r of this.db
-      .query("SELECT o.rid, o.ns, o.name, e.data FROM objects o JOIN events e ON e.rv = o.rv")
+      .query(`SELECT e.rid, e.ns, e.name, e.data FROM events e
+          JOIN (SELECT MAX(rv) AS rv FROM events GROUP BY rid, ns, name) newest ON e.rv = newest.rv
+        WHERE e.type != 'DELETED'`)
       .all() as Array<{
       rid: string;
       ns: string;
