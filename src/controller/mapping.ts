@@ -11,6 +11,7 @@ import {
 } from "../api";
 import type { KubeObject } from "../kube";
 import type { ChildKind } from "./common/actions";
+import { memberFacts } from "./common/member-facts";
 import { controllerOf, groupOf } from "./common/meta";
 import type { CacheView } from "./common/view";
 import type { ControllerKind } from "./step";
@@ -27,6 +28,17 @@ const ownedBy = (o: KubeObject, descriptor: { group: string; kind: string }): st
   return owner && owner.kind === descriptor.kind && groupOf(owner.apiVersion) === descriptor.group
     ? owner.name
     : undefined;
+};
+
+/**
+ * Whether a pool member's change can matter to the pool's waiting claims. Not while it is a candidate still
+ * without a pod IP (created, starting): no claim adopts it yet, and a claim waiting for a pod IP already counts
+ * it. Waking every waiting claim on each of a refill's early writes made a burst's mapping cost claims x
+ * members; those claims come back on their own pod-IP retry, and the member's event once it has an IP.
+ */
+const servesWaitingClaims = (member: KubeObject, pool: string): boolean => {
+  const f = memberFacts(member as v1beta1.Sandbox);
+  return f.routable || f.adoptableFrom !== pool;
 };
 
 /**
@@ -56,7 +68,11 @@ export const keysFor = (
       const claim = claimName ? view.get("SandboxClaim", namespace, claimName) : undefined;
       if (claim) out.push(...key("SandboxWarmPool", claim.spec.warmPoolRef.name));
       const pool = ownedBy(o, SANDBOX_WARM_POOL);
-      if (pool) out.push(...key("SandboxWarmPool", pool), ...waitingClaims(pool));
+      if (pool)
+        out.push(
+          ...key("SandboxWarmPool", pool),
+          ...(servesWaitingClaims(o, pool) ? waitingClaims(pool) : []),
+        );
       else if (o.metadata?.labels?.[LABEL_WARM_POOL_SANDBOX]) {
         // An orphan member (pool deleted and recreated, say): find its pool by the label's hash.
         const hash = o.metadata.labels[LABEL_WARM_POOL_SANDBOX];

@@ -4,7 +4,7 @@ import type { ChildKind } from "../../../src/controller/common/actions";
 import type { CacheView, KindTypes } from "../../../src/controller/common/view";
 import { keysFor } from "../../../src/controller/mapping";
 import { WaitingClaims } from "../../../src/controller/waiting";
-import { poolOwner } from "../../support/claim-fixtures";
+import { member, poolOwner } from "../../support/claim-fixtures";
 
 // A view holding just the objects a test names (pure lookup: this is a unit test of the mapping).
 const viewOf = (objects: Partial<{ [K in ChildKind]: ReadonlyArray<KindTypes[K]> }>): CacheView => ({
@@ -76,6 +76,28 @@ describe("keysFor", () => {
     expect(keys.filter((k) => k.kind === "SandboxClaim")).toEqual([
       { kind: "SandboxClaim", namespace: "ns", name: "waits" },
     ]);
+  });
+
+  test("a member still without a pod IP wakes its pool but not the waiting claims; with one, or leaving, it does", () => {
+    const waiting = new WaitingClaims();
+    waiting.observe(claim);
+    const claimKeys = (s: v1beta1.Sandbox) =>
+      keysFor("Sandbox", s, viewOf({}), waiting).filter((k) => k.kind === "SandboxClaim");
+    const starting = member("pool-new", 0, false);
+    expect(keysFor("Sandbox", starting, viewOf({}), waiting)).toContainEqual({
+      kind: "SandboxWarmPool",
+      namespace: "ns",
+      name: "pool",
+    });
+    expect(claimKeys(starting)).toEqual([]);
+    expect(claimKeys(member("pool-new", 0, true))).toEqual([
+      { kind: "SandboxClaim", namespace: "ns", name: "c1" },
+    ]);
+    const leaving = {
+      ...starting,
+      metadata: { ...starting.metadata, deletionTimestamp: "2026-01-01T00:00:00Z" },
+    };
+    expect(claimKeys(leaving)).toEqual([{ kind: "SandboxClaim", namespace: "ns", name: "c1" }]);
   });
 
   test("a claimed Sandbox whose claim is not cached wakes no pool", () => {
