@@ -3,6 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Deferred, Duration, Effect, Schedule, type Scope } from "effect";
+import type { Pod } from "../api/index";
 import { SERVICE_CIDR } from "../apiserver/cluster-ip";
 import { ApiServer } from "../apiserver/index";
 import { runController } from "../controller/manager";
@@ -13,12 +14,11 @@ import { startClusterProxy } from "./cluster-proxy";
 import type { LocalConfig } from "./config";
 import { installCrds } from "./crds";
 import { DEFAULT_WARM_POOL_NAME, defaultTemplate, defaultWarmPool } from "./defaults";
-import type { OwnedPod } from "./deployment-plan";
 import { runDeploymentController } from "./deployments";
 import { runHostsFiles } from "./hosts-file";
 import { step } from "./progress";
 import { runServiceProxy } from "./service-proxy";
-import type { EndpointPod, Service } from "./service-routing";
+import type { Service } from "./service-routing";
 
 /** Loopback range the node agent hands pod IPs out of; the router may dial it through X-Sandbox-Pod-IP. */
 export const LOCAL_POD_CIDR = "127.1.0.0/16";
@@ -86,7 +86,8 @@ export const startNodeSide = (config: NodeSideConfig, progress: Progress = silen
   Effect.gen(function* () {
     yield* progress("CRDs", installCrds, (n) => `${n} installed`);
     const services = yield* makeInformer(typedRef<Service>(refs.service));
-    const pods = yield* makeInformer(typedRef<EndpointPod & OwnedPod>(refs.pod));
+    // One pod informer for the whole node side: hosts files, node agent, Deployments, Services, proxy.
+    const pods = yield* makeInformer(typedRef<Pod>(refs.pod));
     const hosts = yield* runHostsFiles(join(config.stateDir, "etc-hosts"), services, pods);
     const node = yield* progress(
       "node agent",
@@ -95,6 +96,7 @@ export const startNodeSide = (config: NodeSideConfig, progress: Progress = silen
         podCidr: LOCAL_POD_CIDR,
         isolation: config.isolation ? "auto" : "none",
         hostsFile: hosts.pathFor,
+        pods,
       }),
       (handle) => `${handle.nodeName}, isolation: ${handle.isolation}`,
     );

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { Data, Effect, Either, FiberMap, Stream } from "effect";
 import type { Pod } from "../api/index";
 import { KubeClient } from "../kube/client";
-import { makeInformer } from "../kube/informer";
+import { type Informer, makeInformer } from "../kube/informer";
 import { refs, typedRef } from "../kube/resources";
 import type { CacheEvent } from "../kube/store";
 import { bindPod, wantsScheduling } from "./binding";
@@ -40,6 +40,8 @@ export interface NodeAgentOptions {
    * Service names in it, the bare ones of the pod's own namespace included).
    */
   readonly hostsFile?: (namespace: string) => string;
+  /** An informer on every pod to share (local mode's node side keeps one); default: the agent starts its own. */
+  readonly pods?: Informer<Pod>;
   /** Programs the image table runs (default: this Bun and this checkout's `src/runtime/main.ts`). */
   readonly bun?: string;
   readonly runtimeMain?: string;
@@ -216,7 +218,7 @@ export const startNodeAgent = (
         if (!isTerminal(pod)) yield* startWorker(pod);
       });
 
-    const informer = yield* makeInformer(typedRef<Pod>(refs.pod));
+    const informer = options.pods ?? (yield* makeInformer(typedRef<Pod>(refs.pod)));
     yield* informer.stream.pipe(
       Stream.runForEach((event: CacheEvent<Pod>) =>
         event._tag === "Synced" ? Effect.void : onPod(event.object, event._tag === "Deleted"),
