@@ -20,7 +20,6 @@ const REPLENISH_DELAY_MS = Number(process.env.BENCH_REPLENISH_DELAY_MS ?? 0);
 const NS = "default";
 
 const harness = await startControllerHarness({
-  namespace: NS,
   config: { warmPoolReplenishDelayMs: REPLENISH_DELAY_MS },
 });
 const run = <A>(e: Effect.Effect<A, unknown, KubeClient>) => harness.system.runPromise(e);

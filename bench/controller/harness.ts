@@ -1,17 +1,26 @@
-// What the controller benches share: the embedded API server (in memory) with our CRDs, the controller and a
-// fake kubelet beside it (pods become Running/Ready as soon as they appear), all in this process.
+// What the controller benches share: the embedded API server with our CRDs, the controller and a fake
+// kubelet beside it (pods become Running/Ready as soon as they appear), all in this process, the kubelet
+// reading pods from the controller's informer as local mode's node agent does.
 // As in local mode, the controller and the kubelet reach the API server in-process; BENCH_CONTROLLER_HTTP=1
 // puts them on HTTP instead, as a controller in its own process would be. As in local mode too, the API
 // server stores to a SQLite file (in a temporary directory); BENCH_STORAGE=memory keeps it in memory instead.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
+import { Effect, Exit, Fiber, ManagedRuntime, Scope, Stream } from "effect";
 import { parse } from "yaml";
 import { type ApiServerHandle, startApiServer } from "../../src/apiserver";
+import { CONTROLLER_INDEXED_LABELS } from "../../src/controller/caches";
 import { type ControllerConfig, defaultControllerConfig } from "../../src/controller/config";
 import { runController } from "../../src/controller/manager";
-import { KubeClient, type KubeClientApi, type KubeObject, makeInformer, refs } from "../../src/kube";
+import {
+  type Informer,
+  KubeClient,
+  type KubeClientApi,
+  type KubeObject,
+  makeInformer,
+  refs,
+} from "../../src/kube";
 
 // biome-ignore lint/suspicious/noExplicitAny: API objects are read field by field
 export type Obj = Record<string, any>;
@@ -26,11 +35,10 @@ export interface ControllerHarness {
   stop(): Promise<void>;
 }
 
-/** Marks every new pod of `namespace` Running and Ready, with an address of its own. */
-const fakeKubelet = (client: KubeClientApi, namespace: string) =>
+/** Marks every new pod Running and Ready, with an address of its own. */
+const fakeKubelet = (client: KubeClientApi, pods: Informer<KubeObject>) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const pods = yield* makeInformer(refs.pod, { namespace });
       let ip = 0;
       return yield* pods.stream.pipe(
         Stream.runForEach((e) => {
@@ -50,17 +58,21 @@ const fakeKubelet = (client: KubeClientApi, namespace: string) =>
             ],
           };
           return client
-            .patchStatus(refs.pod, pod.metadata.name, { type: "merge", body: { status } }, { namespace })
+            .patchStatus(
+              refs.pod,
+              pod.metadata.name,
+              { type: "merge", body: { status } },
+              { namespace: pod.metadata.namespace },
+            )
             .pipe(Effect.ignore, Effect.forkDaemon);
         }),
       );
     }),
   );
 
-export const startControllerHarness = async (options: {
-  readonly namespace: string;
-  readonly config?: Partial<ControllerConfig>;
-}): Promise<ControllerHarness> => {
+export const startControllerHarness = async (
+  options: { readonly config?: Partial<ControllerConfig> } = {},
+): Promise<ControllerHarness> => {
   const stateDir = mkdtempSync(join(tmpdir(), "bench-controller-"));
   const storage = process.env.BENCH_STORAGE === "memory" ? ":memory:" : join(stateDir, "store.sqlite");
   const api = await startApiServer({ port: 0, storage });
@@ -79,17 +91,23 @@ export const startControllerHarness = async (options: {
       ),
     );
 
+  // As in local mode, the kubelet (there, the node agent) and the controller share one pod informer.
+  const podsScope = await system.runPromise(Scope.make());
+  const pods = await system.runPromise(
+    Scope.extend(makeInformer(refs.pod, { indexedLabels: CONTROLLER_INDEXED_LABELS }), podsScope),
+  );
   const ready = Promise.withResolvers<void>();
   const controller = system.runFork(
     Effect.scoped(
       runController({
         config: { ...defaultControllerConfig, ...options.config },
         onReady: () => ready.resolve(),
+        informers: { Pod: pods },
       }),
     ),
   );
   await ready.promise;
-  const kubelet = system.runFork(fakeKubelet(systemClient, options.namespace));
+  const kubelet = system.runFork(fakeKubelet(systemClient, pods));
 
   return {
     api,
@@ -99,6 +117,7 @@ export const startControllerHarness = async (options: {
     async stop() {
       await system.runPromise(Fiber.interrupt(kubelet));
       await system.runPromise(Fiber.interrupt(controller));
+      await system.runPromise(Scope.close(podsScope, Exit.void));
       await system.dispose();
       await api.stop();
       rmSync(stateDir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ const CHURN_ROUNDS = Number(process.env.BENCH_SCALE_CHURN_ROUNDS ?? 3);
 const NS = "default";
 const LABEL = "bench.agents.x-k8s.io/change";
 
-const harness = await startControllerHarness({ namespace: NS });
+const harness = await startControllerHarness();
 // Setup and changes go in-process too: this bench is about what the system holds and does per change.
 const run = <A>(e: Effect.Effect<A, unknown, KubeClient>) => harness.system.runPromise(e);
 const client = harness.systemClient;

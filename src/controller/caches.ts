@@ -11,8 +11,14 @@ export type Informers = { readonly [K in ChildKind]: Informer<KubeObject> };
 
 const KINDS = Object.keys(refFor) as ChildKind[];
 
-/** Only the labels the reconcilers look objects up by are indexed (memory stays flat with many objects). */
-const INDEXED = [LABEL_SANDBOX_NAME_HASH, LABEL_WARM_POOL_SANDBOX];
+/**
+ * Only the labels the reconcilers look objects up by are indexed (memory stays flat with many objects). An
+ * informer the caller shares with the controller must index these.
+ */
+export const CONTROLLER_INDEXED_LABELS: ReadonlyArray<string> = [
+  LABEL_SANDBOX_NAME_HASH,
+  LABEL_WARM_POOL_SANDBOX,
+];
 
 /**
  * Kinds a `--cache-label-selectors` controller watches only with the tracking label: the Pods and Services
@@ -24,15 +30,22 @@ export const makeInformers = (options: {
   namespace?: string;
   /** Watch Pods and Services carrying the tracking label only (pre-made adoptable ones must carry it too). */
   trackedOnly?: boolean;
+  /** Informers the caller already runs, used instead of new ones: see `ControllerOptions.informers`. */
+  shared?: Partial<Informers>;
 }): Effect.Effect<Informers, never, KubeClient | Scope.Scope> =>
   Effect.gen(function* () {
-    const entries = yield* Effect.forEach(KINDS, (kind) =>
-      makeInformer(refFor[kind], {
-        ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-        ...(options.trackedOnly && TRACKED.has(kind) ? { labelSelector: LABEL_SANDBOX_NAME_HASH } : {}),
-        indexedLabels: INDEXED,
-      }).pipe(Effect.map((informer) => [kind, informer] as const)),
-    );
+    const entries = yield* Effect.forEach(KINDS, (kind) => {
+      const shared = options.shared?.[kind];
+      const informer =
+        shared !== undefined
+          ? Effect.succeed(shared)
+          : makeInformer(refFor[kind], {
+              ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+              ...(options.trackedOnly && TRACKED.has(kind) ? { labelSelector: LABEL_SANDBOX_NAME_HASH } : {}),
+              indexedLabels: CONTROLLER_INDEXED_LABELS,
+            });
+      return informer.pipe(Effect.map((i) => [kind, i] as const));
+    });
     return Object.fromEntries(entries) as unknown as Informers;
   });
 

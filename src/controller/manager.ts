@@ -51,6 +51,13 @@ export interface ControllerOptions {
   readonly probeAddress?: Address;
   /** Shared with the caller (tests and benches read it); a fresh one by default. */
   readonly metrics?: ControllerMetrics;
+  /**
+   * Informers the rest of the process already runs (local mode's pods and Services), used instead of watches
+   * of the controller's own. Each must watch every object of its kind the controller would (all namespaces,
+   * or `namespace`; no label selector, so not with `cacheLabelSelectors`) and index
+   * `CONTROLLER_INDEXED_LABELS`.
+   */
+  readonly informers?: Partial<Informers>;
   /** Called once the caches are synced and the workers run. */
   readonly onReady?: () => void;
 }
@@ -89,6 +96,7 @@ export const runController = (
     const informers = yield* makeInformers({
       ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
       trackedOnly: options.cacheLabelSelectors === true,
+      ...(options.informers !== undefined ? { shared: options.informers } : {}),
     });
     const waiting = new WaitingClaims();
     const view = informerView(informers, waiting);

@@ -6,6 +6,7 @@ import { Deferred, Duration, Effect, Schedule, type Scope } from "effect";
 import type { Pod } from "../api/index";
 import { SERVICE_CIDR } from "../apiserver/cluster-ip";
 import { ApiServer } from "../apiserver/index";
+import { CONTROLLER_INDEXED_LABELS } from "../controller/caches";
 import { runController } from "../controller/manager";
 import { KubeClient, type KubeObject, makeInformer, type ResourceRef, refs, typedRef } from "../kube/index";
 import { startNodeAgent } from "../node/index";
@@ -85,9 +86,11 @@ export interface NodeSideConfig {
 export const startNodeSide = (config: NodeSideConfig, progress: Progress = silent) =>
   Effect.gen(function* () {
     yield* progress("CRDs", installCrds, (n) => `${n} installed`);
-    const services = yield* makeInformer(typedRef<Service>(refs.service));
-    // One pod informer for the whole node side: hosts files, node agent, Deployments, Services, proxy.
-    const pods = yield* makeInformer(typedRef<Pod>(refs.pod));
+    // One informer each on Services and pods for the whole of local mode: hosts files, node agent,
+    // Deployments, Service proxy, cluster-name proxy and the controller (hence the controller's indexes).
+    const indexed = { indexedLabels: CONTROLLER_INDEXED_LABELS };
+    const services = yield* makeInformer(typedRef<Service>(refs.service), indexed);
+    const pods = yield* makeInformer(typedRef<Pod>(refs.pod), indexed);
     const hosts = yield* runHostsFiles(join(config.stateDir, "etc-hosts"), services, pods);
     const node = yield* progress(
       "node agent",
@@ -113,7 +116,7 @@ export const startNodeSide = (config: NodeSideConfig, progress: Progress = silen
       }),
       (handle) => handle.url,
     );
-    return { node, proxyUrl: proxy.url };
+    return { node, proxyUrl: proxy.url, pods, services };
   });
 
 /** The default template and warm pool, created only when missing so a user's edits survive a restart. */
@@ -186,7 +189,10 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
 
       const controllerReady = yield* Deferred.make<void>();
       yield* Effect.forkScoped(
-        runController({ onReady: () => Deferred.unsafeDone(controllerReady, Effect.void) }),
+        runController({
+          onReady: () => Deferred.unsafeDone(controllerReady, Effect.void),
+          informers: { Pod: side.pods, Service: side.services },
+        }),
       );
       yield* step("controller", Deferred.await(controllerReady));
 
