@@ -1,6 +1,6 @@
-// What the controller benches share: the embedded API server with our CRDs, the controller and a fake
-// kubelet beside it (pods become Running/Ready as soon as they appear), all in this process, the kubelet
-// reading pods from the controller's informer as local mode's node agent does.
+// What the controller benches share: the embedded API server with our CRDs, the controller, a fake kubelet
+// beside it (pods become Running/Ready as soon as they appear) and the router's sandbox index, all in this
+// process and sharing the controller's informers as local mode's node agent and router do.
 // As in local mode, the controller and the kubelet reach the API server in-process; BENCH_CONTROLLER_HTTP=1
 // puts them on HTTP instead, as a controller in its own process would be. As in local mode too, the API
 // server stores to a SQLite file (in a temporary directory); BENCH_STORAGE=memory keeps it in memory instead.
@@ -21,6 +21,7 @@ import {
   makeInformer,
   refs,
 } from "../../src/kube";
+import { feedSandboxIndexFrom, SandboxIndex } from "../../src/router/index";
 
 // biome-ignore lint/suspicious/noExplicitAny: API objects are read field by field
 export type Obj = Record<string, any>;
@@ -91,10 +92,21 @@ export const startControllerHarness = async (
       ),
     );
 
-  // As in local mode, the kubelet (there, the node agent) and the controller share one pod informer.
-  const podsScope = await system.runPromise(Scope.make());
-  const pods = await system.runPromise(
-    Scope.extend(makeInformer(refs.pod, { indexedLabels: CONTROLLER_INDEXED_LABELS }), podsScope),
+  // As in local mode, the kubelet (there, the node agent) and the controller share one pod informer, and
+  // the router's index follows the controller's Sandbox and claim informers.
+  const sharedScope = await system.runPromise(Scope.make());
+  const indexed = { indexedLabels: CONTROLLER_INDEXED_LABELS };
+  const shared = await system.runPromise(
+    Scope.extend(
+      Effect.gen(function* () {
+        const pods = yield* makeInformer(refs.pod, indexed);
+        const sandboxes = yield* makeInformer(refs.sandbox, indexed);
+        const claims = yield* makeInformer(refs.sandboxClaim, indexed);
+        yield* Effect.forkScoped(feedSandboxIndexFrom(new SandboxIndex(), { sandboxes, claims }));
+        return { pods, sandboxes, claims };
+      }),
+      sharedScope,
+    ),
   );
   const ready = Promise.withResolvers<void>();
   const controller = system.runFork(
@@ -102,12 +114,12 @@ export const startControllerHarness = async (
       runController({
         config: { ...defaultControllerConfig, ...options.config },
         onReady: () => ready.resolve(),
-        informers: { Pod: pods },
+        informers: { Pod: shared.pods, Sandbox: shared.sandboxes, SandboxClaim: shared.claims },
       }),
     ),
   );
   await ready.promise;
-  const kubelet = system.runFork(fakeKubelet(systemClient, pods));
+  const kubelet = system.runFork(fakeKubelet(systemClient, shared.pods));
 
   return {
     api,
@@ -117,7 +129,7 @@ export const startControllerHarness = async (
     async stop() {
       await system.runPromise(Fiber.interrupt(kubelet));
       await system.runPromise(Fiber.interrupt(controller));
-      await system.runPromise(Scope.close(podsScope, Exit.void));
+      await system.runPromise(Scope.close(sharedScope, Exit.void));
       await system.dispose();
       await api.stop();
       rmSync(stateDir, { recursive: true, force: true });

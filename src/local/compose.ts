@@ -3,14 +3,20 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Deferred, Duration, Effect, Schedule, type Scope } from "effect";
-import type { Pod } from "../api/index";
+import type { Pod, v1beta1 } from "../api/index";
 import { SERVICE_CIDR } from "../apiserver/cluster-ip";
 import { ApiServer } from "../apiserver/index";
 import { CONTROLLER_INDEXED_LABELS } from "../controller/caches";
 import { runController } from "../controller/manager";
 import { KubeClient, type KubeObject, makeInformer, type ResourceRef, refs, typedRef } from "../kube/index";
 import { startNodeAgent } from "../node/index";
-import { feedSandboxIndex, routerScoped, SandboxIndex } from "../router/index";
+import {
+  feedSandboxIndex,
+  feedSandboxIndexFrom,
+  type IndexInformers,
+  routerScoped,
+  SandboxIndex,
+} from "../router/index";
 import { startClusterProxy } from "./cluster-proxy";
 import type { LocalConfig } from "./config";
 import { installCrds } from "./crds";
@@ -134,10 +140,14 @@ export const ensureDefaults = (namespace: string, warmPoolReplicas: number, prog
 export const startLocalRouter = (
   config: { readonly host: string; readonly port: number },
   progress: Progress = silent,
+  /** Informers to feed the index from; without them the router watches Sandboxes and claims itself. */
+  informers?: IndexInformers,
 ) =>
   Effect.gen(function* () {
     const index = new SandboxIndex();
-    yield* Effect.forkScoped(feedSandboxIndex(index));
+    yield* Effect.forkScoped(
+      informers === undefined ? feedSandboxIndex(index) : feedSandboxIndexFrom(index, informers),
+    );
     const router = yield* progress(
       "router",
       routerScoped({
@@ -187,11 +197,15 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
       const side = yield* startNodeSide(config, step);
       api.setPodLogSource(side.node.podLogSource);
 
+      // The controller's Sandbox and claim caches feed the router's index too.
+      const indexed = { indexedLabels: CONTROLLER_INDEXED_LABELS };
+      const sandboxes = yield* makeInformer(typedRef<v1beta1.Sandbox>(refs.sandbox), indexed);
+      const claims = yield* makeInformer(typedRef<v1beta1.SandboxClaim>(refs.sandboxClaim), indexed);
       const controllerReady = yield* Deferred.make<void>();
       yield* Effect.forkScoped(
         runController({
           onReady: () => Deferred.unsafeDone(controllerReady, Effect.void),
-          informers: { Pod: side.pods, Service: side.services },
+          informers: { Pod: side.pods, Service: side.services, Sandbox: sandboxes, SandboxClaim: claims },
         }),
       );
       yield* step("controller", Deferred.await(controllerReady));
@@ -202,7 +216,10 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
         awaitWarmPool(config.namespace, Duration.minutes(3)),
         (p) => `${p.ready}/${p.wanted} sandboxes`,
       );
-      const router = yield* startLocalRouter({ host: config.host, port: config.routerPort }, step);
+      const router = yield* startLocalRouter({ host: config.host, port: config.routerPort }, step, {
+        sandboxes,
+        claims,
+      });
       return {
         apiUrl: api.url,
         routerUrl: router.url,

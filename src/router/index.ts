@@ -229,7 +229,12 @@ function serveOps(
 }
 
 export { makeHandler } from "./handler";
-export { feedSandboxIndex, kubeTokenReviewClient } from "./kubeFeed";
+export {
+  feedSandboxIndex,
+  feedSandboxIndexFrom,
+  type IndexInformers,
+  kubeTokenReviewClient,
+} from "./kubeFeed";
 export { makeResolver } from "./resolver";
 export { SandboxIndex } from "./sandboxIndex";
 export type { TokenReviewClient } from "./tokenReview";

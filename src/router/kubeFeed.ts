@@ -2,6 +2,7 @@
 // watcher: list + watch, relist on 410, reconnect, watchdog). Resolution never calls the API per request.
 import { Effect, type Scope, Stream } from "effect";
 import {
+  type Informer,
   type KubeClient,
   type KubeClientApi,
   type KubeObject,
@@ -73,6 +74,45 @@ export const feedSandboxIndex = (
       upsert: (object) => index.upsertClaim(object),
       remove: (object) => index.deleteClaim(object),
     });
+  });
+
+/** Informers on every Sandbox and SandboxClaim the index should know (all namespaces, or the router's one). */
+export interface IndexInformers {
+  readonly sandboxes: Informer<SandboxObject>;
+  readonly claims: Informer<ClaimObject>;
+}
+
+/**
+ * The same index fed from informers the process already runs (local mode shares the controller's) instead
+ * of watches of its own: marked synced once both have their first list, every change applied as it comes.
+ */
+export const feedSandboxIndexFrom = (
+  index: SandboxIndex,
+  informers: IndexInformers,
+): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const follow = <T extends KubeObject>(
+      informer: Informer<T>,
+      apply: { readonly upsert: (object: T) => void; readonly remove: (object: T) => void },
+    ) =>
+      informer.handle((changes) =>
+        Effect.sync(() => {
+          for (const change of changes)
+            if (change._tag === "Deleted") apply.remove(change.object);
+            else if (change._tag !== "Synced") apply.upsert(change.object);
+        }),
+      );
+    // Synced first: the handlers then start with the whole first list, so the index is complete when marked.
+    yield* Effect.all([informers.sandboxes.waitForSync, informers.claims.waitForSync], { discard: true });
+    yield* follow(informers.sandboxes, {
+      upsert: (object) => index.upsertSandbox(object),
+      remove: (object) => index.deleteSandbox(object),
+    });
+    yield* follow(informers.claims, {
+      upsert: (object) => index.upsertClaim(object),
+      remove: (object) => index.deleteClaim(object),
+    });
+    index.markSynced();
   });
 
 /** TokenReview through the router's KubeClient (its kubeconfig, TLS and in-cluster credentials). */
