@@ -35,7 +35,24 @@ export const nameProblems = (name: string, rule: NameRule): string[] => {
 export const validateName = (name: string, rule: NameRule, field = "metadata.name"): StatusCause[] =>
   nameProblems(name, rule).map((m) => invalidValue(field, name, m));
 
+/**
+ * Keys found valid, remembered: every write checks every label and annotation key, and the same few keys
+ * come back on nearly every object. Bounded; forgotten all at once when full.
+ */
+const validKeys = new Set<string>();
+const VALID_KEYS_MAX = 4096;
+
 const labelKeyProblems = (key: string): string[] => {
+  if (validKeys.has(key)) return [];
+  const problems = keyProblems(key);
+  if (problems.length === 0) {
+    if (validKeys.size >= VALID_KEYS_MAX) validKeys.clear();
+    validKeys.add(key);
+  }
+  return problems;
+};
+
+const keyProblems = (key: string): string[] => {
   const slash = key.lastIndexOf("/");
   const prefix = slash >= 0 ? key.slice(0, slash) : "";
   const name = slash >= 0 ? key.slice(slash + 1) : key;

@@ -19,9 +19,9 @@ const TYPES: Readonly<Record<string, PatchType>> = {
 export const patchTypeOf = (def: ResourceDef, contentType: string): PatchType | ApiError => {
   const media = contentType.split(";")[0]!.trim().toLowerCase();
   const type = TYPES[media];
+  if (type && (type !== "strategic" || def.builtin)) return type;
   const accepted = Object.keys(TYPES).filter((t) => def.builtin || TYPES[t] !== "strategic");
-  if (!type || (type === "strategic" && !def.builtin)) return unsupportedMediaType(media, accepted);
-  return type;
+  return unsupportedMediaType(media, accepted);
 };
 
 export const parsePatchBody = (type: PatchType, text: string): unknown => {
