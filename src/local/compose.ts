@@ -27,6 +27,9 @@ import { step } from "./progress";
 import { runServiceProxy } from "./service-proxy";
 import type { Service } from "./service-routing";
 
+/** Informers local mode's parts share with the controller index what the controller looks up by. */
+const SHARED_INFORMER = { indexedLabels: CONTROLLER_INDEXED_LABELS };
+
 /** Loopback range the node agent hands pod IPs out of; the router may dial it through X-Sandbox-Pod-IP. */
 export const LOCAL_POD_CIDR = "127.1.0.0/16";
 
@@ -93,10 +96,9 @@ export const startNodeSide = (config: NodeSideConfig, progress: Progress = silen
   Effect.gen(function* () {
     yield* progress("CRDs", installCrds, (n) => `${n} installed`);
     // One informer each on Services and pods for the whole of local mode: hosts files, node agent,
-    // Deployments, Service proxy, cluster-name proxy and the controller (hence the controller's indexes).
-    const indexed = { indexedLabels: CONTROLLER_INDEXED_LABELS };
-    const services = yield* makeInformer(typedRef<Service>(refs.service), indexed);
-    const pods = yield* makeInformer(typedRef<Pod>(refs.pod), indexed);
+    // Deployments, Service proxy, cluster-name proxy and the controller.
+    const services = yield* makeInformer(typedRef<Service>(refs.service), SHARED_INFORMER);
+    const pods = yield* makeInformer(typedRef<Pod>(refs.pod), SHARED_INFORMER);
     const hosts = yield* runHostsFiles(join(config.stateDir, "etc-hosts"), services, pods);
     const node = yield* progress(
       "node agent",
@@ -198,9 +200,8 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
       api.setPodLogSource(side.node.podLogSource);
 
       // The controller's Sandbox and claim caches feed the router's index too.
-      const indexed = { indexedLabels: CONTROLLER_INDEXED_LABELS };
-      const sandboxes = yield* makeInformer(typedRef<v1beta1.Sandbox>(refs.sandbox), indexed);
-      const claims = yield* makeInformer(typedRef<v1beta1.SandboxClaim>(refs.sandboxClaim), indexed);
+      const sandboxes = yield* makeInformer(typedRef<v1beta1.Sandbox>(refs.sandbox), SHARED_INFORMER);
+      const claims = yield* makeInformer(typedRef<v1beta1.SandboxClaim>(refs.sandboxClaim), SHARED_INFORMER);
       const controllerReady = yield* Deferred.make<void>();
       yield* Effect.forkScoped(
         runController({
