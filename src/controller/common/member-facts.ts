@@ -41,15 +41,17 @@ export interface MemberFacts {
 
 const known = new WeakMap<v1beta1.Sandbox, MemberFacts>();
 
-/** The name of the warm pool that controls `s` (by group and kind, whatever the version). */
-export const controllingPool = (s: v1beta1.Sandbox): string | undefined => {
-  const owner = controllerOf(s.metadata);
-  return owner !== undefined &&
-    owner.kind === SANDBOX_WARM_POOL.kind &&
-    groupOf(owner.apiVersion) === SANDBOX_WARM_POOL.group
+/** The warm pool a controller reference names, if it names one (by group and kind, whatever the version). */
+const poolNamed = (owner: ReturnType<typeof controllerOf>): string | undefined =>
+  owner !== undefined &&
+  owner.kind === SANDBOX_WARM_POOL.kind &&
+  groupOf(owner.apiVersion) === SANDBOX_WARM_POOL.group
     ? owner.name
     : undefined;
-};
+
+/** The name of the warm pool that controls `s`. */
+export const controllingPool = (s: v1beta1.Sandbox): string | undefined =>
+  poolNamed(controllerOf(s.metadata));
 
 export const memberFacts = (s: v1beta1.Sandbox): MemberFacts => {
   const cached = known.get(s);
@@ -66,7 +68,7 @@ export const memberFacts = (s: v1beta1.Sandbox): MemberFacts => {
     hasController: controller !== undefined,
     poolHash: labels?.[LABEL_WARM_POOL_SANDBOX],
     adoptableFrom:
-      deleting || labels?.[LABEL_SANDBOX_TEMPLATE_REF_HASH] === undefined ? undefined : controllingPool(s),
+      deleting || labels?.[LABEL_SANDBOX_TEMPLATE_REF_HASH] === undefined ? undefined : poolNamed(controller),
     warmLaunch: labels?.[LABEL_LAUNCH_TYPE] === LAUNCH_TYPE_WARM,
     ready: isConditionTrue(s.status?.conditions, CONDITION_READY),
     finished: isConditionTrue(s.status?.conditions, CONDITION_FINISHED),
