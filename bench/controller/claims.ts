@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Effect } from "effect";
 import type { KubeClient, KubeObject } from "../../src/kube";
 import { refs } from "../../src/kube";
-import { type Obj, startControllerHarness } from "./harness";
+import { BENCH_POD_TEMPLATE, type Obj, startControllerHarness } from "./harness";
 import type { ClaimsAnswer, ClaimsCommand } from "./users";
 
 const WARM = Number(process.env.BENCH_WARM_CLAIMS ?? 100);
@@ -74,9 +74,7 @@ const template = (name: string) =>
     kind: "SandboxTemplate",
     metadata: { name, namespace: NS },
     spec: {
-      podTemplate: {
-        spec: { containers: [{ name: "main", image: "runtime", ports: [{ containerPort: 8888 }] }] },
-      },
+      podTemplate: BENCH_POD_TEMPLATE,
     },
   });
 const pool = (name: string, replicas: number) =>

@@ -26,6 +26,11 @@ import { feedSandboxIndexFrom, SandboxIndex } from "../../src/router/index";
 // biome-ignore lint/suspicious/noExplicitAny: API objects are read field by field
 export type Obj = Record<string, any>;
 
+/** The pod template of every Sandbox the benches make (a template's, or a Sandbox's own). */
+export const BENCH_POD_TEMPLATE = {
+  spec: { containers: [{ name: "main", image: "runtime", ports: [{ containerPort: 8888 }] }] },
+};
+
 export interface ControllerHarness {
   readonly api: ApiServerHandle;
   /** Where the API server stores: a SQLite file, as in local mode, or memory. */

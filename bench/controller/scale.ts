@@ -11,7 +11,7 @@ import { Effect, Fiber, Stream } from "effect";
 import { CONDITION_READY, type v1beta1 } from "../../src/api";
 import { isConditionTrue } from "../../src/controller/common/conditions";
 import { type KubeClient, refs, watcher } from "../../src/kube";
-import { startControllerHarness } from "./harness";
+import { BENCH_POD_TEMPLATE, startControllerHarness } from "./harness";
 
 const TOTAL = Number(process.env.BENCH_SCALE_SANDBOXES ?? 10_000);
 const STEP = Number(process.env.BENCH_SCALE_STEP ?? 2_000);
@@ -85,9 +85,7 @@ const sandbox = (name: string) => ({
   kind: "Sandbox",
   metadata: { name, namespace: NS },
   spec: {
-    podTemplate: {
-      spec: { containers: [{ name: "main", image: "runtime", ports: [{ containerPort: 8888 }] }] },
-    },
+    podTemplate: BENCH_POD_TEMPLATE,
   },
 });
 
