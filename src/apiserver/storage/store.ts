@@ -110,9 +110,10 @@ export class Store {
         const ns = nsOf(object);
         const name = nameOf(object);
         const data = JSON.stringify(object);
-        const previous = this.objects.get(c.rid)?.get(keyOf(ns, name));
+        const key = keyOf(ns, name);
+        const previous = this.objects.get(c.rid)?.get(key);
         this.insertEvent.run({ rv, type: c.type, rid: c.rid, ns, name, data });
-        written.set(`${c.rid}/${keyOf(ns, name)}`, c.type === "DELETED" ? 0 : rv);
+        written.set(`${c.rid}/${key}`, c.type === "DELETED" ? 0 : rv);
         // The version replaced was kept past the prune only as the object's JSON; now nothing needs it.
         const previousRv = Number(previous?.metadata?.resourceVersion ?? Number.NaN);
         if (previousRv <= this.pruned) this.deleteEvent.run({ rv: previousRv });
