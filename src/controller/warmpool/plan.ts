@@ -132,7 +132,6 @@ export const planWarmPool = (o: WarmPoolObserved): WarmPoolPlan => {
 
   // Readiness grace: replace members that never became Ready, but keep unschedulable ones (replacing them
   // would not help and only churns the scheduler) and say so.
-  const isReady = (s: Sandbox) => memberFacts(s).ready;
   let unschedulable = 0;
   let nextGraceDeadline: number | undefined;
   let readyReplicas = 0;
@@ -197,8 +196,7 @@ export const planWarmPool = (o: WarmPoolObserved): WarmPoolPlan => {
     }
     const surplus = healthy.length - desired;
     if (surplus > 0)
-      for (const member of scaleDownOrder(healthy, isReady).slice(0, surplus))
-        actions.push(deleteMember(member));
+      for (const member of scaleDownOrder(healthy).slice(0, surplus)) actions.push(deleteMember(member));
   }
 
   const status = {
@@ -223,13 +221,10 @@ export const planWarmPool = (o: WarmPoolObserved): WarmPoolPlan => {
 };
 
 /** Scale down: members that are not Ready first, then the newest, so the longest-warm stay. */
-export const scaleDownOrder = (
-  members: ReadonlyArray<Sandbox>,
-  isReady: (s: Sandbox) => boolean,
-): Sandbox[] =>
+export const scaleDownOrder = (members: ReadonlyArray<Sandbox>): Sandbox[] =>
   [...members].sort(
     (a, b) =>
-      Number(isReady(a)) - Number(isReady(b)) ||
+      Number(memberFacts(a).ready) - Number(memberFacts(b).ready) ||
       memberFacts(b).created - memberFacts(a).created ||
       (b.metadata.name ?? "").localeCompare(a.metadata.name ?? ""),
   );
