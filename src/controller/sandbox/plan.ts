@@ -190,9 +190,8 @@ class Builder {
   status: SandboxStatus = {};
   failure: string | undefined;
   requeueAfterMs: number | undefined;
-  /** The owned pod after this pass's writes (undefined when none exists or it was just created). */
+  /** The owned pod after this pass's writes: the one found, or the one this pass creates (as just created). */
   pod: Pod | undefined;
-  podCreated = false;
   /** A Failed pod is being replaced this pass. */
   recreating = false;
   foreignPod: Pod | undefined;
@@ -352,13 +351,11 @@ class Builder {
   }
 
   createPod(): void {
-    this.actions.push({
-      _tag: "Create",
-      kind: "Pod",
-      object: buildPod(this.sandbox),
-      onAlreadyExists: "requeue",
-    });
-    this.podCreated = true;
+    const pod = buildPod(this.sandbox);
+    this.actions.push({ _tag: "Create", kind: "Pod", object: pod, onAlreadyExists: "requeue" });
+    // The status describes the pod as the create returns it, Pending (as upstream, which reads the created
+    // pod), so the pod's own ADDED event finds nothing to write.
+    this.pod = { ...(pod as unknown as Pod), status: { phase: "Pending" } };
     if (this.sandbox.metadata.annotations?.[ANNOTATION_POD_NAME] !== this.name)
       this.sandboxAnnotations[ANNOTATION_POD_NAME] = this.name;
   }
@@ -471,7 +468,7 @@ class Builder {
   computeConditions(): void {
     const sandbox = this.sandbox;
     const pod = this.pod;
-    const exists = pod !== undefined || this.podCreated || this.foreignPod !== undefined;
+    const exists = pod !== undefined || this.foreignPod !== undefined;
     if (exists) this.status.selector = `${LABEL_SANDBOX_NAME_HASH}=${nameHash(this.name)}`;
     else if (sandbox.status?.selector) this.status.selector = sandbox.status.selector;
     if (pod) {

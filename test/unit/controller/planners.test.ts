@@ -82,7 +82,7 @@ const cond = (actions: ReadonlyArray<Action>, type: string) =>
   statusOf(actions)?.conditions?.find((c) => c.type === type);
 
 describe("Sandbox planner", () => {
-  test("creates the pod with propagated labels, bookkeeping annotations and the pod-name annotation", () => {
+  test("creates the pod with propagated labels, bookkeeping annotations and the pod-name annotation, and reports it Pending", () => {
     const plan = planSandbox(observed(sandbox(), []));
     const create = plan.actions.find((a) => a._tag === "Create") as Extract<Action, { _tag: "Create" }>;
     const meta = create.object.metadata as {
@@ -99,9 +99,15 @@ describe("Sandbox planner", () => {
     expect(cond(plan.actions, "Ready")).toMatchObject({
       status: "False",
       reason: "DependenciesNotReady",
-      message: "Pod does not exist",
+      message: "Pod exists with phase: Pending",
       observedGeneration: 3,
     });
+    // The pod as just created: not yet scheduled, and the selector that finds it.
+    expect(cond(plan.actions, "PodScheduled")).toMatchObject({
+      status: "Unknown",
+      reason: "PodSchedulingUnknown",
+    });
+    expect(statusOf(plan.actions)?.selector).toBe(`agents.x-k8s.io/sandbox-name-hash=${nameHash("sb")}`);
   });
 
   test("Ready from a running, ready pod with IPs; conditions and podIPs mirrored", () => {
