@@ -76,6 +76,7 @@ const statusOf = (actions: ReadonlyArray<Action>) =>
           observedGeneration?: number;
         }>;
         podIPs?: string[];
+        selector?: string;
       }
     | undefined;
 const cond = (actions: ReadonlyArray<Action>, type: string) =>
