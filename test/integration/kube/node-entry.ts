@@ -22,7 +22,11 @@ const program = Effect.gen(function* () {
       Stream.runCollect,
       Effect.fork,
     );
-  yield* c.delete(refs.configMap, "from-node");
+  // The options travel in the DELETE's body: a wrong uid must be refused, so the body has to arrive.
+  const refused = yield* Effect.flip(
+    c.delete(refs.configMap, "from-node", { preconditions: { uid: "not-its-uid" } }),
+  );
+  yield* c.delete(refs.configMap, "from-node", { preconditions: { uid: created.metadata?.uid ?? "" } });
   const events = yield* watched.await.pipe(Effect.flatten);
   const missing = yield* Effect.flip(c.get(refs.configMap, "from-node"));
   return {
@@ -30,6 +34,7 @@ const program = Effect.gen(function* () {
     namespaces,
     watched: events.length,
     missing: missing._tag,
+    refused: refused._tag,
   };
 });
 

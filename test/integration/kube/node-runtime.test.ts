@@ -43,7 +43,12 @@ test("under Node: HTTPS with a CA and a token, CRUD, a watch and a tagged error"
   const { out, err, code } = await runNode({ url: server.url, token: server.token, caData: server.caData });
   expect(err).toBe("");
   expect(code).toBe(0);
-  expect(JSON.parse(out)).toMatchObject({ runtime: "node", watched: 1, missing: "NotFound" });
+  expect(JSON.parse(out)).toMatchObject({
+    runtime: "node",
+    watched: 1,
+    missing: "NotFound",
+    refused: "Conflict",
+  });
   expect(JSON.parse(out).namespaces).toContain("default");
 });
 
