@@ -89,18 +89,28 @@ export class Engine {
     readonly hub: WatchHub,
     readonly registry: Registry,
     readonly conversions: Conversions,
-  ) {}
+  ) {
+    store.setDurabilityListener({
+      durable: (events) => {
+        this.hub.publish(events);
+        for (const l of this.listeners) l(events);
+      },
+      // A watch opened while the lost commits stood may have replayed them: every watcher starts over.
+      lost: (error) => {
+        console.error(`apiserver: the last commits were undone: ${error.message}`);
+        this.hub.closeAll();
+      },
+    });
+  }
 
+  /** `listener` hears of every change once it is durable, in version order, a turn's changes together. */
   onCommit(listener: CommitListener): void {
     this.listeners.push(listener);
   }
 
-  /** The single write path: persist, then tell watchers and listeners. */
+  /** The single write path: persist; watchers and listeners hear of it once it is durable. */
   commit(changes: ReadonlyArray<Change>): StoredEvent[] {
-    const events = this.store.commit(changes);
-    this.hub.publish(events);
-    for (const l of this.listeners) l(events);
-    return events;
+    return this.store.commit(changes);
   }
 
   toVersion(def: ResourceDef, obj: KObject, version: string): KObject {

@@ -3,6 +3,7 @@ import type { Server } from "bun";
 import { versionInfo } from "../discovery/legacy";
 import type { Registry } from "../resources/registry";
 import { ApiError, internalError, pathNotFound, unauthorized } from "../status";
+import { StorageFailure } from "../storage/store";
 import { parsePath } from "./paths";
 import { handleResource, type ResourceContext } from "./resources";
 
@@ -64,13 +65,19 @@ export const requestHandler =
       }
       if (!authenticated(req, cfg)) throw unauthorized();
       const p = parsePath(url.pathname, ctx.registry);
-      if (p.kind === "resource") return await handleResource(ctx, p, req, url);
+      if (p.kind === "resource") {
+        const answer = await handleResource(ctx, p, req, url);
+        // What the answer tells (its own write, or others' in a read) goes out once it is on disk.
+        await ctx.engine.store.durable();
+        return answer;
+      }
       const other = ctx.nonResource(url.pathname, req, url);
       if (other) return other;
       throw pathNotFound();
     } catch (err) {
       if (err instanceof ApiError) return json(err.status, err.code);
-      console.error(`apiserver: ${req.method} ${url.pathname}:`, err);
+      // Said once, by the engine, for all the answers that waited on the lost commits.
+      if (!(err instanceof StorageFailure)) console.error(`apiserver: ${req.method} ${url.pathname}:`, err);
       const e = internalError(err instanceof Error ? err.message : String(err));
       return json(e.status, e.code);
     }

@@ -1,8 +1,12 @@
 // Durable object store on bun:sqlite with an in-memory index for reads.
-// The file is the watch-event log, which also holds every object's current version (schema.ts). Every commit
-// is one SQLite transaction, so a crash never leaves half a write; the version sequence resumes after a
-// restart from the newest event (or, once pruning may have removed them all, from the version recorded with
-// the prune).
+// The file is the watch-event log, which also holds every object's current version (schema.ts). Commits are
+// grouped: those of one event-loop turn share one SQLite transaction, committed at the end of the turn
+// (`flush`), each commit within it a savepoint, so a failing commit undoes only itself and a crash never
+// leaves half of one. Memory follows each commit at once, so later commits and reads in the turn see it; what
+// leaves the server (answers, watch events) waits until `durable()` says the turn's transaction committed. A
+// transaction that fails to commit takes memory back to what the file holds. The version sequence resumes
+// after a restart from the newest event (or, once pruning may have removed them all, from the version
+// recorded with the prune).
 // Only the newest events stay in memory (most watches resume from a recent version); older ones within the
 // resumable window are read back from SQLite, so memory does not grow with the window's history.
 import type { Database } from "bun:sqlite";
@@ -47,6 +51,21 @@ export interface Change {
   readonly object: KObject;
 }
 
+/** Told when a turn's commits are durable (with their events, in order) or could not be made so. */
+export interface DurabilityListener {
+  durable(events: ReadonlyArray<StoredEvent>): void;
+  /** The turn's commits are undone (memory too); nothing told before about them changes. */
+  lost(error: Error): void;
+}
+
+/** The commits of the current event-loop turn, waiting for their transaction to commit. */
+interface Batch {
+  readonly events: StoredEvent[];
+  readonly done: PromiseWithResolvers<void>;
+}
+
+export class StorageFailure extends Error {}
+
 const nsOf = (o: KObject): string => (o.metadata?.namespace as string | undefined) ?? "";
 const nameOf = (o: KObject): string => (o.metadata?.name as string | undefined) ?? "";
 const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
@@ -59,6 +78,8 @@ export class Store {
   /** Oldest event still in SQLite (undefined before the first). */
   private oldestEventRv: number | undefined;
   private rv = 0;
+  private batch: Batch | undefined;
+  private listener: DurabilityListener | undefined;
   /** The JSON each current object was stored as, so responses that return it need not serialise it again. */
   private readonly stored = new WeakMap<KObject, string>();
   private readonly insertEvent;
@@ -68,7 +89,7 @@ export class Store {
   private readonly saveVersions;
   /** Events at or below this version are gone, but for those that are still some object's current one. */
   private pruned = 0;
-  /** One transaction writing `changes` from version `from` + 1 on; built once (SQLite statements and all). */
+  /** One savepoint (in the turn's transaction) writing `changes` from version `from` + 1 on; built once. */
   private readonly persist: (
     changes: ReadonlyArray<Change>,
     from: number,
@@ -259,12 +280,14 @@ export class Store {
   }
 
   /**
-   * Applies the changes in one transaction, stamping each with the next resourceVersion.
+   * Applies the changes together (all or none), stamping each with the next resourceVersion; durable at the
+   * end of the turn (see `durable`).
    * The objects passed in are owned by the store afterwards and must not be mutated.
    */
   commit(changes: ReadonlyArray<Change>): StoredEvent[] {
+    const batch = this.openBatch();
     const { events, pruned } = this.persist(changes, this.rv);
-    // Only after the transaction committed does memory follow.
+    // Only after the commit's savepoint was released does memory follow.
     this.rv = events.at(-1)?.rv ?? this.rv;
     this.pruned = pruned;
     for (const e of events) {
@@ -278,7 +301,60 @@ export class Store {
     this.oldestEventRv ??= events[0]?.rv;
     const keep = Math.min(this.memoryWindow, this.windowSize);
     if (this.window.length > keep) this.window.splice(0, this.window.length - keep);
+    batch.events.push(...events);
     return events;
+  }
+
+  /** Who hears when commits become durable (the engine: watchers and commit listeners). */
+  setDurabilityListener(listener: DurabilityListener): void {
+    this.listener = listener;
+  }
+
+  /**
+   * Settles when every commit made so far is durable, or rejects with a StorageFailure when the transaction
+   * holding it failed (and was undone); undefined when nothing is waiting to be made durable.
+   */
+  durable(): Promise<void> | undefined {
+    return this.batch?.done.promise;
+  }
+
+  private openBatch(): Batch {
+    if (this.batch) return this.batch;
+    this.db.exec("BEGIN");
+    const batch: Batch = { events: [], done: Promise.withResolvers() };
+    // Nobody may be waiting; a failure is still told to the listener.
+    batch.done.promise.catch(() => undefined);
+    this.batch = batch;
+    setImmediate(() => this.flush());
+    return batch;
+  }
+
+  /** Commits the open transaction (the end of the turn does it; so does `close`). */
+  flush(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    try {
+      this.db.exec("COMMIT");
+    } catch (e) {
+      // SQLite may have rolled back already (an I/O error); a full disk leaves the transaction open.
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      this.reload();
+      const failure = new StorageFailure(`storage: ${e instanceof Error ? e.message : String(e)}`);
+      batch.done.reject(failure);
+      this.listener?.lost(failure);
+      return;
+    }
+    batch.done.resolve();
+    this.listener?.durable(batch.events);
+  }
+
+  /** Memory back to what the file holds, after a transaction that did not commit. */
+  private reload(): void {
+    this.objects.clear();
+    this.window.length = 0;
+    this.oldestEventRv = undefined;
+    this.load();
   }
 
   getMeta(key: string): string | undefined {
@@ -291,6 +367,7 @@ export class Store {
   }
 
   close(): void {
+    this.flush();
     // Finalizes the prepared statements too, so the file (held exclusively) is released now, not at GC.
     this.db.close(true);
   }

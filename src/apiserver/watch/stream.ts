@@ -141,6 +141,8 @@ export const openWatch = (
           return true;
         };
         const emit = (e: StoredEvent): boolean => {
+          // Events are published once durable: those of the turn this watch opened in are in its replay.
+          if (e.rv <= replayedTo) return true;
           const type = visibleType(filter, e);
           if (type === undefined) return true;
           const object = engine.toVersion(t.def, e.object, t.version);
@@ -152,6 +154,7 @@ export const openWatch = (
         // client's decoder) lets clients see the 200 before the first event arrives.
         controller.enqueue(HEADER_FLUSH);
         // Replay and subscription happen in the same tick, so no commit can fall between them.
+        const replayedTo = engine.store.resourceVersion;
         let backlog = 1;
         if (initial) {
           for (const o of engine.store.list(rid, namespace)) {

@@ -1,0 +1,191 @@
+// Group commit: the commits of one event-loop turn share one SQLite transaction, made durable at the end of
+// the turn; watchers hear of them only then. A commit that fails undoes only itself; a transaction that fails
+// to commit undoes the turn, memory included, and nothing was told of it.
+import type { Database } from "bun:sqlite";
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Conversions } from "../../../src/apiserver/conversion";
+import { Engine } from "../../../src/apiserver/engine";
+import { Registry } from "../../../src/apiserver/resources/registry";
+import { SANDBOX_CONVERTERS } from "../../../src/apiserver/sandbox-conversion";
+import { type Change, StorageFailure, Store, type StoredEvent } from "../../../src/apiserver/storage/store";
+import { WatchHub } from "../../../src/apiserver/watch/hub";
+import { openWatch } from "../../../src/apiserver/watch/stream";
+
+const dir = mkdtempSync(join(tmpdir(), "group-commit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const file = () => join(dir, `store-${files++}.sqlite`);
+
+const RID = "v1/configmaps";
+const change = (name: string, type: Change["type"] = "ADDED"): Change => ({
+  type,
+  rid: RID,
+  object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "ns" }, data: { name } },
+});
+const names = (events: ReadonlyArray<StoredEvent>) => events.map((e) => e.object.metadata?.name);
+
+const listen = (store: Store) => {
+  const told: { durable: string[][]; lost: Error[] } = { durable: [], lost: [] };
+  store.setDurabilityListener({
+    durable: (events) => told.durable.push(names(events) as string[]),
+    lost: (error) => told.lost.push(error),
+  });
+  return told;
+};
+
+const dbOf = (store: Store) => (store as unknown as { db: Database }).db;
+
+/**
+ * Readies a way to make a transaction fail at COMMIT (a deferred foreign key); between turns, as SQLite
+ * switches foreign keys on only outside a transaction.
+ */
+const armPoison = (store: Store) => {
+  expect(store.durable()).toBeUndefined();
+  dbOf(store).exec(`PRAGMA foreign_keys = ON;
+    CREATE TABLE poison (ref INTEGER REFERENCES events(rv) DEFERRABLE INITIALLY DEFERRED);`);
+};
+/** Leaves the open transaction violating that key, so its COMMIT fails. */
+const poisonOpenTransaction = (store: Store) => dbOf(store).exec("INSERT INTO poison VALUES (-1)");
+
+test("the commits of one turn are told together, in order, once durable; the next turn is a batch of its own", async () => {
+  const store = new Store(file());
+  const told = listen(store);
+  store.commit([change("a")]);
+  store.commit([change("b"), change("c")]);
+  // Memory follows at once: the turn's later reads and writes see the earlier commits.
+  expect(store.get(RID, "ns", "a")).toBeDefined();
+  expect(told.durable).toEqual([]);
+  const durable = store.durable();
+  expect(durable).toBeDefined();
+  await durable;
+  expect(told.durable).toEqual([["a", "b", "c"]]);
+  expect(store.durable()).toBeUndefined();
+  store.commit([change("a", "MODIFIED")]);
+  await store.durable();
+  expect(told.durable).toEqual([["a", "b", "c"], ["a"]]);
+  store.close();
+});
+
+test("a commit that fails undoes itself alone; the rest of its turn is kept", async () => {
+  const path = file();
+  const store = new Store(path);
+  const told = listen(store);
+  store.commit([change("a")]);
+  const cyclic: Record<string, unknown> = { name: "loop" };
+  cyclic.self = cyclic;
+  const broken: Change = { ...change("b"), object: { ...change("b").object, data: cyclic } };
+  expect(() => store.commit([change("c"), broken])).toThrow();
+  store.commit([change("d")]);
+  await store.durable();
+  expect(told.durable).toEqual([["a", "d"]]);
+  expect(store.get(RID, "ns", "c")).toBeUndefined();
+  expect(store.resourceVersion).toBe(2);
+  store.close();
+  const again = new Store(path);
+  expect(again.list(RID).map((o) => o.metadata?.name)).toEqual(["a", "d"]);
+  again.close();
+});
+
+test("a turn whose transaction cannot commit is undone, memory and versions too, and only its waiters fail", async () => {
+  const path = file();
+  const store = new Store(path);
+  const told = listen(store);
+  store.commit([change("kept")]);
+  await store.durable();
+  armPoison(store);
+
+  const [lost] = store.commit([change("kept", "MODIFIED"), change("lost")]);
+  expect(lost?.rv).toBe(2);
+  poisonOpenTransaction(store);
+  const durable = store.durable();
+  await expect(durable!).rejects.toBeInstanceOf(StorageFailure);
+  expect(told.lost).toHaveLength(1);
+  expect(told.durable).toEqual([["kept"]]);
+  expect(store.get(RID, "ns", "lost")).toBeUndefined();
+  expect(store.get(RID, "ns", "kept")?.metadata?.resourceVersion).toBe("1");
+  expect(store.resourceVersion).toBe(1);
+  expect(store.eventsSince(0).map((e) => e.rv)).toEqual([1]);
+
+  // The next turn carries on from the last durable version.
+  const [next] = store.commit([change("next")]);
+  expect(next?.rv).toBe(2);
+  await store.durable();
+  store.close();
+  const again = new Store(path);
+  expect(again.list(RID).map((o) => o.metadata?.name)).toEqual(["kept", "next"]);
+  expect(again.resourceVersion).toBe(2);
+  again.close();
+});
+
+test("close makes the open turn durable", () => {
+  const path = file();
+  const store = new Store(path);
+  store.commit([change("a")]);
+  store.close();
+  const again = new Store(path);
+  expect(again.get(RID, "ns", "a")).toBeDefined();
+  again.close();
+});
+
+const engineOn = (store: Store) => {
+  const registry = new Registry();
+  const engine = new Engine(store, new WatchHub(), registry, new Conversions(SANDBOX_CONVERTERS));
+  const defs = registry.byId();
+  const target = { def: defs.get("configmaps")!, version: "v1", namespace: "ns" };
+  engine.create({ def: defs.get("namespaces")!, version: "v1", namespace: "" }, { metadata: { name: "ns" } });
+  return { engine, target };
+};
+
+const readLines = async (stream: ReadableStream<Uint8Array>, count: number) => {
+  const reader = stream.getReader();
+  let text = "";
+  while (text.split("\n").filter((l) => l.trim()).length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return text
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+};
+
+test("a watch opened in the turn of a commit replays it and is not sent it again once durable", async () => {
+  const store = new Store(":memory:");
+  const { engine, target } = engineOn(store);
+  await store.durable();
+  engine.create(target, { metadata: { name: "before" } });
+  const stream = openWatch(engine, target, {}, { maxQueuedEvents: 100, bookmarkIntervalMs: 60_000 });
+  await store.durable();
+  engine.create(target, { metadata: { name: "after" } });
+  await store.durable();
+  const events = await readLines(stream, 2);
+  expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(["ADDED before", "ADDED after"]);
+  await stream.cancel();
+  store.close();
+});
+
+test("watchers are not told of a turn that was lost, and are closed so that their clients relist", async () => {
+  const store = new Store(file());
+  const { engine, target } = engineOn(store);
+  await store.durable();
+  armPoison(store);
+  const stream = openWatch(engine, target, {}, { maxQueuedEvents: 100, bookmarkIntervalMs: 60_000 });
+  engine.create(target, { metadata: { name: "phantom" } });
+  poisonOpenTransaction(store);
+  await expect(store.durable()!).rejects.toBeInstanceOf(StorageFailure);
+  const reader = stream.getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  expect(text).not.toContain("phantom");
+  expect(store.get(RID, "ns", "phantom")).toBeUndefined();
+  store.close();
+});
