@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Conversions } from "../../../src/apiserver/conversion";
 import { Engine } from "../../../src/apiserver/engine";
+import { discoveryRoutes, servedResources } from "../../../src/apiserver/http/discovery-routes";
+import { requestHandler } from "../../../src/apiserver/http/server";
+import { tableRenderer } from "../../../src/apiserver/http/tables";
 import { Registry } from "../../../src/apiserver/resources/registry";
 import { SANDBOX_CONVERTERS } from "../../../src/apiserver/sandbox-conversion";
 import { type Change, StorageFailure, Store, type StoredEvent } from "../../../src/apiserver/storage/store";
@@ -136,7 +139,27 @@ const engineOn = (store: Store) => {
   const defs = registry.byId();
   const target = { def: defs.get("configmaps")!, version: "v1", namespace: "ns" };
   engine.create({ def: defs.get("namespaces")!, version: "v1", namespace: "" }, { metadata: { name: "ns" } });
-  return { engine, target };
+  const resources = servedResources(registry);
+  const handle = requestHandler(
+    {
+      engine,
+      registry,
+      watch: { maxQueuedEvents: 100, bookmarkIntervalMs: 60_000 },
+      podLogs: () => undefined,
+      token: "t",
+      nonResource: discoveryRoutes(resources),
+      table: tableRenderer(resources),
+    },
+    { token: "t", anonymous: true },
+  );
+  const post = (name: string) =>
+    handle(
+      new Request("http://api/api/v1/namespaces/ns/configmaps", {
+        method: "POST",
+        body: JSON.stringify({ metadata: { name } }),
+      }),
+    );
+  return { engine, target, post };
 };
 
 const readLines = async (stream: ReadableStream<Uint8Array>, count: number) => {
@@ -187,5 +210,28 @@ test("watchers are not told of a turn that was lost, and are closed so that thei
   }
   expect(text).not.toContain("phantom");
   expect(store.get(RID, "ns", "phantom")).toBeUndefined();
+  store.close();
+});
+
+test("an answer goes out once its write is durable, and as a 500 when its turn is lost", async () => {
+  const store = new Store(file());
+  const { post } = engineOn(store);
+  await store.durable();
+  const told = listen(store);
+  const created = await post("kept");
+  expect(created.status).toBe(201);
+  // By the time the answer is out, the write was told durable.
+  expect(told.durable).toEqual([["kept"]]);
+
+  armPoison(store);
+  const answer = post("lost");
+  // The handler reads the body, commits, then waits for the end of the turn: poison it before that comes.
+  while (store.durable() === undefined) await Promise.resolve();
+  poisonOpenTransaction(store);
+  const lost = await answer;
+  expect(lost.status).toBe(500);
+  expect(((await lost.json()) as { message: string }).message).toContain("storage:");
+  expect(store.get(RID, "ns", "lost")).toBeUndefined();
+  expect((await post("later")).status).toBe(201);
   store.close();
 });
