@@ -22,12 +22,7 @@ export const nodeFetch = (url: string, init: FetchInit): Promise<Response> =>
     const tls = init.tls ?? {};
     const options: https.RequestOptions = {
       method: init.method,
-      // Node frames a DELETE's body with neither Content-Length nor chunking (it does not expect one there),
-      // which a server reads as the start of the next request: say the length for every body.
-      headers:
-        init.body === undefined
-          ? init.headers
-          : { ...init.headers, "Content-Length": String(Buffer.byteLength(init.body)) },
+      headers: init.headers,
       signal: init.signal,
       ...(tls.ca ? { ca: tls.ca } : {}),
       ...(tls.cert ? { cert: tls.cert } : {}),

@@ -86,6 +86,10 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
             if (req.body !== undefined) {
               headers["Content-Type"] = req.contentType ?? "application/json";
               body = JSON.stringify(req.body);
+              // Declared for every transport: node:http frames a DELETE's body with neither length nor
+              // chunking (a server then reads it as the next request), and a server reads a body of declared
+              // length in one step where it must count an undeclared one chunk by chunk.
+              headers["Content-Length"] = String(Buffer.byteLength(body));
             }
             const signals = outer ? [interrupted, deadline.signal, outer] : [interrupted, deadline.signal];
             const init = {
