@@ -52,19 +52,21 @@ const patchRefusal = (problems: ReadonlyArray<string>, patched: KObject): ApiErr
 
 /**
  * The field validation of one write. `json` is the JSON text of the body (or patch) where duplicate keys
- * are looked for; undefined for bodies that cannot have them (YAML refuses them while parsing).
+ * are looked for, and `parsed` what JSON.parse made of it; `json` is undefined for bodies that cannot have
+ * them (YAML refuses them while parsing).
  */
 export const requestFieldValidation = (
   verb: WriteVerb,
   t: Target,
   q: URLSearchParams,
   json: string | undefined,
+  parsed: unknown,
   warnings: Set<string>,
 ): FieldValidation => {
   const directive = directiveOf(q, verb);
   return {
     directive,
-    duplicates: directive !== "Ignore" && json !== undefined ? duplicateFields(json) : [],
+    duplicates: directive !== "Ignore" && json !== undefined ? duplicateFields(json, parsed) : [],
     reject: verb === "patch" ? patchRefusal : decodeRefusal(t),
     warn: (problem) => warnings.add(problem),
   };

@@ -144,7 +144,7 @@ export const handleResource = async (
     }
     if (method === "POST") {
       const body = await readObjectBody(req);
-      const fieldValidation = requestFieldValidation("create", t, q, body.json, warnings);
+      const fieldValidation = requestFieldValidation("create", t, q, body.json, body.object, warnings);
       return respond(ctx.engine.create(t, body.object, { dryRun: dryRun(q), fieldValidation }), 201);
     }
     if (method === "DELETE") {
@@ -223,7 +223,7 @@ export const handleResource = async (
       return respond(ctx.engine.get(t, name));
     case "PUT": {
       const body = await readObjectBody(req);
-      const fieldValidation = requestFieldValidation("update", t, q, body.json, warnings);
+      const fieldValidation = requestFieldValidation("update", t, q, body.json, body.object, warnings);
       return respond(ctx.engine.update(t, name, body.object, target, { dryRun: dryRun(q), fieldValidation }));
     }
     case "PATCH": {
@@ -235,7 +235,7 @@ export const handleResource = async (
       const keyed = type === "merge" || type === "strategic" ? text : undefined;
       const opts = {
         dryRun: dryRun(q),
-        fieldValidation: requestFieldValidation("patch", t, q, keyed, warnings),
+        fieldValidation: requestFieldValidation("patch", t, q, keyed, patch, warnings),
       };
       const existing = ctx.engine.stored(def, t.namespace, name);
       if (!existing) {
