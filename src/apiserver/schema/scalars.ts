@@ -36,13 +36,28 @@ const checkNumber = (s: JSONSchemaProps, v: number, path: string, out: FieldCaus
   }
 };
 
+/** Each schema node's pattern, compiled: found by the node itself, without hashing the pattern text. */
+const nodePatterns = new WeakMap<JSONSchemaProps, RegExp | null>();
+const patternOf = (s: JSONSchemaProps & { pattern: string }): RegExp | null => {
+  let re = nodePatterns.get(s);
+  if (re === undefined) {
+    re = compilePattern(s.pattern);
+    nodePatterns.set(s, re);
+  }
+  return re;
+};
+
+/** Length in code points, as kube-openapi counts it. */
+const codePoints = (v: string): number => [...v].length;
+
 const checkString = (s: JSONSchemaProps, v: string, path: string, out: FieldCause[]): void => {
-  const length = s.maxLength !== undefined || s.minLength !== undefined ? [...v].length : 0;
-  if (s.maxLength !== undefined && length > s.maxLength) out.push(tooLong(path, s.maxLength));
-  if (s.minLength !== undefined && length < s.minLength) {
+  // A string has at most v.length code points and at least half that: most need no count.
+  if (s.maxLength !== undefined && v.length > s.maxLength && codePoints(v) > s.maxLength)
+    out.push(tooLong(path, s.maxLength));
+  if (s.minLength !== undefined && v.length < 2 * s.minLength && codePoints(v) < s.minLength) {
     out.push(invalid(path, v, inBody(path, `should be at least ${s.minLength} chars long`)));
   }
-  if (s.pattern !== undefined && compilePattern(s.pattern)?.test(v) === false) {
+  if (s.pattern !== undefined && patternOf(s as JSONSchemaProps & { pattern: string })?.test(v) === false) {
     out.push(invalid(path, v, inBody(path, `should match '${s.pattern}'`)));
   }
   if (s.format !== undefined && !matchesFormat(s.format, v)) {

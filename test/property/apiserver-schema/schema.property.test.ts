@@ -63,6 +63,25 @@ describe("validate", () => {
   });
 });
 
+describe("string lengths", () => {
+  test("minLength and maxLength count code points, astral characters as one", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", "é", "😀", "\u{10FFFF}", "漢"), maxLength: 12 });
+    const bound = fc.option(fc.integer({ min: 0, max: 14 }), { nil: undefined });
+    fc.assert(
+      fc.property(text, bound, bound, (v, minLength, maxLength) => {
+        const n = [...v].length;
+        const causes = validate({ type: "string", minLength, maxLength } as JSONSchemaProps, v);
+        const expected = [
+          ...(maxLength !== undefined && n > maxLength ? ["FieldValueTooLong"] : []),
+          ...(minLength !== undefined && n < minLength ? ["FieldValueInvalid"] : []),
+        ];
+        expect(causes.map((c) => c.reason)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe("applyDefaults", () => {
   const defaulted = schemaArb.chain(withDefaults);
 
