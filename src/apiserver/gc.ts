@@ -42,6 +42,9 @@ type Work =
   | `dependent:${string}`
   | `namespace:${string}`;
 
+const sameOwners = (indexed: ReadonlyArray<string> | undefined, owners: ReadonlyArray<string>): boolean =>
+  (indexed ?? []).length === owners.length && owners.every((uid, i) => indexed![i] === uid);
+
 export class GarbageCollector {
   private readonly byUid = new Map<string, Location>();
   private readonly dependents = new Map<string, Set<string>>();
@@ -73,6 +76,9 @@ export class GarbageCollector {
   private index(rid: string, obj: KObject, removed: boolean): void {
     const meta = metaOf(obj);
     const uid = String(meta.uid);
+    const owners = ownerRefsOf(obj).map((r) => r.uid);
+    // Most writes keep an object's owners (and a uid's name never changes): nothing to re-index.
+    if (!removed && this.byUid.has(uid) && sameOwners(this.ownersOfUid.get(uid), owners)) return;
     for (const owner of this.ownersOfUid.get(uid) ?? []) this.dependents.get(owner)?.delete(uid);
     if (removed) {
       this.byUid.delete(uid);
@@ -80,7 +86,6 @@ export class GarbageCollector {
       return;
     }
     this.byUid.set(uid, { rid, namespace: String(meta.namespace ?? ""), name: String(meta.name) });
-    const owners = ownerRefsOf(obj).map((r) => r.uid);
     if (owners.length === 0) this.ownersOfUid.delete(uid);
     else this.ownersOfUid.set(uid, owners);
     for (const owner of owners) {

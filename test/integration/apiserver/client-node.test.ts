@@ -292,4 +292,40 @@ describe("custom resources", () => {
         : undefined,
     );
   });
+
+  test("owner references: a dependent handed to another owner follows its new owner only", async () => {
+    // As a claim adopting a warm pool's sandbox does: the ownerReferences change in a patch.
+    const refTo = async (name: string) => {
+      const o = await core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name } } });
+      return { apiVersion: "v1", kind: "ConfigMap", name, uid: o.metadata!.uid!, controller: true };
+    };
+    const first = await refTo("first-owner");
+    const second = await refTo("second-owner");
+    await custom.createNamespacedCustomObject({
+      ...widgets,
+      body: {
+        apiVersion: "example.com/v1",
+        kind: "Widget",
+        metadata: { name: "handed", ownerReferences: [first] },
+      },
+    });
+    await custom.patchNamespacedCustomObject(
+      { ...widgets, name: "handed", body: { metadata: { ownerReferences: [second] } } },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    await core.deleteNamespacedConfigMap({ namespace: "default", name: "first-owner" });
+    // A later write to the dependent, then time for a (wrong) collection to happen: it must still be there.
+    await custom.patchNamespacedCustomObject(
+      { ...widgets, name: "handed", body: { metadata: { labels: { touched: "yes" } } } },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    await Bun.sleep(200);
+    expect(await errorCode(custom.getNamespacedCustomObject({ ...widgets, name: "handed" }))).toBe(0);
+    await core.deleteNamespacedConfigMap({ namespace: "default", name: "second-owner" });
+    await eventually(async () =>
+      (await errorCode(custom.getNamespacedCustomObject({ ...widgets, name: "handed" }))) === 404
+        ? true
+        : undefined,
+    );
+  });
 });

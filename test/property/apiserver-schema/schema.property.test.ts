@@ -75,7 +75,7 @@ describe("string lengths", () => {
           ...(maxLength !== undefined && n > maxLength ? ["FieldValueTooLong"] : []),
           ...(minLength !== undefined && n < minLength ? ["FieldValueInvalid"] : []),
         ];
-        expect(causes.map((c) => c.reason)).toEqual(expected);
+        expect(causes.map((c): string => c.reason)).toEqual(expected);
       }),
       { numRuns: 500 },
     );
