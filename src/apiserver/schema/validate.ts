@@ -91,15 +91,17 @@ const checkObject = (
   path: string,
   out: FieldCause[],
 ): void => {
-  const n = Object.keys(v).length;
-  if (s.maxProperties !== undefined && n > s.maxProperties) out.push(tooMany(path, n, s.maxProperties));
-  if (s.minProperties !== undefined && n < s.minProperties) {
-    out.push(invalid(path, n, inBody(path, `should have at least ${s.minProperties} properties`)));
+  if (s.maxProperties !== undefined || s.minProperties !== undefined) {
+    const n = Object.keys(v).length;
+    if (s.maxProperties !== undefined && n > s.maxProperties) out.push(tooMany(path, n, s.maxProperties));
+    if (s.minProperties !== undefined && n < s.minProperties) {
+      out.push(invalid(path, n, inBody(path, `should have at least ${s.minProperties} properties`)));
+    }
   }
   const additional = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
-  for (const [key, value] of Object.entries(v)) {
+  for (const key in v) {
     const prop = s.properties?.[key] ?? additional;
-    if (prop) walk(prop, value, correlateKey(old, key), childPath(path, key), out);
+    if (prop) walk(prop, v[key], correlateKey(old, key), childPath(path, key), out);
   }
   for (const key of s.required ?? []) if (!(key in v)) out.push(required(childPath(path, key)));
   if (s["x-kubernetes-embedded-resource"]) {
