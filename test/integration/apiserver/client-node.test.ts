@@ -187,6 +187,16 @@ describe("custom resources", () => {
   });
 
   const widgets = { group: "example.com", version: "v1", namespace: "default", plural: "widgets" };
+  const ownedWidget = (name: string, ownerReferences: object[]) =>
+    custom.createNamespacedCustomObject({
+      ...widgets,
+      body: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name, ownerReferences } },
+    });
+  /** Waits until the garbage collector has removed the widget. */
+  const collected = (name: string) =>
+    eventually(async () =>
+      (await errorCode(custom.getNamespacedCustomObject({ ...widgets, name }))) === 404 ? true : undefined,
+    );
 
   test("served at once; defaults applied; unknown fields pruned; invalid values rejected", async () => {
     const w = (await custom.createNamespacedCustomObject({
@@ -277,20 +287,9 @@ describe("custom resources", () => {
       uid: owner.metadata!.uid!,
       blockOwnerDeletion: true,
     };
-    await custom.createNamespacedCustomObject({
-      ...widgets,
-      body: {
-        apiVersion: "example.com/v1",
-        kind: "Widget",
-        metadata: { name: "dep", ownerReferences: [ref] },
-      },
-    });
+    await ownedWidget("dep", [ref]);
     await core.deleteNamespacedConfigMap({ namespace: "default", name: "owner" });
-    await eventually(async () =>
-      (await errorCode(custom.getNamespacedCustomObject({ ...widgets, name: "dep" }))) === 404
-        ? true
-        : undefined,
-    );
+    await collected("dep");
   });
 
   test("owner references: a dependent handed to another owner follows its new owner only", async () => {
@@ -301,14 +300,7 @@ describe("custom resources", () => {
     };
     const first = await refTo("first-owner");
     const second = await refTo("second-owner");
-    await custom.createNamespacedCustomObject({
-      ...widgets,
-      body: {
-        apiVersion: "example.com/v1",
-        kind: "Widget",
-        metadata: { name: "handed", ownerReferences: [first] },
-      },
-    });
+    await ownedWidget("handed", [first]);
     await custom.patchNamespacedCustomObject(
       { ...widgets, name: "handed", body: { metadata: { ownerReferences: [second] } } },
       k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
@@ -322,10 +314,6 @@ describe("custom resources", () => {
     await Bun.sleep(200);
     expect(await errorCode(custom.getNamespacedCustomObject({ ...widgets, name: "handed" }))).toBe(0);
     await core.deleteNamespacedConfigMap({ namespace: "default", name: "second-owner" });
-    await eventually(async () =>
-      (await errorCode(custom.getNamespacedCustomObject({ ...widgets, name: "handed" }))) === 404
-        ? true
-        : undefined,
-    );
+    await collected("handed");
   });
 });
