@@ -297,11 +297,11 @@ export class Store {
       else b.set(k, e.object);
       if (e.json !== undefined) this.stored.set(e.object, e.json);
       this.window.push(e);
+      batch.events.push(e);
     }
     this.oldestEventRv ??= events[0]?.rv;
     const keep = Math.min(this.memoryWindow, this.windowSize);
     if (this.window.length > keep) this.window.splice(0, this.window.length - keep);
-    batch.events.push(...events);
     return events;
   }
 
