@@ -3,7 +3,7 @@
 // them for the pod: `<svc>.<ns>.svc.cluster.local`, `<svc>.<ns>.svc` and `<svc>.<ns>` for every Service, and
 // the bare `<svc>` for the Services of the pod's own namespace (what the resolver's search path gives in a
 // cluster); to a Service's ClusterIP, or to the ready pods of a headless Service.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Duration, Effect, type Scope, Stream } from "effect";
 import type { Informer } from "../kube/index";
@@ -50,9 +50,9 @@ export interface HostsFiles {
 }
 
 /**
- * Keeps one hosts file per namespace that has had a pod, under `dir`: each written when first asked for and
- * again after each change (coalesced), until the scope closes. Written in place: bind mounts hold the file's
- * inode, so a rename would leave running pods with the old file.
+ * Keeps one hosts file per namespace that has pods, under `dir`: each written when first asked for and again
+ * after each change (coalesced), and removed once the namespace has no pod left, until the scope closes.
+ * Written in place: bind mounts hold the file's inode, so a rename would leave running pods with the old file.
  */
 export const runHostsFiles = (
   dir: string,
@@ -76,7 +76,15 @@ export const runHostsFiles = (
       written.set(namespace, text);
     };
     const writeAll = Effect.sync(() => {
-      for (const namespace of written.keys()) write(namespace);
+      for (const namespace of written.keys()) {
+        // Its last pod gone, a namespace's file goes too (a running pod's bind mount keeps its own inode); a
+        // later pod there asks for it again.
+        if (pods.list(namespace).length > 0) write(namespace);
+        else {
+          rmSync(join(dir, namespace), { force: true });
+          written.delete(namespace);
+        }
+      }
     });
     yield* Effect.all([services.waitForSync, pods.waitForSync], { discard: true });
     yield* Stream.merge(services.changes, pods.changes).pipe(
