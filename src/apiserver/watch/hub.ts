@@ -8,6 +8,8 @@ export interface Subscriber {
   readonly namespace: string | undefined;
   /** Returns false when the subscriber is gone (closed or overflowed) and should be dropped. */
   deliver(event: StoredEvent): boolean;
+  /** The end of a published batch (one turn's commits): what was delivered may go out now. */
+  flush(): void;
   close(): void;
 }
 
@@ -26,15 +28,19 @@ export class WatchHub {
     };
   }
 
+  /** Delivers a turn's durable events, then tells each subscriber reached that the batch is complete. */
   publish(events: ReadonlyArray<StoredEvent>): void {
+    const reached = new Set<Subscriber>();
     for (const e of events) {
       const set = this.byResource.get(e.rid);
       if (!set) continue;
       for (const s of set) {
         if (s.namespace !== undefined && s.namespace !== e.namespace) continue;
-        if (!s.deliver(e)) set.delete(s);
+        if (s.deliver(e)) reached.add(s);
+        else set.delete(s);
       }
     }
+    for (const s of reached) s.flush();
   }
 
   /** Closes every watcher (the server is stopping). */

@@ -103,7 +103,8 @@ export const openWatch = (
         let closed = false;
         let budget = limits.maxQueuedEvents;
         // Lines sent in one event-loop turn go out as one chunk: a client (an in-process one above all)
-        // then handles a burst of commits as one batch instead of one read and one hand-off per event.
+        // then handles a burst of commits as one batch instead of one read and one hand-off per event. The
+        // hub says when a turn's commits are all delivered; other lines (bookmarks) wait for the turn's end.
         let pending: Uint8Array[] = [];
         const flush = () => {
           if (pending.length === 0) return;
@@ -125,15 +126,18 @@ export const openWatch = (
             // The client already went away.
           }
         };
-        /** `json`: the object already serialised, usable when it goes out as it is. */
-        const send = (type: WireType, object: KObject, json?: string): boolean => {
+        /**
+         * `json`: the object already serialised, usable when it goes out as it is. `fromHub`: the hub flushes
+         * at the end of its batch; anything else goes out at the end of the turn.
+         */
+        const send = (type: WireType, object: KObject, json?: string, fromHub = false): boolean => {
           if (closed) return false;
           pending.push(
             json !== undefined && render === undefined
               ? lineOfJson(type, json)
               : line(type, type === "BOOKMARK" ? object : rendered(object)),
           );
-          if (pending.length === 1) setImmediate(() => closed || flush());
+          if (pending.length === 1 && !fromHub) setImmediate(() => closed || flush());
           if ((controller.desiredSize ?? 0) - pending.length < -budget) {
             close();
             return false;
@@ -147,7 +151,7 @@ export const openWatch = (
           if (type === undefined) return true;
           const object = engine.toVersion(t.def, e.object, t.version);
           // One serialisation per event for every watcher of the stored version (the store's own).
-          return send(type, object, object === e.object ? e.json : undefined);
+          return send(type, object, object === e.object ? e.json : undefined, true);
         };
 
         // Bun sends response headers with the first body bytes; a space (valid JSON whitespace for every
@@ -176,7 +180,13 @@ export const openWatch = (
         }
         // The replay itself may be large; only falling further behind than that counts as slow.
         budget += backlog;
-        const unsubscribe = engine.hub.subscribe({ rid, namespace, deliver: emit, close });
+        const unsubscribe = engine.hub.subscribe({
+          rid,
+          namespace,
+          deliver: emit,
+          flush: () => closed || flush(),
+          close,
+        });
         const timers: Array<ReturnType<typeof setTimeout>> = [];
         const timeout = q.timeoutSeconds ?? 1800 + Math.floor(Math.random() * 1800);
         timers.push(setTimeout(close, timeout * 1000));

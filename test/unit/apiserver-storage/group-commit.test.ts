@@ -235,3 +235,44 @@ test("an answer goes out once its write is durable, and as a 500 when its turn i
   expect((await post("later")).status).toBe(201);
   store.close();
 });
+
+test("the hub tells each watcher it reached when a turn's events are all delivered, so they leave at once", () => {
+  const hub = new WatchHub();
+  const calls: string[] = [];
+  const watcher = (id: string, rid: string) => ({
+    rid,
+    namespace: undefined,
+    deliver: (e: StoredEvent) => {
+      calls.push(`${id} ${e.rv}`);
+      return true;
+    },
+    flush: () => calls.push(`${id} flush`),
+    close: () => undefined,
+  });
+  hub.subscribe(watcher("maps", RID));
+  hub.subscribe(watcher("pods", "v1/pods"));
+  const event = (rv: number): StoredEvent => ({ rv, type: "ADDED", rid: RID, namespace: "ns", object: {} });
+  hub.publish([event(1), event(2)]);
+  expect(calls).toEqual(["maps 1", "maps 2", "maps flush"]);
+});
+
+test("a watch sends a turn's events in the task that made them durable, not in one of its own after it", async () => {
+  const store = new Store(":memory:");
+  const { engine, target } = engineOn(store);
+  await store.durable();
+  const stream = openWatch(engine, target, {}, { maxQueuedEvents: 100, bookmarkIntervalMs: 60_000 });
+  const reader = stream.getReader();
+  await reader.read(); // the head's flush
+  engine.create(target, { metadata: { name: "prompt" } });
+  // Queued right behind the task that commits the turn: a watch sending in a task of its own comes after it.
+  let nextTask = false;
+  setImmediate(() => {
+    nextTask = true;
+  });
+  const { value } = await reader.read();
+  expect(nextTask).toBe(false);
+  expect(new TextDecoder().decode(value)).toContain('"prompt"');
+  reader.releaseLock();
+  await stream.cancel();
+  store.close();
+});
