@@ -143,9 +143,20 @@ export class Store<T extends KubeObject> {
     return this.indexedLabels === undefined || this.indexedLabels.includes(label);
   }
 
+  /** Calls `f` for each label of `obj` this store indexes (only those keys are looked at when it names them). */
+  private eachIndexedLabel(obj: T, f: (label: string, value: string) => void): void {
+    const labels = obj.metadata?.labels;
+    if (labels === undefined) return;
+    if (this.indexedLabels === undefined) for (const label in labels) f(label, labels[label]!);
+    else
+      for (const label of this.indexedLabels) {
+        const value = labels[label];
+        if (value !== undefined) f(label, value);
+      }
+  }
+
   private indexObject(key: string, obj: T): void {
-    for (const [label, value] of Object.entries(obj.metadata?.labels ?? {})) {
-      if (!this.indexed(label)) continue;
+    this.eachIndexedLabel(obj, (label, value) => {
       let values = this.index.get(label);
       if (!values) {
         values = new Map();
@@ -158,19 +169,19 @@ export class Store<T extends KubeObject> {
       }
       entry.keys.add(key);
       entry.lists = undefined;
-    }
+    });
   }
 
   private unindex(key: string, obj: T): void {
-    for (const [label, value] of Object.entries(obj.metadata?.labels ?? {})) {
+    this.eachIndexedLabel(obj, (label, value) => {
       const values = this.index.get(label);
       const entry = values?.get(value);
-      if (!entry) continue;
+      if (!entry) return;
       entry.keys.delete(key);
       entry.lists = undefined;
       if (entry.keys.size === 0) values?.delete(value);
       if (values?.size === 0) this.index.delete(label);
-    }
+    });
   }
 
   /** Narrows a scan with the index when the selector has an indexed equality clause. */

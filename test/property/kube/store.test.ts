@@ -8,7 +8,7 @@ setDefaultTimeout(60_000);
 
 // The API server's truth for a handful of objects; each mutation is either watched or missed (a gap).
 type Op =
-  | { kind: "put"; ns: string; name: string; app: string; watched: boolean }
+  | { kind: "put"; ns: string; name: string; app: string; tier: string; watched: boolean }
   | { kind: "delete"; pick: number; watched: boolean }
   | { kind: "relist" };
 
@@ -18,6 +18,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     ns: fc.constantFrom("a", "b"),
     name: fc.constantFrom("x", "y", "z"),
     app: fc.constantFrom("web", "db"),
+    tier: fc.constantFrom("front", "back"),
     watched: fc.boolean(),
   }),
   fc.record({ kind: fc.constant("delete" as const), pick: fc.nat(), watched: fc.boolean() }),
@@ -37,9 +38,10 @@ const replay = (view: Map<string, KubeObject>, events: CacheEvent[]) => {
 
 test("the cache converges to the server's state after a relist, and its events describe every change", () => {
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+    // Every label indexed, or only `app` (as the controller indexes only the keys it looks up).
+    fc.property(fc.array(op, { maxLength: 60 }), fc.boolean(), (ops, appOnly) => {
       const truth = new Map<string, KubeObject>();
-      const store = new Store<KubeObject>();
+      const store = new Store<KubeObject>(appOnly ? ["app"] : undefined);
       const view = new Map<string, KubeObject>();
       let rv = 0;
       let inSync = true; // no event missed since the last relist
@@ -61,7 +63,7 @@ test("the cache converges to the server's state after a relist, and its events d
               namespace: o.ns,
               name: o.name,
               resourceVersion: String(++rv),
-              labels: { app: o.app },
+              labels: { app: o.app, tier: o.tier },
             },
           };
           truth.set(key, obj);
@@ -78,7 +80,11 @@ test("the cache converges to the server's state after a relist, and its events d
           else inSync = false;
         }
         if (inSync) expect(sortByKey(store.list())).toEqual(sortByKey([...truth.values()]));
-        // The label index agrees with a scan, in every state.
+        // The label index (or the scan standing in for it) agrees with a plain scan, in every state.
+        for (const tier of ["front", "back"]) {
+          const scanned = store.list().filter((x) => x.metadata?.labels?.tier === tier);
+          expect(sortByKey(store.byLabel("tier", tier))).toEqual(sortByKey(scanned));
+        }
         for (const app of ["web", "db"]) {
           const scanned = store.list().filter((x) => x.metadata?.labels?.app === app);
           expect(sortByKey(store.byLabel("app", app))).toEqual(sortByKey(scanned));
