@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { nameHash } from "../../../src/api";
 
 describe("nameHash (FNV-1a 32-bit)", () => {
@@ -16,6 +17,23 @@ describe("nameHash (FNV-1a 32-bit)", () => {
     let h = 0x811c9dc5;
     for (const b of [0xc3, 0xa9]) h = Math.imul(h ^ b, 0x01000193) >>> 0;
     expect(nameHash("é")).toBe(h.toString(16).padStart(8, "0"));
+  });
+
+  test("any string, ASCII or not in any place, hashes as its UTF-8 bytes", () => {
+    const reference = (text: string) => {
+      let h = 0x811c9dc5;
+      for (const b of new TextEncoder().encode(text)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+      return h.toString(16).padStart(8, "0");
+    };
+    const text = fc.string({
+      unit: fc.oneof(fc.constantFrom("a", "-", "0"), fc.constantFrom("é", "漢", "😀")),
+    });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(nameHash(t)).toBe(reference(t));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test("always 8 lowercase hex characters", () => {
