@@ -16,19 +16,13 @@ export interface Pruned {
   readonly unknown: ReadonlyArray<string>;
 }
 
-export const schemaOf = (def: ResourceDef, version: string): JSONSchemaProps | undefined =>
+const schemaOf = (def: ResourceDef, version: string): JSONSchemaProps | undefined =>
   def.crd?.schemas[version] as JSONSchemaProps | undefined;
 
-/** `admitted`: an object admitted under this same schema, whose very parts `obj` may share (see prune). */
-export const pruneCustomResource = (
-  def: ResourceDef,
-  version: string,
-  obj: KObject,
-  admitted?: KObject,
-): Pruned => {
+export const pruneCustomResource = (def: ResourceDef, version: string, obj: KObject): Pruned => {
   const schema = schemaOf(def, version);
   if (!schema) return { object: obj, unknown: [] };
-  const { value, pruned } = pruneWithReport(schema, obj, true, admitted);
+  const { value, pruned } = pruneWithReport(schema, obj);
   return { object: value as KObject, unknown: pruned };
 };
 
@@ -38,11 +32,10 @@ export const admitCustomResource = (
   version: string,
   obj: KObject,
   old: KObject | undefined,
-  admitted?: KObject,
 ): Admitted => {
   const schema = schemaOf(def, version);
   if (!schema) return { object: obj, causes: [] };
-  const object = applyDefaults(schema, obj, admitted) as KObject;
+  const object = applyDefaults(schema, obj) as KObject;
   const causes = old === undefined ? validate(schema, object) : validateUpdate(schema, object, old);
   return { object, causes };
 };

@@ -2,7 +2,7 @@
 // for metadata, optimistic concurrency, status subresources, finalizers and graceful deletion.
 // All of it runs synchronously between two awaits, so each request sees and writes a consistent store.
 import type { Conversions } from "./conversion";
-import { admitCustomResource, pruneCustomResource, schemaOf } from "./crd-schema";
+import { admitCustomResource, pruneCustomResource } from "./crd-schema";
 import { OBJECT_META } from "./discovery/object-meta";
 import { enforceFieldValidation, type FieldValidation } from "./field-validation";
 import { finalizersOf, generateName, metaOf, now, timeIn, validateLabels, validateName } from "./meta";
@@ -83,12 +83,6 @@ const sameJson = deepEqual;
 
 export class Engine {
   private readonly listeners: CommitListener[] = [];
-  /**
-   * The schema each stored object was admitted under in this process (ObjectMeta's for built-in kinds): an
-   * update that leaves parts of such an object as they are need not prune or default those parts again while
-   * that schema stands. Objects loaded from the file, or stored through a conversion, are not in it.
-   */
-  private readonly admittedUnder = new WeakMap<KObject, unknown>();
 
   constructor(
     readonly store: Store,
@@ -174,17 +168,12 @@ export class Engine {
    * Drops what the kind does not know, as kube-apiserver's decoder does: unknown ObjectMeta keys for every
    * kind, and fields outside a custom resource's schema. What went is reported through fieldValidation.
    */
-  private decode(
-    t: Target,
-    obj: KObject,
-    fv: FieldValidation | undefined,
-    admitted: KObject | undefined,
-  ): KObject {
-    const meta = pruneWithReport(OBJECT_META, obj.metadata, false, admitted?.metadata);
+  private decode(t: Target, obj: KObject, fv: FieldValidation | undefined): KObject {
+    const meta = pruneWithReport(OBJECT_META, obj.metadata, false);
     const unknown = meta.pruned.map((p) => childPath("metadata", p));
     let out: KObject = { ...obj, metadata: meta.value as Record<string, unknown> };
     if (t.def.crd) {
-      const pruned = pruneCustomResource(t.def, t.version, out, admitted);
+      const pruned = pruneCustomResource(t.def, t.version, out);
       out = pruned.object;
       unknown.push(...pruned.unknown);
     }
@@ -205,22 +194,6 @@ export class Engine {
     }
   }
 
-  /** What an object of `t`'s kind is admitted under in `t`'s version: its CRD schema, or ObjectMeta's. */
-  private admissionSchema(t: Target): unknown {
-    return t.def.crd ? schemaOf(t.def, t.version) : OBJECT_META;
-  }
-
-  /** `stored`, when admitted in this process under the schema `t`'s version has now (no conversion between). */
-  private admittedBase(t: Target, stored: KObject | undefined): KObject | undefined {
-    if (stored === undefined || t.version !== t.def.storageVersion) return undefined;
-    return this.admittedUnder.get(stored) === this.admissionSchema(t) ? stored : undefined;
-  }
-
-  /** Remembers what a stored object was admitted under, when it was stored as admitted (no conversion). */
-  private rememberAdmission(t: Target, stored: KObject): void {
-    if (t.version === t.def.storageVersion) this.admittedUnder.set(stored, this.admissionSchema(t));
-  }
-
   /** Schema defaulting/validation for custom resources, then per-kind rules; throws 422 on causes. */
   private admit(
     t: Target,
@@ -228,12 +201,11 @@ export class Engine {
     name: string,
     extra: ReadonlyArray<StatusCause>,
     old?: KObject,
-    base?: KObject,
   ): KObject {
     const causes: StatusCause[] = [...extra, ...validateLabels(metaOf(obj))];
     let out = obj;
     if (t.def.crd) {
-      const admitted = admitCustomResource(t.def, t.version, out, old, base);
+      const admitted = admitCustomResource(t.def, t.version, out, old);
       out = admitted.object;
       causes.push(...admitted.causes);
     }
@@ -242,7 +214,7 @@ export class Engine {
   }
 
   create(t: Target, body: unknown, opts: WriteOptions = {}): KObject {
-    const obj = this.decode(t, this.checkBody(t, body), opts.fieldValidation, undefined);
+    const obj = this.decode(t, this.checkBody(t, body), opts.fieldValidation);
     const meta = obj.metadata as Record<string, unknown>;
     for (const k of [...SERVER_OWNED, "managedFields"]) delete meta[k];
     const causes: StatusCause[] = [];
@@ -285,7 +257,6 @@ export class Engine {
     const stored = this.toVersion(t.def, next, t.def.storageVersion);
     if (opts.dryRun) return next;
     const [event] = this.commit([{ type: "ADDED", rid, object: stored }]);
-    this.rememberAdmission(t, event!.object);
     return this.toVersion(t.def, event!.object, t.version);
   }
 
@@ -296,10 +267,9 @@ export class Engine {
    * `body` is in the request's version.
    */
   update(t: Target, name: string, body: unknown, sub: Subresource, opts: WriteOptions = {}): KObject {
+    const obj = this.decode(t, this.checkBody(t, body, name), opts.fieldValidation);
     const rid = resourceId(t.def);
     const prevStored = this.store.get(rid, t.namespace, name);
-    const base = this.admittedBase(t, prevStored);
-    const obj = this.decode(t, this.checkBody(t, body, name), opts.fieldValidation, base);
     if (!prevStored) throw notFound(t.def, name);
     const prev = this.toVersion(t.def, prevStored, t.version);
     const prevMeta = metaOf(prev);
@@ -348,7 +318,7 @@ export class Engine {
     }
     const prepared = prepareUpdate(t.def, prev, next, now());
     extra.push(...prepared.causes);
-    next = this.admit(t, prepared.object, name, extra, prev, base);
+    next = this.admit(t, prepared.object, name, extra, prev);
     if (sub === "" && prevMeta.generation !== undefined && this.specChanged(t.def, prev, next)) {
       next = { ...next, metadata: { ...metaOf(next), generation: Number(prevMeta.generation ?? 0) + 1 } };
     }
@@ -357,7 +327,6 @@ export class Engine {
     if (opts.dryRun) return next;
     const deleting = metaOf(stored).deletionTimestamp !== undefined && finalizersOf(stored).length === 0;
     const [event] = this.commit([{ type: deleting ? "DELETED" : "MODIFIED", rid, object: stored }]);
-    if (!deleting) this.rememberAdmission(t, event!.object);
     return this.toVersion(t.def, event!.object, t.version);
   }
 

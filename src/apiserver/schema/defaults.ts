@@ -21,11 +21,7 @@ const defaultedProperties = (s: JSONSchemaProps): ReadonlyArray<readonly [string
   return found;
 };
 
-const defaultObject = (
-  s: JSONSchemaProps,
-  v: Record<string, unknown>,
-  base: Record<string, unknown> | undefined,
-): Record<string, unknown> => {
+const defaultObject = (s: JSONSchemaProps, v: Record<string, unknown>): Record<string, unknown> => {
   let out: Record<string, unknown> | undefined;
   /** Copy on first change: untouched objects come back as they were. */
   const edit = (): Record<string, unknown> => {
@@ -40,7 +36,7 @@ const defaultObject = (
       continue;
     }
     if (!prop) continue;
-    const defaulted = applyDefaults(prop, value, base?.[key]);
+    const defaulted = applyDefaults(prop, value);
     if (defaulted !== value) edit()[key] = defaulted;
   }
   for (const [key, prop] of defaultedProperties(s)) {
@@ -51,11 +47,7 @@ const defaultObject = (
   return out ?? v;
 };
 
-const defaultArray = (
-  s: JSONSchemaProps,
-  v: ReadonlyArray<unknown>,
-  base: ReadonlyArray<unknown> | undefined,
-): ReadonlyArray<unknown> => {
+const defaultArray = (s: JSONSchemaProps, v: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
   const items = s.items;
   if (!items) return v;
   let out: unknown[] | undefined;
@@ -64,7 +56,6 @@ const defaultArray = (
     const defaulted = applyDefaults(
       items,
       x === null && !items.nullable && items.default !== undefined ? structuredClone(items.default) : x,
-      base?.[i],
     );
     if (defaulted !== x) out ??= v.slice();
     if (out) out[i] = defaulted;
@@ -74,12 +65,10 @@ const defaultArray = (
 
 /**
  * `obj` with the schema's defaults applied; `obj` itself is not modified. The result shares what needed no
- * default with `obj` (`obj` itself when nothing did). `base`, when given, is a value defaulted under this
- * same schema: the parts of `obj` that are its very parts are kept without a walk (defaulting is idempotent).
+ * default with `obj` (`obj` itself when nothing did).
  */
-export const applyDefaults = (schema: JSONSchemaProps, obj: unknown, base?: unknown): unknown => {
-  if (obj === base) return obj;
-  if (isObject(obj)) return defaultObject(schema, obj, isObject(base) ? base : undefined);
-  if (Array.isArray(obj)) return defaultArray(schema, obj, Array.isArray(base) ? base : undefined);
+export const applyDefaults = (schema: JSONSchemaProps, obj: unknown): unknown => {
+  if (isObject(obj)) return defaultObject(schema, obj);
+  if (Array.isArray(obj)) return defaultArray(schema, obj);
   return obj;
 };

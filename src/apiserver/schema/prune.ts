@@ -27,27 +27,21 @@ const pathOf = (at: At | undefined): string => {
   return path;
 };
 
-/**
- * The pruned value; `v` itself (not a copy) when nothing under it goes. `base`: the same place in a value
- * already pruned under this schema; a part of `v` that is that very part needs no second look.
- */
+/** The pruned value; `v` itself (not a copy) when nothing under it goes. */
 const pruneNode = (
   s: JSONSchemaProps | undefined,
   v: unknown,
   at: At | undefined,
   w: Walk,
   root: boolean,
-  base: unknown,
 ): unknown => {
-  if (v === base) return v;
   // Under preserve-unknown-fields unknown keys stay, but known properties are still pruned inside.
   const preserve = s?.["x-kubernetes-preserve-unknown-fields"] === true;
   if (Array.isArray(v)) {
     if (preserve && !s?.items) return v;
-    const baseItems = Array.isArray(base) ? base : undefined;
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
-      const x = pruneNode(s?.items, v[i], { up: at, step: i }, w, false, baseItems?.[i]);
+      const x = pruneNode(s?.items, v[i], { up: at, step: i }, w, false);
       if (x !== v[i]) out ??= v.slice();
       if (out) out[i] = x;
     }
@@ -56,14 +50,13 @@ const pruneNode = (
   if (!isObject(v)) return v;
   const embedded = root || s?.["x-kubernetes-embedded-resource"] === true;
   const additional = typeof s?.additionalProperties === "object" ? s.additionalProperties : undefined;
-  const baseFields = isObject(base) ? base : undefined;
   let out: Record<string, unknown> | undefined;
   for (const key in v) {
     const value = v[key];
     const prop = s?.properties?.[key] ?? additional;
     let kept: unknown = value;
     if (embedded && META_FIELDS.has(key)) kept = value;
-    else if (prop) kept = pruneNode(prop, value, { up: at, step: key }, w, false, baseFields?.[key]);
+    else if (prop) kept = pruneNode(prop, value, { up: at, step: key }, w, false);
     else if (!preserve) {
       w.pruned.push(pathOf({ up: at, step: key }));
       out ??= copyBefore(v, key);
@@ -93,18 +86,15 @@ export interface PruneResult {
 
 /**
  * Prunes a whole resource (`isResourceRoot`, the default) or a detached value; never mutates `obj`. The
- * result shares what was not pruned with `obj` (`obj` itself when nothing was). `base`, when given, is a
- * value pruned under this same schema (the stored object an update starts from): the parts of `obj` that
- * are its very parts (a patch leaves them so) are kept without a walk, as pruning them again changes nothing.
+ * result shares what was not pruned with `obj` (`obj` itself when nothing was).
  */
 export const pruneWithReport = (
   schema: JSONSchemaProps,
   obj: unknown,
   isResourceRoot = true,
-  base?: unknown,
 ): PruneResult => {
   const w: Walk = { pruned: [] };
-  const value = pruneNode(schema, obj, undefined, w, isResourceRoot, base);
+  const value = pruneNode(schema, obj, undefined, w, isResourceRoot);
   return { value, pruned: w.pruned.sort() };
 };
 

@@ -1,6 +1,5 @@
-// An update prunes and defaults only what it changed when the object was admitted under the schema that
-// stands (its other parts were pruned and defaulted then). Once the CRD's schema changes, the next write
-// prunes and defaults the whole object under the new one, as kube-apiserver does.
+// Once a CRD's schema changes, the next write to an object prunes and defaults the whole object under the new
+// schema, parts the write leaves alone included, as kube-apiserver's decoding does.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eventually, type Running, serveWidgets, start, widgetCrd } from "./helpers";
 

@@ -155,37 +155,6 @@ describe("prune", () => {
     );
   });
 
-  test("with an admitted base, a value sharing some of its very parts prunes and defaults as without it", () => {
-    // An update: the stored object (pruned and defaulted under the schema) and a new value that keeps some of
-    // its parts as they are (the same references, as a patch leaves them) and brings others, unknown fields
-    // and missing defaults included.
-    const input = schemaArb
-      .chain(withDefaults)
-      .chain((s) => fc.tuple(fc.constant(s), valueFor(s), valueFor(s), fc.infiniteStream(fc.boolean())));
-    const isPlain = (x: unknown): x is Record<string, unknown> =>
-      x !== null && typeof x === "object" && !Array.isArray(x);
-    fc.assert(
-      fc.property(input, ([s, v1, v2, coins]) => {
-        const coin = () => coins.next().value as boolean;
-        const base = applyDefaults(s, prune(s, addJunk(s, v1, "", []), false));
-        const mix = (kept: unknown, fresh: unknown): unknown => {
-          if (coin()) return kept;
-          if (!isPlain(kept) || !isPlain(fresh)) return fresh;
-          const out: Record<string, unknown> = {};
-          for (const [k, x] of Object.entries(fresh)) out[k] = k in kept ? mix(kept[k], x) : x;
-          return out;
-        };
-        const obj = mix(base, addJunk(s, v2, "", []));
-        const plain = pruneWithReport(s, obj, false);
-        const quick = pruneWithReport(s, obj, false, base);
-        expect(quick.value).toEqual(plain.value);
-        expect([...quick.pruned]).toEqual([...plain.pruned]);
-        expect(applyDefaults(s, quick.value, base)).toEqual(applyDefaults(s, plain.value));
-      }),
-      RUNS,
-    );
-  });
-
   test("is idempotent on arbitrary JSON", () => {
     fc.assert(
       fc.property(schemaArb, fc.jsonValue({ maxDepth: 3 }), (s, x) => {
