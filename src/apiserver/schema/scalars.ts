@@ -5,19 +5,25 @@ import { deepEqual } from "./cel";
 import { matchesFormat } from "./formats";
 import type { FieldCause, JSONSchemaProps } from "./types";
 
-const patterns = new Map<string, RegExp | null>();
-
-/** Patterns are compiled once; an invalid one (which checkStructural rejects) matches everything. */
+/** A schema pattern as a RegExp; null when it is not one (checkStructural rejects it). */
 export const compilePattern = (pattern: string): RegExp | null => {
-  let re = patterns.get(pattern);
+  try {
+    return new RegExp(pattern, "u");
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Each schema node's pattern, compiled once: schema nodes live as long as their CRD and serve every write.
+ * An invalid pattern matches everything.
+ */
+const nodePatterns = new WeakMap<JSONSchemaProps, RegExp | null>();
+const patternOf = (s: JSONSchemaProps, pattern: string): RegExp | null => {
+  let re = nodePatterns.get(s);
   if (re === undefined) {
-    try {
-      re = new RegExp(pattern, "u");
-    } catch {
-      re = null;
-    }
-    if (patterns.size > 4096) patterns.clear();
-    patterns.set(pattern, re);
+    re = compilePattern(pattern);
+    nodePatterns.set(s, re);
   }
   return re;
 };
@@ -36,17 +42,6 @@ const checkNumber = (s: JSONSchemaProps, v: number, path: string, out: FieldCaus
   }
 };
 
-/** Each schema node's pattern, compiled: found by the node itself, without hashing the pattern text. */
-const nodePatterns = new WeakMap<JSONSchemaProps, RegExp | null>();
-const patternOf = (s: JSONSchemaProps & { pattern: string }): RegExp | null => {
-  let re = nodePatterns.get(s);
-  if (re === undefined) {
-    re = compilePattern(s.pattern);
-    nodePatterns.set(s, re);
-  }
-  return re;
-};
-
 /** Length in code points, as kube-openapi counts it. */
 const codePoints = (v: string): number => [...v].length;
 
@@ -57,7 +52,7 @@ const checkString = (s: JSONSchemaProps, v: string, path: string, out: FieldCaus
   if (s.minLength !== undefined && v.length < 2 * s.minLength && codePoints(v) < s.minLength) {
     out.push(invalid(path, v, inBody(path, `should be at least ${s.minLength} chars long`)));
   }
-  if (s.pattern !== undefined && patternOf(s as JSONSchemaProps & { pattern: string })?.test(v) === false) {
+  if (s.pattern !== undefined && patternOf(s, s.pattern)?.test(v) === false) {
     out.push(invalid(path, v, inBody(path, `should match '${s.pattern}'`)));
   }
   if (s.format !== undefined && !matchesFormat(s.format, v)) {
