@@ -24,6 +24,25 @@ export interface IndexFeedOptions {
 type SandboxObject = KubeObject & SandboxLike;
 type ClaimObject = KubeObject & SandboxClaimLike;
 
+/** How one kind's changes reach the index. */
+interface IndexHalf<T> {
+  readonly replace: (objects: readonly T[]) => void;
+  readonly upsert: (object: T) => void;
+  readonly remove: (object: T) => void;
+}
+
+const sandboxHalf = (index: SandboxIndex): IndexHalf<SandboxObject> => ({
+  replace: (objects) => index.replaceSandboxes(objects),
+  upsert: (object) => index.upsertSandbox(object),
+  remove: (object) => index.deleteSandbox(object),
+});
+
+const claimHalf = (index: SandboxIndex): IndexHalf<ClaimObject> => ({
+  replace: (objects) => index.replaceClaims(objects),
+  upsert: (object) => index.upsertClaim(object),
+  remove: (object) => index.deleteClaim(object),
+});
+
 /**
  * Forks, in the current scope, one watch per kind feeding the index. The index is marked synced once both
  * initial lists are in; every later relist replaces that kind's entries wholesale, so deletions missed while
@@ -45,11 +64,7 @@ export const feedSandboxIndex = (
     const feed = <T extends KubeObject>(
       ref: ResourceRef<T>,
       kind: keyof typeof synced,
-      apply: {
-        readonly replace: (objects: readonly T[]) => void;
-        readonly upsert: (object: T) => void;
-        readonly remove: (object: T) => void;
-      },
+      apply: IndexHalf<T>,
     ) =>
       watcher(ref, watchOptions).pipe(
         Stream.runForEach((event: WatcherEvent<T>) =>
@@ -64,16 +79,8 @@ export const feedSandboxIndex = (
         Effect.forkScoped,
       );
 
-    yield* feed(typedRef<SandboxObject>(refs.sandbox), "sandboxes", {
-      replace: (objects) => index.replaceSandboxes(objects),
-      upsert: (object) => index.upsertSandbox(object),
-      remove: (object) => index.deleteSandbox(object),
-    });
-    yield* feed(typedRef<ClaimObject>(refs.sandboxClaim), "claims", {
-      replace: (objects) => index.replaceClaims(objects),
-      upsert: (object) => index.upsertClaim(object),
-      remove: (object) => index.deleteClaim(object),
-    });
+    yield* feed(typedRef<SandboxObject>(refs.sandbox), "sandboxes", sandboxHalf(index));
+    yield* feed(typedRef<ClaimObject>(refs.sandboxClaim), "claims", claimHalf(index));
   });
 
 /** Informers on every Sandbox and SandboxClaim the index should know (all namespaces, or the router's one). */
@@ -91,10 +98,7 @@ export const feedSandboxIndexFrom = (
   informers: IndexInformers,
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const follow = <T extends KubeObject>(
-      informer: Informer<T>,
-      apply: { readonly upsert: (object: T) => void; readonly remove: (object: T) => void },
-    ) =>
+    const follow = <T extends KubeObject>(informer: Informer<T>, apply: IndexHalf<T>) =>
       informer.handle((changes) =>
         Effect.sync(() => {
           for (const change of changes)
@@ -104,14 +108,8 @@ export const feedSandboxIndexFrom = (
       );
     // Synced first: the handlers then start with the whole first list, so the index is complete when marked.
     yield* Effect.all([informers.sandboxes.waitForSync, informers.claims.waitForSync], { discard: true });
-    yield* follow(informers.sandboxes, {
-      upsert: (object) => index.upsertSandbox(object),
-      remove: (object) => index.deleteSandbox(object),
-    });
-    yield* follow(informers.claims, {
-      upsert: (object) => index.upsertClaim(object),
-      remove: (object) => index.deleteClaim(object),
-    });
+    yield* follow(informers.sandboxes, sandboxHalf(index));
+    yield* follow(informers.claims, claimHalf(index));
     index.markSynced();
   });
 
