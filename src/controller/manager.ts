@@ -175,7 +175,8 @@ const runReconcilers = (
               event._tag === "Deleted" || meta?.resourceVersion === undefined
                 ? undefined
                 : versionKey(kind, meta.namespace ?? "", meta.name ?? "", meta.resourceVersion);
-            for (const k of keysFor(kind, event.object as KubeObject, view, waiting))
+            const old = event._tag === "Updated" ? (event.old as KubeObject) : undefined;
+            for (const k of keysFor(kind, event.object as KubeObject, view, waiting, old))
               add(k.kind, `${k.namespace}/${k.name}`, version);
           }
           return Effect.forEach(keys, ([k, names]) => queues.get(k)?.addAll(names) ?? Effect.void, {
