@@ -100,6 +100,41 @@ describe("keysFor", () => {
     expect(claimKeys(leaving)).toEqual([{ kind: "SandboxClaim", namespace: "ns", name: "c1" }]);
   });
 
+  test("updates wake claims only for what they read: a pool's spec, not its status; a Sandbox's Ready, not its observed generation", () => {
+    const waiting = new WaitingClaims();
+    waiting.observe(claim);
+    const pool = {
+      apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+      kind: "SandboxWarmPool",
+      metadata: { name: "pool", namespace: "ns", generation: 1 },
+      spec: { replicas: 2, sandboxTemplateRef: { name: "tpl" } },
+      status: { readyReplicas: 2 },
+    };
+    const claimKeys = (kind: ChildKind, o: object, old: object) =>
+      keysFor(kind, o as never, viewOf({}), waiting, old as never).filter((k) => k.kind === "SandboxClaim");
+    const c1 = [{ kind: "SandboxClaim" as const, namespace: "ns", name: "c1" }];
+    expect(claimKeys("SandboxWarmPool", { ...pool, status: { readyReplicas: 1 } }, pool)).toEqual([]);
+    const resized = {
+      ...pool,
+      metadata: { ...pool.metadata, generation: 2 },
+      spec: { ...pool.spec, replicas: 3 },
+    };
+    expect(claimKeys("SandboxWarmPool", resized, pool)).toEqual(c1);
+
+    const ready = (observedGeneration: number, status = "True") => ({
+      ...adopted,
+      status: {
+        conditions: [
+          { type: "Ready", status, reason: "R", message: "", lastTransitionTime: "t", observedGeneration },
+        ],
+      },
+    });
+    expect(claimKeys("Sandbox", ready(2), ready(1))).toEqual([]);
+    expect(claimKeys("Sandbox", ready(2, "False"), ready(1))).toEqual(c1);
+    // An event without the object it replaced (an addition) always wakes the claim.
+    expect(keysFor("Sandbox", ready(2), viewOf({}), waiting)).toContainEqual(c1[0]);
+  });
+
   test("a claimed Sandbox whose claim is not cached wakes no pool", () => {
     const keys = keysFor("Sandbox", adopted, viewOf({}), new WaitingClaims());
     expect(keys.some((k) => k.kind === "SandboxWarmPool")).toBe(false);
