@@ -132,7 +132,7 @@ describe("keysFor", () => {
     expect(claimKeys("Sandbox", ready(2), ready(1))).toEqual([]);
     expect(claimKeys("Sandbox", ready(2, "False"), ready(1))).toEqual(c1);
     // An event without the object it replaced (an addition) always wakes the claim.
-    expect(keysFor("Sandbox", ready(2), viewOf({}), waiting)).toContainEqual(c1[0]);
+    expect(keysFor("Sandbox", ready(2), viewOf({}), waiting)).toContainEqual(c1[0]!);
   });
 
   test("a claimed Sandbox whose claim is not cached wakes no pool", () => {
