@@ -16,6 +16,7 @@ import {
 } from "../kube";
 import { applyPlan, type Written } from "./apply";
 import { type Informers, informerView, makeInformers, waitForSync } from "./caches";
+import { ClaimsFirst, isBoundBookkeeping } from "./claims-first";
 import type { Action, ChildKind, Plan } from "./common/actions";
 import type { CacheView } from "./common/view";
 import { type ControllerConfig, defaultControllerConfig } from "./config";
@@ -138,6 +139,7 @@ const runReconcilers = (
     const state = new ControllerState();
     const gate = new WriteGate();
     const echoes = new OwnEchoes();
+    const claimsFirst = new ClaimsFirst();
     const queues = new Map<ControllerKind, WorkQueue>();
     for (const kind of kinds) {
       const queue = yield* makeWorkQueue();
@@ -186,6 +188,30 @@ const runReconcilers = (
       );
     }
 
+    /** Claims first (claims-first.ts): how long to put off this Sandbox pass, if at all. */
+    const putOff = (key: string, plan: Plan, now: number): number | undefined => {
+      const claims = queues.get("SandboxClaim")?.stats();
+      const { namespace = "", name } = parseKey(key);
+      const sandbox = view.get("Sandbox", namespace, name);
+      const wait =
+        claims !== undefined &&
+        claims.ready + claims.processing > 0 &&
+        sandbox !== undefined &&
+        isBoundBookkeeping(sandbox, plan)
+          ? claimsFirst.defer(key, now)
+          : undefined;
+      if (wait === undefined) claimsFirst.ran(key);
+      return wait;
+    };
+    /** After a claim pass: with no claim left to reconcile, the Sandbox passes put off go now. */
+    const claimPassEnded = Effect.suspend(() => {
+      const claims = queues.get("SandboxClaim")?.stats();
+      // The claim pass that ends is still counted as processing.
+      if (claims === undefined || claims.ready > 0 || claims.processing > 1) return Effect.void;
+      const keys = claimsFirst.release();
+      return keys.length === 0 ? Effect.void : (queues.get("Sandbox")?.addAll(keys) ?? Effect.void);
+    });
+
     const reconcile = (kind: ControllerKind) => (key: string) =>
       Effect.gen(function* () {
         const { namespace = "", name } = parseKey(key);
@@ -201,7 +227,15 @@ const runReconcilers = (
         const step = planStep(kind, namespace, name, view, state, config, now);
         if (step === undefined) {
           echoes.forget(gateKey);
+          if (kind === "Sandbox") claimsFirst.ran(key); // gone while put off
           return undefined;
+        }
+        if (kind === "Sandbox") {
+          const wait = putOff(key, step.plan, now.getTime());
+          if (wait !== undefined) {
+            echoes.forget(gateKey);
+            return { requeueAfter: Duration.millis(wait), deferred: true };
+          }
         }
         const written: Written = { created: [], deleted: [], versions: [] };
         let settled = false;
@@ -228,10 +262,16 @@ const runReconcilers = (
     yield* Effect.forEach(
       kinds,
       (kind) =>
-        runWorkers(queues.get(kind)!, reconcile(kind), {
-          concurrency: concurrencyOf(kind, concurrency),
-          name: kind,
-        }).pipe(Effect.forkScoped),
+        runWorkers(
+          queues.get(kind)!,
+          kind === "SandboxClaim"
+            ? (key) => reconcile(kind)(key).pipe(Effect.ensuring(claimPassEnded))
+            : reconcile(kind),
+          {
+            concurrency: concurrencyOf(kind, concurrency),
+            name: kind,
+          },
+        ).pipe(Effect.forkScoped),
       { discard: true },
     );
   });
