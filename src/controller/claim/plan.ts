@@ -50,9 +50,10 @@ import type { Action, JsonObject, ObjectKey, Plan } from "../common/actions";
 import { applySecureDefaults, blueprintHash, sameBlueprint } from "../common/blueprint";
 import { jsonEqual } from "../common/canonical";
 import { type ConditionInput, findCondition, metaTime, setCondition } from "../common/conditions";
-import { controllingPool, type MemberFacts, memberFacts } from "../common/member-facts";
+import { controllingPool } from "../common/member-facts";
 import { controllerRef, isControlledBy, isDeleting, mapPatch } from "../common/meta";
 import { json } from "../sandbox/children";
+import { type CandidatePick, pickCandidate } from "./candidates";
 import { injectEnv, mergeVolumeClaimTemplates } from "./injection";
 import { overlay, validateAdditionalPodMetadata } from "./metadata";
 import type { ReservedNames } from "./reservations";
@@ -310,9 +311,9 @@ class ClaimPlanner {
     if (custom) return this.coldStart(false);
 
     // 5. Warm adoption.
-    const { pick, valid } = this.pickCandidate();
-    if (pick) return this.adopt(pick);
-    if (valid > 0) {
+    const chosen = this.pickCandidate();
+    if (chosen.pick) return this.adopt(chosen.pick);
+    if (chosen.valid > 0) {
       // Adopting a member without a pod IP hands the client an unroutable sandbox (upstream #683): wait a
       // little for one, then fall back to a cold start.
       const age = this.o.now.getTime() - (Date.parse(this.claim.metadata.creationTimestamp ?? "") || 0);
@@ -328,51 +329,25 @@ class ClaimPlanner {
     return controllingPool(s) === this.claim.spec.warmPoolRef.name;
   }
 
-  /**
-   * The warm member to adopt: among valid candidates with a pod IP, a Ready one if any, and within that the
-   * most useful: on the node with most candidates (packing), then oldest, then by name (byte order, as
-   * upstream's Go sorts). One pass over the pool with each member's facts worked out once per object (see
-   * member-facts.ts). `valid` counts the valid candidates, with a pod IP or not.
-   */
-  pickCandidate(): { pick: Sandbox | undefined; valid: number } {
-    const pool = this.claim.spec.warmPoolRef.name;
-    const poolHash = nameHash(pool);
-    const namespace = this.claim.metadata.namespace;
+  /** The warm member to adopt (candidates.ts). */
+  pickCandidate(): CandidatePick {
     const template = this.o.template;
     const recreate = this.o.pool?.spec.updateStrategy?.type === "Recreate";
-    const stale =
-      recreate && template !== undefined ? staleness(template, this.o.config.dnsNameservers) : undefined;
-    const valid: Array<{ s: Sandbox; f: MemberFacts }> = [];
-    const perNode = new Map<string, number>();
-    for (const s of this.o.candidates) {
-      const f = memberFacts(s);
-      if (
-        f.namespace !== namespace ||
-        f.poolHash !== poolHash ||
-        f.adoptableFrom !== pool ||
-        this.o.reserved.has(f.name) ||
-        stale?.(s)
-      )
-        continue;
-      valid.push({ s, f });
-      if (f.node !== undefined) perNode.set(f.node, (perNode.get(f.node) ?? 0) + 1);
-    }
-    let best: { s: Sandbox; f: MemberFacts; weight: number } | undefined;
-    for (const { s, f } of valid) {
-      if (!f.routable) continue;
-      const weight = f.node !== undefined ? (perNode.get(f.node) ?? 0) : 0;
-      const better =
-        best === undefined ||
-        (f.ready !== best.f.ready
-          ? f.ready
-          : best.weight !== weight
-            ? weight > best.weight
-            : f.created !== best.f.created
-              ? f.created < best.f.created
-              : f.name < best.f.name);
-      if (better) best = { s, f, weight };
-    }
-    return { pick: best?.s, valid: valid.length };
+    const nameservers = this.o.config.dnsNameservers;
+    return pickCandidate({
+      candidates: this.o.candidates,
+      namespace: this.claim.metadata.namespace,
+      pool: this.claim.spec.warmPoolRef.name,
+      reserved: this.o.reserved,
+      ...(recreate && template !== undefined
+        ? {
+            stale: {
+              key: `${template.metadata.uid}@${template.metadata.resourceVersion}/${nameservers.join(",")}`,
+              test: staleness(template, nameservers),
+            },
+          }
+        : {}),
+    });
   }
 
   /** Labels and podTemplate metadata a Sandbox bound to this claim carries. */
@@ -621,14 +596,17 @@ class ClaimPlanner {
   }
 }
 
-/** Whether a member was built from an older blueprint of `template` (its hash computed once, not per member). */
+/**
+ * Whether a member was built from an older blueprint of `template` (its hash computed once, not per member,
+ * and only when a member is asked about: claims rank a pool's members once per change among them).
+ */
 const staleness = (
   template: v1beta1.SandboxTemplate,
   nameservers: ReadonlyArray<string>,
 ): ((s: Sandbox) => boolean) => {
-  const current = blueprintHash(template.spec);
+  let current: string | undefined;
   return (s) =>
-    s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_HASH] !== current &&
+    s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_HASH] !== (current ??= blueprintHash(template.spec)) &&
     !sameBlueprint(s.spec, template.spec, nameservers);
 };
 

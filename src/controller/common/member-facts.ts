@@ -1,7 +1,7 @@
 // What the planners need to know of a warm-pool member, worked out once per member object. Every pool pass
-// goes over all its members and every adopting claim pass ranks them (a burst of N claims against a pool of
-// N looks at about N members N times); informer objects are replaced on every change and never mutated, so
-// facts keyed by the object stay true for as long as anyone holds it.
+// goes over all its members, and claims rank them each time one of them changes (claim/candidates.ts);
+// informer objects are replaced on every change and never mutated, so facts keyed by the object stay true for
+// as long as anyone holds it.
 import type { v1beta1 } from "../../api";
 import {
   CONDITION_FINISHED,

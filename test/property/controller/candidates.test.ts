@@ -98,3 +98,35 @@ test("the adopted member is the first of the ranking, spelled out as a sort", ()
     }),
   );
 });
+
+test("claims served from one member list in turn each get what ranking afresh would give them", () => {
+  // The ranking is kept per member list (the cache's array, until a member changes); each claim must still
+  // skip what the claims before it reserved, as the controller reserves every member it adopts.
+  fc.assert(
+    fc.property(fc.array(memberSpec, { maxLength: 12 }), fc.integer({ min: 1, max: 14 }), (specs, claims) => {
+      const named = specs.map((m, i) => ({ name: `m-${(i * 5) % 12}-${i}`, m }));
+      const candidates = named.map((x) => candidate(x.name, x.m));
+      const reserved = new Set(named.filter((x) => x.m.reserved).map((x) => x.name));
+      for (let c = 0; c < claims; c++) {
+        const adoptable = named.filter(
+          (x) => !x.m.deleting && x.m.templateRef && x.m.owner === "pool" && !reserved.has(x.name),
+        );
+        const perNode = (node: string | undefined) =>
+          node === undefined ? 0 : adoptable.filter((x) => x.m.node === node).length;
+        const expected = adoptable
+          .filter((x) => x.m.routable)
+          .sort(
+            (a, b) =>
+              Number(b.m.ready) - Number(a.m.ready) ||
+              perNode(b.m.node) - perNode(a.m.node) ||
+              b.m.ageSeconds - a.m.ageSeconds ||
+              (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+          )[0]?.name;
+        const plan = planClaim(claimObserved(claimObj(), candidates, new Map(), reserved));
+        expect(plan.adopting).toBe(expected);
+        if (plan.adopting === undefined) break;
+        reserved.add(plan.adopting);
+      }
+    }),
+  );
+});
