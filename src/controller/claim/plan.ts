@@ -605,9 +605,13 @@ const staleness = (
   nameservers: ReadonlyArray<string>,
 ): ((s: Sandbox) => boolean) => {
   let current: string | undefined;
-  return (s) =>
-    s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_HASH] !== (current ??= blueprintHash(template.spec)) &&
-    !sameBlueprint(s.spec, template.spec, nameservers);
+  return (s) => {
+    current ??= blueprintHash(template.spec);
+    return (
+      s.metadata.labels?.[LABEL_SANDBOX_TEMPLATE_HASH] !== current &&
+      !sameBlueprint(s.spec, template.spec, nameservers)
+    );
+  };
 };
 
 const stripEmpty = (v: { conditions: ReadonlyArray<Condition>; sandbox?: unknown }) => ({
