@@ -2,9 +2,11 @@
 // claim adopts a warm Sandbox, the Sandbox controller's pass copies the claim's labels to the pod and records
 // the new generation in the Sandbox's status; the claim is Ready before either, and in a burst those passes
 // took a third of the controller's thread from the claims still waiting. Such a pass is put off until no
-// claim is queued or being reconciled, and never longer than `maxDeferMs`. What it defers: passes that would
-// only patch a Sandbox that is bound to a claim, Ready, not being deleted, and stays Ready (anything else,
-// such as a pod to create or delete, a failure to report or an expiry, runs at once).
+// claim is queued or being reconciled (and then 20 ms more: a burst's claims come in waves), and never longer
+// than `maxDeferMs`. What it defers: passes that would only patch a Sandbox that is bound to a claim, Ready,
+// not being deleted, and stays Ready (anything else, such as a pod to create or delete, a failure to report
+// or an expiry, runs at once).
+import { Duration } from "effect";
 import type { v1beta1 } from "../api";
 import { CONDITION_READY, SANDBOX_CLAIM } from "../api";
 import type { JsonObject, Plan } from "./common/actions";
@@ -13,6 +15,8 @@ import { controllerOf, groupOf, isDeleting } from "./common/meta";
 
 /** How long a bound Sandbox's bookkeeping may wait for claims at the most. */
 export const CLAIMS_FIRST_MAX_DEFER_MS = 1000;
+/** How long after the claim queue went idle the passes put off come back. */
+export const CLAIMS_FIRST_GRACE = Duration.millis(20);
 
 const boundToClaim = (s: v1beta1.Sandbox): boolean => {
   const owner = controllerOf(s.metadata);

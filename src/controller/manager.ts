@@ -16,7 +16,7 @@ import {
 } from "../kube";
 import { applyPlan, type Written } from "./apply";
 import { type Informers, informerView, makeInformers, waitForSync } from "./caches";
-import { ClaimsFirst, isBoundBookkeeping } from "./claims-first";
+import { CLAIMS_FIRST_GRACE, ClaimsFirst, isBoundBookkeeping } from "./claims-first";
 import type { Action, ChildKind, Plan } from "./common/actions";
 import type { CacheView } from "./common/view";
 import { type ControllerConfig, defaultControllerConfig } from "./config";
@@ -203,13 +203,19 @@ const runReconcilers = (
       if (wait === undefined) claimsFirst.ran(key);
       return wait;
     };
-    /** After a claim pass: with no claim left to reconcile, the Sandbox passes put off go now. */
+    /**
+     * After a claim pass: with no claim left to reconcile, the Sandbox passes put off come back a moment later
+     * (a burst's claims arrive in waves; one that follows in that moment puts them off again).
+     */
     const claimPassEnded = Effect.suspend(() => {
       const claims = queues.get("SandboxClaim")?.stats();
+      const sandboxes = queues.get("Sandbox");
       // The claim pass that ends is still counted as processing.
-      if (claims === undefined || claims.ready > 0 || claims.processing > 1) return Effect.void;
-      const keys = claimsFirst.release();
-      return keys.length === 0 ? Effect.void : (queues.get("Sandbox")?.addAll(keys) ?? Effect.void);
+      if (sandboxes === undefined || claims === undefined || claims.ready > 0 || claims.processing > 1)
+        return Effect.void;
+      return Effect.forEach(claimsFirst.release(), (key) => sandboxes.addAfter(key, CLAIMS_FIRST_GRACE), {
+        discard: true,
+      });
     });
 
     const reconcile = (kind: ControllerKind) => (key: string) =>
