@@ -152,6 +152,30 @@ test("parallel claims: a sufficient pool serves all warm, an insufficient one fa
   expect(bound.filter((n) => names.includes(n)).length).toBe(2);
 }, 40_000);
 
+test("after a burst of warm claims, each adopted Sandbox's pod and status catch up with its claim", async () => {
+  // The claims are Ready first; the adopted Sandboxes' bookkeeping (the pod leaves the pool: its pool label
+  // and its safe-to-evict annotation go; the Sandbox's Ready condition records the adoption's generation)
+  // may wait for them (claims first), but never for good.
+  await env().create(refs.sandboxTemplate, template("burst-tpl"));
+  await env().create(refs.sandboxWarmPool, pool("burst", "burst-tpl", 6));
+  await readyPool("burst", 6);
+  const names = Array.from({ length: 6 }, (_, i) => `burst-${i}`);
+  await Promise.all(names.map((n) => env().create(refs.sandboxClaim, claim(n, "burst"))));
+  for (const name of names) {
+    const c = await readyClaim(name);
+    await env().until(`${name}: pod labels and Sandbox status caught up`, async () => {
+      const s = await env().get(refs.sandbox, c.status.sandbox.name);
+      const pod = await env().get(refs.pod, c.status.sandbox.name);
+      return pod !== undefined &&
+        pod.metadata.labels["agents.x-k8s.io/warm-pool-sandbox"] === undefined &&
+        pod.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"] === undefined &&
+        condition(s, "Ready")?.observedGeneration === s?.metadata.generation
+        ? true
+        : undefined;
+    });
+  }
+}, 40_000);
+
 test("Recreate replaces stale members when the template changes; claimed sandboxes stay", async () => {
   await env().create(refs.sandboxTemplate, template("roll-tpl"));
   await env().create(refs.sandboxWarmPool, pool("roll", "roll-tpl", 2, "Recreate"));
