@@ -51,6 +51,14 @@ export const claimObserved = (
   now: NOW,
   config: { allowedLabelDomains: ["sandbox.users.io"], dnsNameservers: ["8.8.8.8"] },
 });
+/** The controller reference a Sandbox bound to `claimObj()` carries. */
+export const claimOwner = {
+  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
+  kind: "SandboxClaim",
+  name: "c",
+  uid: "claim-uid",
+  controller: true,
+};
 /** The controller reference a member of `poolObj` carries. */
 export const poolOwner = {
   apiVersion: "extensions.agents.x-k8s.io/v1beta1",

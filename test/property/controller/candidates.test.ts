@@ -73,28 +73,35 @@ const candidate = (name: string, m: MemberSpec): v1beta1.Sandbox => {
   };
 };
 
+/** The ranking spelled out as a sort: the name of the member a claim should adopt, if any. */
+const firstRanked = (
+  named: ReadonlyArray<{ name: string; m: MemberSpec }>,
+  reserved: ReadonlySet<string>,
+): string | undefined => {
+  const adoptable = named.filter(
+    (x) => !x.m.deleting && x.m.templateRef && x.m.owner === "pool" && !reserved.has(x.name),
+  );
+  const perNode = (node: string | undefined) =>
+    node === undefined ? 0 : adoptable.filter((x) => x.m.node === node).length;
+  return adoptable
+    .filter((x) => x.m.routable)
+    .sort(
+      (a, b) =>
+        Number(b.m.ready) - Number(a.m.ready) ||
+        perNode(b.m.node) - perNode(a.m.node) ||
+        b.m.ageSeconds - a.m.ageSeconds ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    )[0]?.name;
+};
+
 test("the adopted member is the first of the ranking, spelled out as a sort", () => {
   fc.assert(
     fc.property(fc.array(memberSpec, { maxLength: 16 }), (specs) => {
       const named = specs.map((m, i) => ({ name: `m-${(i * 7) % 16}-${i}`, m }));
       const reserved = new Set(named.filter((x) => x.m.reserved).map((x) => x.name));
-      const adoptable = named.filter(
-        (x) => !x.m.deleting && x.m.templateRef && x.m.owner === "pool" && !x.m.reserved,
-      );
-      const perNode = (node: string | undefined) =>
-        node === undefined ? 0 : adoptable.filter((x) => x.m.node === node).length;
-      const ranked = adoptable
-        .filter((x) => x.m.routable)
-        .sort(
-          (a, b) =>
-            Number(b.m.ready) - Number(a.m.ready) ||
-            perNode(b.m.node) - perNode(a.m.node) ||
-            b.m.ageSeconds - a.m.ageSeconds ||
-            (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-        );
       const candidates = named.map((x) => candidate(x.name, x.m));
       const plan = planClaim(claimObserved(claimObj(), candidates, new Map(), reserved));
-      expect(plan.adopting).toBe(ranked[0]?.name);
+      expect(plan.adopting).toBe(firstRanked(named, reserved));
     }),
   );
 });
@@ -108,22 +115,8 @@ test("claims served from one member list in turn each get what ranking afresh wo
       const candidates = named.map((x) => candidate(x.name, x.m));
       const reserved = new Set(named.filter((x) => x.m.reserved).map((x) => x.name));
       for (let c = 0; c < claims; c++) {
-        const adoptable = named.filter(
-          (x) => !x.m.deleting && x.m.templateRef && x.m.owner === "pool" && !reserved.has(x.name),
-        );
-        const perNode = (node: string | undefined) =>
-          node === undefined ? 0 : adoptable.filter((x) => x.m.node === node).length;
-        const expected = adoptable
-          .filter((x) => x.m.routable)
-          .sort(
-            (a, b) =>
-              Number(b.m.ready) - Number(a.m.ready) ||
-              perNode(b.m.node) - perNode(a.m.node) ||
-              b.m.ageSeconds - a.m.ageSeconds ||
-              (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-          )[0]?.name;
         const plan = planClaim(claimObserved(claimObj(), candidates, new Map(), reserved));
-        expect(plan.adopting).toBe(expected);
+        expect(plan.adopting).toBe(firstRanked(named, reserved));
         if (plan.adopting === undefined) break;
         reserved.add(plan.adopting);
       }

@@ -3,20 +3,12 @@ import fc from "fast-check";
 import type { v1beta1 } from "../../../src/api";
 import { planClaim } from "../../../src/controller/claim/plan";
 import { concernsOwningClaim, concernsWaitingClaims } from "../../../src/controller/mapping";
-import { ago, claimObj, claimObserved, member, poolObj } from "../../support/claim-fixtures";
+import { ago, claimObj, claimObserved, claimOwner, member, poolObj } from "../../support/claim-fixtures";
 
 // A claim is not woken for a change to its Sandbox that `concernsOwningClaim` calls irrelevant, nor a waiting
 // claim for a change to its pool that `concernsWaitingClaims` calls irrelevant. That is safe
 // only if the claim's plan reads nothing such a change moves: whatever the Sandbox and the claim's own state,
 // planning against the Sandbox before the change and after it must give the same plan.
-
-const claimOwner = {
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxClaim",
-  name: "c",
-  uid: "claim-uid",
-  controller: true,
-};
 
 const condition = (type: string) =>
   fc.record({

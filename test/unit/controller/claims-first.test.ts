@@ -3,14 +3,8 @@ import { describe, expect, test } from "bun:test";
 import type { v1beta1 } from "../../../src/api";
 import { ClaimsFirst, isBoundBookkeeping } from "../../../src/controller/claims-first";
 import type { Action, Plan } from "../../../src/controller/common/actions";
+import { claimOwner } from "../../support/claim-fixtures";
 
-const claimOwner = {
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxClaim",
-  name: "c",
-  uid: "claim-uid",
-  controller: true,
-};
 const poolOwner = { ...claimOwner, kind: "SandboxWarmPool", name: "pool", uid: "pool-uid" };
 
 const sandbox = (o: { owner?: object; ready?: boolean; deleting?: boolean } = {}): v1beta1.Sandbox =>
