@@ -3,9 +3,9 @@
 // pool) and records the new generation in the Sandbox's status; the claim is Ready before either, and in a
 // burst those passes took a third of the controller's thread from the claims still waiting. Such a pass is
 // put off until no claim is queued or being reconciled (and then 20 ms more: a burst's claims come in waves),
-// and never longer than `maxDeferMs`. What it defers: passes that would only patch a Sandbox that is bound to a claim, Ready,
-// not being deleted, and stays Ready (anything else, such as a pod to create or delete, a failure to report
-// or an expiry, runs at once).
+// and never longer than `maxDeferMs`. What it defers: passes that would only patch a Sandbox that is bound
+// to a claim, Ready, not being deleted, and stays Ready (anything else, such as a pod to create or delete, a
+// failure to report or an expiry, runs at once).
 import { Duration } from "effect";
 import type { v1beta1 } from "../api";
 import { CONDITION_READY, SANDBOX_CLAIM } from "../api";
