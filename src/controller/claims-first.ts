@@ -11,17 +11,15 @@ import type { v1beta1 } from "../api";
 import { CONDITION_READY, SANDBOX_CLAIM } from "../api";
 import type { JsonObject, Plan } from "./common/actions";
 import { isConditionTrue } from "./common/conditions";
-import { controllerOf, groupOf, isDeleting } from "./common/meta";
+import { controllerNamed, isDeleting } from "./common/meta";
 
 /** How long a bound Sandbox's bookkeeping may wait for claims at the most. */
 export const CLAIMS_FIRST_MAX_DEFER_MS = 1000;
 /** How long after the claim queue went idle the passes put off come back. */
 export const CLAIMS_FIRST_GRACE = Duration.millis(20);
 
-const boundToClaim = (s: v1beta1.Sandbox): boolean => {
-  const owner = controllerOf(s.metadata);
-  return owner?.kind === SANDBOX_CLAIM.kind && groupOf(owner.apiVersion) === SANDBOX_CLAIM.group;
-};
+const boundToClaim = (s: v1beta1.Sandbox): boolean =>
+  controllerNamed(s.metadata, SANDBOX_CLAIM) !== undefined;
 
 /** The Ready condition's status in a planned status patch. */
 const readyIn = (status: JsonObject): string | undefined =>

@@ -16,7 +16,7 @@ import type { ChildKind } from "./common/actions";
 import { jsonEqual } from "./common/canonical";
 import { findCondition } from "./common/conditions";
 import { memberFacts } from "./common/member-facts";
-import { controllerOf, groupOf } from "./common/meta";
+import { controllerNamed } from "./common/meta";
 import type { CacheView } from "./common/view";
 import type { ControllerKind } from "./step";
 import type { WaitingClaims } from "./waiting";
@@ -27,12 +27,8 @@ export interface QueueKey {
   readonly name: string;
 }
 
-const ownedBy = (o: KubeObject, descriptor: { group: string; kind: string }): string | undefined => {
-  const owner = controllerOf((o.metadata ?? {}) as v1beta1.Sandbox["metadata"]);
-  return owner && owner.kind === descriptor.kind && groupOf(owner.apiVersion) === descriptor.group
-    ? owner.name
-    : undefined;
-};
+const ownedBy = (o: KubeObject, descriptor: { group: string; kind: string }): string | undefined =>
+  controllerNamed((o.metadata ?? {}) as v1beta1.Sandbox["metadata"], descriptor);
 
 /**
  * Whether a pool member's change can matter to the pool's waiting claims. Not while it is a candidate still

@@ -13,7 +13,7 @@ import {
   SANDBOX_WARM_POOL,
 } from "../../api";
 import { isConditionTrue } from "./conditions";
-import { controllerOf, groupOf, isDeleting } from "./meta";
+import { controllerNamed, controllerOf, isDeleting } from "./meta";
 
 export interface MemberFacts {
   readonly name: string;
@@ -41,17 +41,9 @@ export interface MemberFacts {
 
 const known = new WeakMap<v1beta1.Sandbox, MemberFacts>();
 
-/** The warm pool a controller reference names, if it names one (by group and kind, whatever the version). */
-const poolNamed = (owner: ReturnType<typeof controllerOf>): string | undefined =>
-  owner !== undefined &&
-  owner.kind === SANDBOX_WARM_POOL.kind &&
-  groupOf(owner.apiVersion) === SANDBOX_WARM_POOL.group
-    ? owner.name
-    : undefined;
-
 /** The name of the warm pool that controls `s`. */
 export const controllingPool = (s: v1beta1.Sandbox): string | undefined =>
-  poolNamed(controllerOf(s.metadata));
+  controllerNamed(s.metadata, SANDBOX_WARM_POOL);
 
 export const memberFacts = (s: v1beta1.Sandbox): MemberFacts => {
   const cached = known.get(s);
@@ -68,7 +60,7 @@ export const memberFacts = (s: v1beta1.Sandbox): MemberFacts => {
     hasController: controller !== undefined,
     poolHash: labels?.[LABEL_WARM_POOL_SANDBOX],
     adoptableFrom:
-      deleting || labels?.[LABEL_SANDBOX_TEMPLATE_REF_HASH] === undefined ? undefined : poolNamed(controller),
+      deleting || labels?.[LABEL_SANDBOX_TEMPLATE_REF_HASH] === undefined ? undefined : controllingPool(s),
     warmLaunch: labels?.[LABEL_LAUNCH_TYPE] === LAUNCH_TYPE_WARM,
     ready: isConditionTrue(s.status?.conditions, CONDITION_READY),
     finished: isConditionTrue(s.status?.conditions, CONDITION_FINISHED),

@@ -29,6 +29,17 @@ export const groupOf = (apiVersion: string): string => {
   return slash === -1 ? "" : apiVersion.slice(0, slash);
 };
 
+/** The name of the object's controller when it is a `kind` (by group and kind, whatever the version). */
+export const controllerNamed = (
+  meta: ObjectMeta,
+  kind: { readonly group: string; readonly kind: string },
+): string | undefined => {
+  const owner = controllerOf(meta);
+  return owner !== undefined && owner.kind === kind.kind && groupOf(owner.apiVersion) === kind.group
+    ? owner.name
+    : undefined;
+};
+
 export const isReservedKey = (key: string): boolean => RESERVED_PREFIXES.some((p) => key.startsWith(p));
 
 export const withoutReserved = (

@@ -15,7 +15,7 @@ import {
   SANDBOX_WARM_POOL,
 } from "../../api";
 import type { JsonObject } from "../common/actions";
-import { controllerOf, controllerRef, groupOf, joinKeys, withoutReserved } from "../common/meta";
+import { controllerNamed, controllerRef, joinKeys, withoutReserved } from "../common/meta";
 import { servicePorts } from "./ports";
 
 type Sandbox = v1beta1.Sandbox;
@@ -31,11 +31,7 @@ export const normaliseCreatedBy = (value: string | undefined): string | undefine
  */
 export const extensionLabels = (sandbox: Sandbox): Record<string, string | undefined> => {
   const labels = sandbox.metadata.labels ?? {};
-  const owner = controllerOf(sandbox.metadata);
-  const pooled =
-    owner !== undefined &&
-    owner.kind === SANDBOX_WARM_POOL.kind &&
-    groupOf(owner.apiVersion) === SANDBOX_WARM_POOL.group;
+  const pooled = controllerNamed(sandbox.metadata, SANDBOX_WARM_POOL) !== undefined;
   return {
     [LABEL_SANDBOX_NAME_HASH]: nameHash(sandbox.metadata.name ?? ""),
     [LABEL_SANDBOX_TEMPLATE_REF_HASH]: labels[LABEL_SANDBOX_TEMPLATE_REF_HASH],
