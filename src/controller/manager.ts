@@ -189,9 +189,8 @@ const runReconcilers = (
     }
 
     /** Claims first (claims-first.ts): how long to put off this Sandbox pass, if at all. */
-    const putOff = (key: string, plan: Plan, now: number): number | undefined => {
+    const putOff = (key: string, namespace: string, name: string, plan: Plan, now: number) => {
       const claims = queues.get("SandboxClaim")?.stats();
-      const { namespace = "", name } = parseKey(key);
       const sandbox = view.get("Sandbox", namespace, name);
       const wait =
         claims !== undefined &&
@@ -237,7 +236,7 @@ const runReconcilers = (
           return undefined;
         }
         if (kind === "Sandbox") {
-          const wait = putOff(key, step.plan, now.getTime());
+          const wait = putOff(key, namespace, name, step.plan, now.getTime());
           if (wait !== undefined) {
             echoes.forget(gateKey);
             return { requeueAfter: Duration.millis(wait), deferred: true };
