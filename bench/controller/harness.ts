@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Effect, Exit, Fiber, ManagedRuntime, Scope, Stream } from "effect";
 import { parse } from "yaml";
 import { type ApiServerHandle, startApiServer } from "../../src/apiserver";
-import { CONTROLLER_INDEXED_LABELS } from "../../src/controller/caches";
+import { SHARED_WITH_CONTROLLER } from "../../src/controller/caches";
 import { type ControllerConfig, defaultControllerConfig } from "../../src/controller/config";
 import { runController } from "../../src/controller/manager";
 import {
@@ -100,13 +100,12 @@ export const startControllerHarness = async (
   // As in local mode, the kubelet (there, the node agent) and the controller share one pod informer, and
   // the router's index follows the controller's Sandbox and claim informers.
   const sharedScope = await system.runPromise(Scope.make());
-  const indexed = { indexedLabels: CONTROLLER_INDEXED_LABELS };
   const shared = await system.runPromise(
     Scope.extend(
       Effect.gen(function* () {
-        const pods = yield* makeInformer(refs.pod, indexed);
-        const sandboxes = yield* makeInformer(refs.sandbox, indexed);
-        const claims = yield* makeInformer(refs.sandboxClaim, indexed);
+        const pods = yield* makeInformer(refs.pod, SHARED_WITH_CONTROLLER);
+        const sandboxes = yield* makeInformer(refs.sandbox, SHARED_WITH_CONTROLLER);
+        const claims = yield* makeInformer(refs.sandboxClaim, SHARED_WITH_CONTROLLER);
         yield* Effect.forkScoped(feedSandboxIndexFrom(new SandboxIndex(), { sandboxes, claims }));
         return { pods, sandboxes, claims };
       }),

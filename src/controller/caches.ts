@@ -20,6 +20,9 @@ export const CONTROLLER_INDEXED_LABELS: ReadonlyArray<string> = [
   LABEL_WARM_POOL_SANDBOX,
 ];
 
+/** Informer options for an informer shared with the controller (`ControllerOptions.informers`). */
+export const SHARED_WITH_CONTROLLER = { indexedLabels: CONTROLLER_INDEXED_LABELS };
+
 /**
  * Kinds a `--cache-label-selectors` controller watches only with the tracking label: the Pods and Services
  * it creates all carry it, so on a busy cluster the caches hold O(sandboxes) rather than O(cluster).

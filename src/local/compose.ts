@@ -6,7 +6,7 @@ import { Deferred, Duration, Effect, Schedule, type Scope } from "effect";
 import type { Pod, v1beta1 } from "../api/index";
 import { SERVICE_CIDR } from "../apiserver/cluster-ip";
 import { ApiServer } from "../apiserver/index";
-import { CONTROLLER_INDEXED_LABELS } from "../controller/caches";
+import { SHARED_WITH_CONTROLLER } from "../controller/caches";
 import { runController } from "../controller/manager";
 import { KubeClient, type KubeObject, makeInformer, type ResourceRef, refs, typedRef } from "../kube/index";
 import { startNodeAgent } from "../node/index";
@@ -26,9 +26,6 @@ import { runHostsFiles } from "./hosts-file";
 import { step } from "./progress";
 import { runServiceProxy } from "./service-proxy";
 import type { Service } from "./service-routing";
-
-/** Informers local mode's parts share with the controller index what the controller looks up by. */
-const SHARED_INFORMER = { indexedLabels: CONTROLLER_INDEXED_LABELS };
 
 /** Loopback range the node agent hands pod IPs out of; the router may dial it through X-Sandbox-Pod-IP. */
 export const LOCAL_POD_CIDR = "127.1.0.0/16";
@@ -97,8 +94,8 @@ export const startNodeSide = (config: NodeSideConfig, progress: Progress = silen
     yield* progress("CRDs", installCrds, (n) => `${n} installed`);
     // One informer each on Services and pods for the whole of local mode: hosts files, node agent,
     // Deployments, Service proxy, cluster-name proxy and the controller.
-    const services = yield* makeInformer(typedRef<Service>(refs.service), SHARED_INFORMER);
-    const pods = yield* makeInformer(typedRef<Pod>(refs.pod), SHARED_INFORMER);
+    const services = yield* makeInformer(typedRef<Service>(refs.service), SHARED_WITH_CONTROLLER);
+    const pods = yield* makeInformer(typedRef<Pod>(refs.pod), SHARED_WITH_CONTROLLER);
     const hosts = yield* runHostsFiles(join(config.stateDir, "etc-hosts"), services, pods);
     const node = yield* progress(
       "node agent",
@@ -200,8 +197,11 @@ export const startLocal = (config: LocalConfig): Effect.Effect<LocalSystem, unkn
       api.setPodLogSource(side.node.podLogSource);
 
       // The controller's Sandbox and claim caches feed the router's index too.
-      const sandboxes = yield* makeInformer(typedRef<v1beta1.Sandbox>(refs.sandbox), SHARED_INFORMER);
-      const claims = yield* makeInformer(typedRef<v1beta1.SandboxClaim>(refs.sandboxClaim), SHARED_INFORMER);
+      const sandboxes = yield* makeInformer(typedRef<v1beta1.Sandbox>(refs.sandbox), SHARED_WITH_CONTROLLER);
+      const claims = yield* makeInformer(
+        typedRef<v1beta1.SandboxClaim>(refs.sandboxClaim),
+        SHARED_WITH_CONTROLLER,
+      );
       const controllerReady = yield* Deferred.make<void>();
       yield* Effect.forkScoped(
         runController({
