@@ -113,39 +113,59 @@ await poolReady("burst", BURST);
 /** Every committed write takes one resourceVersion: the difference counts API writes (refill included). */
 const resourceVersion = async () =>
   Number(((await run(client.list(refs.namespace, { limit: 1 }))) as Obj).metadata.resourceVersion);
-const rvBefore = await resourceVersion();
-// The drained pool's status is rewritten (fewer Ready members) before it can read full again.
-const fullPool = await poolVersion("burst");
-const cpuBefore = process.cpuUsage();
-const mainBefore = process.threadCpuUsage();
-const burst = await users.claims({ pool: "burst", count: BURST, concurrent: true });
-const cpu = process.cpuUsage(cpuBefore);
-const mainCpu = process.threadCpuUsage(mainBefore);
-const burstWrites = (await resourceVersion()) - rvBefore;
-// The same work settled: until the drained pool is full and Ready again, so every claim's refill (member,
-// pod, statuses) is counted whole. Less noisy than the window above, which cuts the refill off anywhere.
-if (BURST > 0) await poolReady("burst", BURST, fullPool);
-const settledCpu = process.cpuUsage(cpuBefore);
-const settledWrites = (await resourceVersion()) - rvBefore;
 const perClaim = (x: number) => Math.round((x / BURST) * 10) / 10;
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
+/** BURST claims at once on the full burst pool, then until the pool is full and Ready again. */
+const measureBurst = async () => {
+  const rvBefore = await resourceVersion();
+  // The drained pool's status is rewritten (fewer Ready members) before it can read full again.
+  const fullPool = await poolVersion("burst");
+  const cpuBefore = process.cpuUsage();
+  const mainBefore = process.threadCpuUsage();
+  const burst = await users.claims({ pool: "burst", count: BURST, concurrent: true });
+  const cpu = process.cpuUsage(cpuBefore);
+  const mainCpu = process.threadCpuUsage(mainBefore);
+  const writes = (await resourceVersion()) - rvBefore;
+  // The same work settled: until the drained pool is full and Ready again, so every claim's refill (member,
+  // pod, statuses) is counted whole. Less noisy than the window above, which cuts the refill off anywhere.
+  if (BURST > 0) await poolReady("burst", BURST, fullPool);
+  return {
+    claimsPerSecond: Math.round(BURST / burst.seconds),
+    cpuMsPerClaim: perClaim(cpuMs(cpu)),
+    mainThreadCpuMsPerClaim: perClaim(cpuMs(mainCpu)),
+    usersCpuMsPerClaim: perClaim(burst.cpuMs),
+    writesPerClaim: perClaim(writes),
+    settledCpuMsPerClaim: perClaim(cpuMs(process.cpuUsage(cpuBefore))),
+    settledWritesPerClaim: perClaim((await resourceVersion()) - rvBefore),
+  };
+};
+// A process's first burst runs code paths the one-at-a-time claims above never made hot (JSC compiles them
+// to its faster tiers during that burst: its main thread then needs ~15-25 % more CPU per claim). Local mode
+// is a long-running process, so the burst figures are its second burst's, on the same pool refilled; the
+// first is reported beside them.
+const first = await measureBurst();
+const steady = await measureBurst();
 
 const result = {
-  claims: WARM + COLD + BURST,
+  claims: WARM + COLD + 2 * BURST,
   warm_p50_ms: Math.round(pct(warm, 50) * 10) / 10,
   warm_p99_ms: Math.round(pct(warm, 99) * 10) / 10,
   cold_p50_ms: Math.round(pct(cold, 50) * 10) / 10,
   cold_p99_ms: Math.round(pct(cold, 99) * 10) / 10,
   burst_claims: BURST,
-  burst_claims_per_s: Math.round(BURST / burst.seconds),
+  burst_claims_per_s: steady.claimsPerSecond,
+  first_burst_claims_per_s: first.claimsPerSecond,
   // This process: API server, controller and kubelet (the users' process is counted apart).
-  burst_cpu_ms_per_claim: perClaim((cpu.user + cpu.system) / 1000),
+  burst_cpu_ms_per_claim: steady.cpuMsPerClaim,
   // Of it, the main thread's: everything but JSC's helpers (JIT compilers, GC marking). One thread runs the
   // whole system, so this is what bounds the burst: 1,000 claims/s leaves it 1 ms per claim.
-  burst_main_thread_cpu_ms_per_claim: perClaim((mainCpu.user + mainCpu.system) / 1000),
-  burst_users_cpu_ms_per_claim: perClaim(burst.cpuMs),
-  burst_api_writes_per_claim: perClaim(burstWrites),
-  settled_cpu_ms_per_claim: perClaim((settledCpu.user + settledCpu.system) / 1000),
-  settled_api_writes_per_claim: perClaim(settledWrites),
+  burst_main_thread_cpu_ms_per_claim: steady.mainThreadCpuMsPerClaim,
+  first_burst_main_thread_cpu_ms_per_claim: first.mainThreadCpuMsPerClaim,
+  burst_users_cpu_ms_per_claim: steady.usersCpuMsPerClaim,
+  burst_api_writes_per_claim: steady.writesPerClaim,
+  settled_cpu_ms_per_claim: steady.settledCpuMsPerClaim,
+  settled_api_writes_per_claim: steady.settledWritesPerClaim,
   load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
   replenish_delay_ms: REPLENISH_DELAY_MS,
   storage: harness.storage,
@@ -156,6 +176,9 @@ writeFileSync(join(import.meta.dir, "../results/controller.json"), `${JSON.strin
 
 await users.stop();
 await harness.stop();
+console.log(
+  `first_burst_claims_per_s=${result.first_burst_claims_per_s} first_burst_main_thread_cpu_ms_per_claim=${result.first_burst_main_thread_cpu_ms_per_claim} burst_main_thread_cpu_ms_per_claim=${result.burst_main_thread_cpu_ms_per_claim}`,
+);
 console.log(
   `claims=${result.claims} warm_p50_ms=${result.warm_p50_ms} warm_p99_ms=${result.warm_p99_ms} cold_p50_ms=${result.cold_p50_ms} burst_claims_per_s=${result.burst_claims_per_s}`,
 );
