@@ -73,6 +73,8 @@ const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
 export class Store {
   private readonly db: Database;
   private readonly objects = new Map<string, Map<string, KObject>>();
+  /** The resourceVersion of every object in `objects`: what a prune must keep, without a pass over them. */
+  private readonly currentVersions = new Set<number>();
   /** The newest events, at most `memoryWindow`; the rest of the resumable window is only in SQLite. */
   private readonly window: StoredEvent[] = [];
   /** Oldest event still in SQLite (undefined before the first). */
@@ -123,6 +125,7 @@ export class Store {
       const events: StoredEvent[] = [];
       /** Objects this commit writes: their versions before it are no longer current. */
       const written = new Map<string, number>();
+      const replaced = new Set<number>();
       let rv = from;
       for (const c of changes) {
         rv += 1;
@@ -137,6 +140,7 @@ export class Store {
         written.set(`${c.rid}/${key}`, c.type === "DELETED" ? 0 : rv);
         // The version replaced was kept past the prune only as the object's JSON; now nothing needs it.
         const previousRv = Number(previous?.metadata?.resourceVersion ?? Number.NaN);
+        replaced.add(previousRv);
         if (previousRv <= this.pruned) this.deleteEvent.run({ rv: previousRv });
         events.push({
           rv,
@@ -153,7 +157,7 @@ export class Store {
       let pruned = this.pruned;
       if (Math.floor(rv / 512) !== Math.floor(from / 512) && rv - this.windowSize > pruned) {
         const to = rv - this.windowSize;
-        const keep = this.currentVersionsIn(pruned, to, written);
+        const keep = this.currentVersionsIn(pruned, to, written, replaced);
         this.pruneEvents.run({ from: pruned, to, keep: JSON.stringify(keep) });
         pruned = to;
         this.saveVersions.run({ rv: String(rv), pruned: String(pruned) });
@@ -164,17 +168,18 @@ export class Store {
   }
 
   /**
-   * Versions in (`from`, `to`] that are some object's current one once `written` (rid/ns/name -> its new
-   * version, 0 when deleted) is committed. A pass over the objects, once per prune (every 512 versions).
+   * Versions in (`from`, `to`] that are some object's current one once this commit is: `written` gives each
+   * object it writes its new version (0 when deleted), `replaced` the versions those objects had before it.
    */
-  private currentVersionsIn(from: number, to: number, written: ReadonlyMap<string, number>): number[] {
+  private currentVersionsIn(
+    from: number,
+    to: number,
+    written: ReadonlyMap<string, number>,
+    replaced: ReadonlySet<number>,
+  ): number[] {
     const keep: number[] = [];
     const inRange = (v: number) => v > from && v <= to;
-    for (const [rid, bucket] of this.objects)
-      for (const [key, object] of bucket) {
-        const v = Number(object.metadata?.resourceVersion);
-        if (inRange(v) && !written.has(`${rid}/${key}`)) keep.push(v);
-      }
+    for (const v of this.currentVersions) if (inRange(v) && !replaced.has(v)) keep.push(v);
     for (const v of written.values()) if (inRange(v)) keep.push(v);
     return keep;
   }
@@ -186,10 +191,11 @@ export class Store {
     this.rv = Math.max(meta("rv"), newest?.rv ?? 0);
     // Each object's newest row is its current version, unless the object was deleted.
     for (const r of this.db
-      .query(`SELECT e.rid, e.ns, e.name, e.data FROM events e
+      .query(`SELECT e.rv, e.rid, e.ns, e.name, e.data FROM events e
           JOIN (SELECT MAX(rv) AS rv FROM events GROUP BY rid, ns, name) newest ON e.rv = newest.rv
         WHERE e.type != 'DELETED'`)
       .all() as Array<{
+      rv: number;
       rid: string;
       ns: string;
       name: string;
@@ -198,6 +204,7 @@ export class Store {
       const object = JSON.parse(r.data) as KObject;
       this.stored.set(object, r.data);
       this.bucket(r.rid).set(keyOf(r.ns, r.name), object);
+      this.currentVersions.add(r.rv);
     }
     // Below the prune point only current versions remain, which no watch replays.
     const oldest = this.db.query("SELECT MIN(rv) AS rv FROM events WHERE rv > $pruned").get({
@@ -293,8 +300,13 @@ export class Store {
     for (const e of events) {
       const b = this.bucket(e.rid);
       const k = keyOf(e.namespace, nameOf(e.object));
+      const before = b.get(k);
+      if (before !== undefined) this.currentVersions.delete(Number(before.metadata?.resourceVersion));
       if (e.type === "DELETED") b.delete(k);
-      else b.set(k, e.object);
+      else {
+        b.set(k, e.object);
+        this.currentVersions.add(e.rv);
+      }
       if (e.json !== undefined) this.stored.set(e.object, e.json);
       this.window.push(e);
       batch.events.push(e);
@@ -352,6 +364,7 @@ export class Store {
   /** Memory back to what the file holds, after a transaction that did not commit. */
   private reload(): void {
     this.objects.clear();
+    this.currentVersions.clear();
     this.window.length = 0;
     this.oldestEventRv = undefined;
     this.load();
