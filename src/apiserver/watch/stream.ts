@@ -25,23 +25,10 @@ type WireType = EventType | "BOOKMARK" | "ERROR";
 
 const encoder = new TextEncoder();
 const HEADER_FLUSH = encoder.encode(" ");
-const line = (type: WireType, object: unknown): Uint8Array =>
-  encoder.encode(`${JSON.stringify({ type, object })}\n`);
-/** The same line from an object already serialised (byte for byte what `line` makes of it). */
-const lineOfJson = (type: WireType, json: string): Uint8Array =>
-  encoder.encode(`{"type":"${type}","object":${json}}\n`);
-
-const joinChunks = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
-  let size = 0;
-  for (const c of chunks) size += c.length;
-  const joined = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    joined.set(c, at);
-    at += c.length;
-  }
-  return joined;
-};
+const textLine = (type: WireType, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
+const line = (type: WireType, object: unknown): Uint8Array => encoder.encode(textLine(type, object));
+/** The same line from an object already serialised (character for character what `textLine` makes of it). */
+const textLineOfJson = (type: WireType, json: string): string => `{"type":"${type}","object":${json}}\n`;
 
 /** Maps a stored event onto what a filtered watcher sees: objects entering or leaving the selection. */
 const visibleType = (f: Filter, e: StoredEvent): EventType | undefined => {
@@ -105,14 +92,14 @@ export const openWatch = (
         // Lines sent in one event-loop turn go out as one chunk: a client (an in-process one above all)
         // then handles a burst of commits as one batch instead of one read and one hand-off per event. The
         // hub says when a turn's commits are all delivered; other lines (bookmarks) wait for the turn's end.
-        let pending: Uint8Array[] = [];
+        // Kept as text and encoded once per chunk: one encoder call per turn instead of one per line.
+        let pending: string[] = [];
         const flush = () => {
           if (pending.length === 0) return;
           const lines = pending;
           pending = [];
-          if (lines.length === 1) return controller.enqueue(lines[0]!);
-          const chunk = joinChunks(lines);
-          eventsIn.set(chunk, lines.length);
+          const chunk = encoder.encode(lines.length === 1 ? lines[0]! : lines.join(""));
+          if (lines.length > 1) eventsIn.set(chunk, lines.length);
           controller.enqueue(chunk);
         };
         const close = () => {
@@ -134,8 +121,8 @@ export const openWatch = (
           if (closed) return false;
           pending.push(
             json !== undefined && render === undefined
-              ? lineOfJson(type, json)
-              : line(type, type === "BOOKMARK" ? object : rendered(object)),
+              ? textLineOfJson(type, json)
+              : textLine(type, type === "BOOKMARK" ? object : rendered(object)),
           );
           if (pending.length === 1 && !fromHub) setImmediate(() => closed || flush());
           if ((controller.desiredSize ?? 0) - pending.length < -budget) {
