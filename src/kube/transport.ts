@@ -74,51 +74,60 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
     if (!IS_BUN && conn.proxy) {
       return Effect.fail(new KubeError({ message: `${what}: proxy-url is supported on Bun only`, code: 0 }));
     }
-    return Effect.suspend(() => {
+    const failure = (cause: unknown, deadline: AbortSignal): KubeFailure =>
+      cause instanceof StatusAnswer
+        ? cause.failure
+        : deadline.aborted
+          ? new Timeout({ message: `${what}: ${late} in ${Duration.format(timeout)}`, code: 0 })
+          : failureFromThrown(cause, what);
+    // One controller per request, aborted by the deadline or by interruption (the canceller below): cheaper
+    // than a signal of Effect's own for interruption combined with the deadline's.
+    return Effect.async<A, KubeFailure>((resume) => {
       const deadline = new AbortController();
-      return Effect.tryPromise({
-        try: async (interrupted) => {
-          const timer = setTimeout(() => deadline.abort(), Duration.toMillis(timeout));
-          try {
-            const creds = await conn.credentials();
-            const headers: Record<string, string> = { Accept: "application/json", ...creds.headers };
-            let body: string | undefined;
-            if (req.body !== undefined) {
-              headers["Content-Type"] = req.contentType ?? "application/json";
-              body = JSON.stringify(req.body);
-              // Declared for every transport: node:http frames a DELETE's body with neither length nor
-              // chunking (a server then reads it as the next request), and a server reads a body of declared
-              // length in one step where it must count an undeclared one chunk by chunk.
-              headers["Content-Length"] = String(Buffer.byteLength(body));
-            }
-            const signals = outer ? [interrupted, deadline.signal, outer] : [interrupted, deadline.signal];
-            const init = {
-              method: req.method,
-              headers,
-              ...(body === undefined ? {} : { body }),
-              signal: AbortSignal.any(signals),
-              ...(creds.tls ? { tls: creds.tls } : {}),
-            };
-            const res = await (conn.fetch
-              ? fetchInProcess(conn.fetch, url, init)
-              : IS_BUN
-                ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
-                : nodeFetch(url, init));
-            if (!res.ok)
-              throw new StatusAnswer(
-                failureFromStatus(res.status, await readBody(res), res.headers.get("retry-after")),
-              );
-            return await read(res);
-          } finally {
-            clearTimeout(timer);
-          }
+      const timer = setTimeout(() => deadline.abort(), Duration.toMillis(timeout));
+      const send = async (): Promise<A> => {
+        const creds = await conn.credentials();
+        const headers: Record<string, string> = { Accept: "application/json", ...creds.headers };
+        let body: string | undefined;
+        if (req.body !== undefined) {
+          headers["Content-Type"] = req.contentType ?? "application/json";
+          body = JSON.stringify(req.body);
+          // Declared for every transport: node:http frames a DELETE's body with neither length nor
+          // chunking (a server then reads it as the next request), and a server reads a body of declared
+          // length in one step where it must count an undeclared one chunk by chunk.
+          headers["Content-Length"] = String(Buffer.byteLength(body));
+        }
+        const init = {
+          method: req.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          signal: outer ? AbortSignal.any([deadline.signal, outer]) : deadline.signal,
+          ...(creds.tls ? { tls: creds.tls } : {}),
+        };
+        const res = await (conn.fetch
+          ? fetchInProcess(conn.fetch, url, init)
+          : IS_BUN
+            ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
+            : nodeFetch(url, init));
+        if (!res.ok)
+          throw new StatusAnswer(
+            failureFromStatus(res.status, await readBody(res), res.headers.get("retry-after")),
+          );
+        return await read(res);
+      };
+      send().then(
+        (a) => {
+          clearTimeout(timer);
+          resume(Effect.succeed(a));
         },
-        catch: (cause) =>
-          cause instanceof StatusAnswer
-            ? cause.failure
-            : deadline.signal.aborted
-              ? new Timeout({ message: `${what}: ${late} in ${Duration.format(timeout)}`, code: 0 })
-              : failureFromThrown(cause, what),
+        (cause) => {
+          clearTimeout(timer);
+          resume(Effect.fail(failure(cause, deadline.signal)));
+        },
+      );
+      return Effect.sync(() => {
+        clearTimeout(timer);
+        deadline.abort();
       });
     });
   };
