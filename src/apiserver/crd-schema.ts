@@ -19,10 +19,16 @@ export interface Pruned {
 const schemaOf = (def: ResourceDef, version: string): JSONSchemaProps | undefined =>
   def.crd?.schemas[version] as JSONSchemaProps | undefined;
 
-export const pruneCustomResource = (def: ResourceDef, version: string, obj: KObject): Pruned => {
+/** `settled`: the object's stored version when this schema admitted it (its unchanged parts are skipped). */
+export const pruneCustomResource = (
+  def: ResourceDef,
+  version: string,
+  obj: KObject,
+  settled?: KObject,
+): Pruned => {
   const schema = schemaOf(def, version);
   if (!schema) return { object: obj, unknown: [] };
-  const { value, pruned } = pruneWithReport(schema, obj);
+  const { value, pruned } = pruneWithReport(schema, obj, true, settled);
   return { object: value as KObject, unknown: pruned };
 };
 
@@ -32,10 +38,11 @@ export const admitCustomResource = (
   version: string,
   obj: KObject,
   old: KObject | undefined,
+  settled?: KObject,
 ): Admitted => {
   const schema = schemaOf(def, version);
   if (!schema) return { object: obj, causes: [] };
-  const object = applyDefaults(schema, obj) as KObject;
+  const object = applyDefaults(schema, obj, settled) as KObject;
   const causes = old === undefined ? validate(schema, object) : validateUpdate(schema, object, old);
   return { object, causes };
 };

@@ -83,6 +83,11 @@ const sameJson = deepEqual;
 
 export class Engine {
   private readonly listeners: CommitListener[] = [];
+  /**
+   * Stored objects this engine decoded and admitted itself, with the schema that did it (`OBJECT_META` for
+   * built-in kinds): an update in the storage version then leaves alone what it did not change.
+   */
+  private readonly admittedWith = new WeakMap<KObject, object>();
 
   constructor(
     readonly store: Store,
@@ -168,17 +173,36 @@ export class Engine {
    * Drops what the kind does not know, as kube-apiserver's decoder does: unknown ObjectMeta keys for every
    * kind, and fields outside a custom resource's schema. What went is reported through fieldValidation.
    */
-  private decode(t: Target, obj: KObject, fv: FieldValidation | undefined): KObject {
-    const meta = pruneWithReport(OBJECT_META, obj.metadata, false);
+  private decode(
+    t: Target,
+    obj: KObject,
+    fv: FieldValidation | undefined,
+    settled: KObject | undefined,
+  ): KObject {
+    const meta = pruneWithReport(OBJECT_META, obj.metadata, false, settled?.metadata);
     const unknown = meta.pruned.map((p) => childPath("metadata", p));
     let out: KObject = { ...obj, metadata: meta.value as Record<string, unknown> };
     if (t.def.crd) {
-      const pruned = pruneCustomResource(t.def, t.version, out);
+      const pruned = pruneCustomResource(t.def, t.version, out, settled);
       out = pruned.object;
       unknown.push(...pruned.unknown);
     }
     enforceFieldValidation(fv, unknown, obj);
     return out;
+  }
+
+  /**
+   * The schema an update through `t` decodes and admits with, when the result is stored as it is (the
+   * storage version: no conversion between the stored object and the request's).
+   */
+  private admissionSchema(t: Target): object | undefined {
+    if (t.version !== t.def.storageVersion) return undefined;
+    return t.def.crd ? (t.def.crd.schemas[t.version] as object | undefined) : OBJECT_META;
+  }
+
+  private recordAdmission(t: Target, stored: KObject): void {
+    const schema = this.admissionSchema(t);
+    if (schema !== undefined) this.admittedWith.set(stored, schema);
   }
 
   private requireNamespace(t: Target, name: string): void {
@@ -201,11 +225,12 @@ export class Engine {
     name: string,
     extra: ReadonlyArray<StatusCause>,
     old?: KObject,
+    settled?: KObject,
   ): KObject {
     const causes: StatusCause[] = [...extra, ...validateLabels(metaOf(obj))];
     let out = obj;
     if (t.def.crd) {
-      const admitted = admitCustomResource(t.def, t.version, out, old);
+      const admitted = admitCustomResource(t.def, t.version, out, old, settled);
       out = admitted.object;
       causes.push(...admitted.causes);
     }
@@ -214,7 +239,7 @@ export class Engine {
   }
 
   create(t: Target, body: unknown, opts: WriteOptions = {}): KObject {
-    const obj = this.decode(t, this.checkBody(t, body), opts.fieldValidation);
+    const obj = this.decode(t, this.checkBody(t, body), opts.fieldValidation, undefined);
     const meta = obj.metadata as Record<string, unknown>;
     for (const k of [...SERVER_OWNED, "managedFields"]) delete meta[k];
     const causes: StatusCause[] = [];
@@ -257,6 +282,7 @@ export class Engine {
     const stored = this.toVersion(t.def, next, t.def.storageVersion);
     if (opts.dryRun) return next;
     const [event] = this.commit([{ type: "ADDED", rid, object: stored }]);
+    this.recordAdmission(t, event!.object);
     return this.toVersion(t.def, event!.object, t.version);
   }
 
@@ -267,9 +293,11 @@ export class Engine {
    * `body` is in the request's version.
    */
   update(t: Target, name: string, body: unknown, sub: Subresource, opts: WriteOptions = {}): KObject {
-    const obj = this.decode(t, this.checkBody(t, body, name), opts.fieldValidation);
     const rid = resourceId(t.def);
     const prevStored = this.store.get(rid, t.namespace, name);
+    const settled =
+      prevStored && this.admittedWith.get(prevStored) === this.admissionSchema(t) ? prevStored : undefined;
+    const obj = this.decode(t, this.checkBody(t, body, name), opts.fieldValidation, settled);
     if (!prevStored) throw notFound(t.def, name);
     const prev = this.toVersion(t.def, prevStored, t.version);
     const prevMeta = metaOf(prev);
@@ -318,7 +346,7 @@ export class Engine {
     }
     const prepared = prepareUpdate(t.def, prev, next, now());
     extra.push(...prepared.causes);
-    next = this.admit(t, prepared.object, name, extra, prev);
+    next = this.admit(t, prepared.object, name, extra, prev, settled);
     if (sub === "" && prevMeta.generation !== undefined && this.specChanged(t.def, prev, next)) {
       next = { ...next, metadata: { ...metaOf(next), generation: Number(prevMeta.generation ?? 0) + 1 } };
     }
@@ -327,6 +355,7 @@ export class Engine {
     if (opts.dryRun) return next;
     const deleting = metaOf(stored).deletionTimestamp !== undefined && finalizersOf(stored).length === 0;
     const [event] = this.commit([{ type: deleting ? "DELETED" : "MODIFIED", rid, object: stored }]);
+    if (!deleting) this.recordAdmission(t, event!.object);
     return this.toVersion(t.def, event!.object, t.version);
   }
 

@@ -21,7 +21,11 @@ const defaultedProperties = (s: JSONSchemaProps): ReadonlyArray<readonly [string
   return found;
 };
 
-const defaultObject = (s: JSONSchemaProps, v: Record<string, unknown>): Record<string, unknown> => {
+const defaultObject = (
+  s: JSONSchemaProps,
+  v: Record<string, unknown>,
+  settled: Record<string, unknown> | undefined,
+): Record<string, unknown> => {
   let out: Record<string, unknown> | undefined;
   /** Copy on first change: untouched objects come back as they were. */
   const edit = (): Record<string, unknown> => {
@@ -36,7 +40,7 @@ const defaultObject = (s: JSONSchemaProps, v: Record<string, unknown>): Record<s
       continue;
     }
     if (!prop) continue;
-    const defaulted = applyDefaults(prop, value);
+    const defaulted = applyDefaults(prop, value, settled?.[key]);
     if (defaulted !== value) edit()[key] = defaulted;
   }
   for (const [key, prop] of defaultedProperties(s)) {
@@ -47,7 +51,11 @@ const defaultObject = (s: JSONSchemaProps, v: Record<string, unknown>): Record<s
   return out ?? v;
 };
 
-const defaultArray = (s: JSONSchemaProps, v: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
+const defaultArray = (
+  s: JSONSchemaProps,
+  v: ReadonlyArray<unknown>,
+  settled: ReadonlyArray<unknown> | undefined,
+): ReadonlyArray<unknown> => {
   const items = s.items;
   if (!items) return v;
   let out: unknown[] | undefined;
@@ -56,6 +64,7 @@ const defaultArray = (s: JSONSchemaProps, v: ReadonlyArray<unknown>): ReadonlyAr
     const defaulted = applyDefaults(
       items,
       x === null && !items.nullable && items.default !== undefined ? structuredClone(items.default) : x,
+      settled?.[i],
     );
     if (defaulted !== x) out ??= v.slice();
     if (out) out[i] = defaulted;
@@ -65,10 +74,12 @@ const defaultArray = (s: JSONSchemaProps, v: ReadonlyArray<unknown>): ReadonlyAr
 
 /**
  * `obj` with the schema's defaults applied; `obj` itself is not modified. The result shares what needed no
- * default with `obj` (`obj` itself when nothing did).
+ * default with `obj` (`obj` itself when nothing did). `settled`: an earlier version of `obj` this schema
+ * defaulted; what `obj` still shares with it (at the same place) is defaulted already.
  */
-export const applyDefaults = (schema: JSONSchemaProps, obj: unknown): unknown => {
-  if (isObject(obj)) return defaultObject(schema, obj);
-  if (Array.isArray(obj)) return defaultArray(schema, obj);
+export const applyDefaults = (schema: JSONSchemaProps, obj: unknown, settled?: unknown): unknown => {
+  if (obj === settled) return obj;
+  if (isObject(obj)) return defaultObject(schema, obj, isObject(settled) ? settled : undefined);
+  if (Array.isArray(obj)) return defaultArray(schema, obj, Array.isArray(settled) ? settled : undefined);
   return obj;
 };

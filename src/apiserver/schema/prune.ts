@@ -27,21 +27,27 @@ const pathOf = (at: At | undefined): string => {
   return path;
 };
 
-/** The pruned value; `v` itself (not a copy) when nothing under it goes. */
+/**
+ * The pruned value; `v` itself (not a copy) when nothing under it goes. `settled` is what sat at the same
+ * place in an earlier version already pruned by this schema: a value still identical to it is pruned as is.
+ */
 const pruneNode = (
   s: JSONSchemaProps | undefined,
   v: unknown,
+  settled: unknown,
   at: At | undefined,
   w: Walk,
   root: boolean,
 ): unknown => {
+  if (v === settled) return v;
   // Under preserve-unknown-fields unknown keys stay, but known properties are still pruned inside.
   const preserve = s?.["x-kubernetes-preserve-unknown-fields"] === true;
   if (Array.isArray(v)) {
     if (preserve && !s?.items) return v;
+    const before = Array.isArray(settled) ? settled : undefined;
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
-      const x = pruneNode(s?.items, v[i], { up: at, step: i }, w, false);
+      const x = pruneNode(s?.items, v[i], before?.[i], { up: at, step: i }, w, false);
       if (x !== v[i]) out ??= v.slice();
       if (out) out[i] = x;
     }
@@ -50,13 +56,14 @@ const pruneNode = (
   if (!isObject(v)) return v;
   const embedded = root || s?.["x-kubernetes-embedded-resource"] === true;
   const additional = typeof s?.additionalProperties === "object" ? s.additionalProperties : undefined;
+  const before = isObject(settled) ? settled : undefined;
   let out: Record<string, unknown> | undefined;
   for (const key in v) {
     const value = v[key];
     const prop = s?.properties?.[key] ?? additional;
     let kept: unknown = value;
     if (embedded && META_FIELDS.has(key)) kept = value;
-    else if (prop) kept = pruneNode(prop, value, { up: at, step: key }, w, false);
+    else if (prop) kept = pruneNode(prop, value, before?.[key], { up: at, step: key }, w, false);
     else if (!preserve) {
       w.pruned.push(pathOf({ up: at, step: key }));
       out ??= copyBefore(v, key);
@@ -86,15 +93,17 @@ export interface PruneResult {
 
 /**
  * Prunes a whole resource (`isResourceRoot`, the default) or a detached value; never mutates `obj`. The
- * result shares what was not pruned with `obj` (`obj` itself when nothing was).
+ * result shares what was not pruned with `obj` (`obj` itself when nothing was). `settled`: an earlier version
+ * of `obj` that this schema pruned, whose parts `obj` still shares need no second look (an update's).
  */
 export const pruneWithReport = (
   schema: JSONSchemaProps,
   obj: unknown,
   isResourceRoot = true,
+  settled?: unknown,
 ): PruneResult => {
   const w: Walk = { pruned: [] };
-  const value = pruneNode(schema, obj, undefined, w, isResourceRoot);
+  const value = pruneNode(schema, obj, settled, undefined, w, isResourceRoot);
   return { value, pruned: w.pruned.sort() };
 };
 

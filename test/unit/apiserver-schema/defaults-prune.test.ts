@@ -126,3 +126,28 @@ describe("prune", () => {
     ).toEqual({ a: "x" });
   });
 });
+
+describe("an update against a settled version", () => {
+  // `settled` vouches that the schema already pruned and defaulted it: what the update still shares with it,
+  // at the same place, is taken as it is (here a deliberately unpruned, undefaulted part shows it is skipped).
+  const settledContainer = { name: "a", unknownField: true, ports: [{ containerPort: 80 }] };
+  const settled = { spec: { podTemplate: { spec: { containers: [settledContainer] } } } };
+  const update = {
+    spec: { podTemplate: { spec: { containers: [settledContainer, { name: "b", unknownField: true }] } } },
+  };
+
+  test("pruning looks only at what changed", () => {
+    const { value, pruned } = pruneWithReport(sandboxSchema, update, true, settled);
+    expect(pruned).toEqual(["spec.podTemplate.spec.containers[1].unknownField"]);
+    const containers = (value as typeof update).spec.podTemplate.spec.containers as unknown[];
+    expect(containers[0]).toBe(settledContainer);
+    expect(containers[1]).toEqual({ name: "b" });
+  });
+
+  test("defaulting looks only at what changed", () => {
+    const out = applyDefaults(sandboxSchema, update, settled) as typeof update;
+    const containers = out.spec.podTemplate.spec.containers as Array<Record<string, unknown>>;
+    expect(containers[0]).toBe(settledContainer);
+    expect(containers[1]?.imagePullPolicy).toBe("IfNotPresent");
+  });
+});
