@@ -135,7 +135,6 @@ const runReconcilers = (
   metrics: ControllerMetrics,
 ): Effect.Effect<void, never, Scope.Scope | KubeClient> =>
   Effect.gen(function* () {
-    const recorder = yield* makeEventRecorder({ component: "agent-sandbox-controller" });
     const state = new ControllerState();
     const gate = new WriteGate();
     const echoes = new OwnEchoes();
@@ -146,6 +145,18 @@ const runReconcilers = (
       yield* Effect.addFinalizer(() => queue.shutdown);
       queues.set(kind, queue);
     }
+    /** Claims queued or being reconciled: what a burst's bookkeeping and Events make way for. */
+    const claimsPending = (): boolean => {
+      const claims = queues.get("SandboxClaim")?.stats();
+      return claims !== undefined && claims.ready + claims.processing > 0;
+    };
+    let lastClaimPassEnded = 0;
+    const graceMs = Duration.toMillis(CLAIMS_FIRST_GRACE);
+    const recorder = yield* makeEventRecorder({
+      component: "agent-sandbox-controller",
+      // As the Sandbox passes put off: until claims have left the controller alone for a moment.
+      holdWhile: () => claimsPending() || Date.now() - lastClaimPassEnded < graceMs,
+    });
 
     // Every change in any cache enqueues the keys it concerns (a chunk of changes in one step per queue);
     // `handle` replays the cache first, so every existing object is reconciled once at start.
@@ -190,11 +201,9 @@ const runReconcilers = (
 
     /** Claims first (claims-first.ts): how long to put off this Sandbox pass, if at all. */
     const putOff = (key: string, namespace: string, name: string, plan: Plan, now: number) => {
-      const claims = queues.get("SandboxClaim")?.stats();
       const sandbox = view.get("Sandbox", namespace, name);
       const wait =
-        claims !== undefined &&
-        claims.ready + claims.processing > 0 &&
+        claimsPending() &&
         sandbox !== undefined &&
         isBoundBookkeeping(sandbox, plan)
           ? claimsFirst.defer(key, now)
@@ -207,6 +216,7 @@ const runReconcilers = (
      * (a burst's claims arrive in waves; one that follows in that moment puts them off again).
      */
     const claimPassEnded = Effect.suspend(() => {
+      lastClaimPassEnded = Date.now();
       const claims = queues.get("SandboxClaim")?.stats();
       const sandboxes = queues.get("Sandbox");
       // The claim pass that ends is still counted as processing.

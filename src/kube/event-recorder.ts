@@ -1,4 +1,4 @@
-import { Clock, Effect, Either, Queue, type Scope, Stream, SubscriptionRef } from "effect";
+import { Chunk, Clock, Duration, Effect, Either, Queue, type Scope, Stream, SubscriptionRef } from "effect";
 import { KubeClient } from "./client";
 import type { KubeObject } from "./object";
 import { refs, typedRef } from "./resources";
@@ -46,7 +46,16 @@ export interface EventRecorderOptions {
   readonly cacheSize?: number;
   /** Events waiting to be written; beyond this new ones are dropped rather than slow the caller. */
   readonly queueSize?: number;
+  /**
+   * While this says so (the caller's more urgent work is pending), events wait to be written, each at most
+   * `maxHoldMs` (default 1 s) from when it was recorded: an Event is read by people, seconds later.
+   */
+  readonly holdWhile?: () => boolean;
+  readonly maxHoldMs?: number;
 }
+
+/** How often a held event looks again whether it may go. */
+const HOLD_POLL = Duration.millis(20);
 
 const eventRef = typedRef<CoreEvent>(refs.event);
 
@@ -55,7 +64,29 @@ interface Item {
   readonly type: EventType;
   readonly reason: string;
   readonly message: string;
+  readonly recordedAt: number;
 }
+
+/**
+ * Events taken from the queue at once and written concurrently (those about the same object and saying the
+ * same thing one after another, as the second aggregates into the first): one at a time, a write per
+ * event-loop turn, a burst's events were still being written seconds later.
+ */
+const WRITE_BATCH = 64;
+
+/** What identifies an event for aggregation: the object, the type, the reason and the message. */
+const aggregationKey = (item: Item): string => {
+  const meta = item.involved.metadata ?? {};
+  return [
+    item.involved.kind,
+    meta.namespace ?? "default",
+    meta.name,
+    meta.uid,
+    item.type,
+    item.reason,
+    item.message,
+  ].join("\u0000");
+};
 
 interface Seen {
   readonly name: string;
@@ -99,19 +130,21 @@ export const makeEventRecorder = (
       }
     };
 
+    const maxHoldMs = options.maxHoldMs ?? 1000;
+    const holdWhile = options.holdWhile;
+    const waitTurn = (item: Item): Effect.Effect<void> =>
+      holdWhile === undefined
+        ? Effect.void
+        : Effect.gen(function* () {
+            while (holdWhile() && (yield* Clock.currentTimeMillis) - item.recordedAt < maxHoldMs)
+              yield* Effect.sleep(HOLD_POLL);
+          });
+
     const write = (item: Item) =>
       Effect.gen(function* () {
         const meta = item.involved.metadata ?? {};
         const namespace = meta.namespace ?? "default";
-        const key = [
-          item.involved.kind,
-          namespace,
-          meta.name,
-          meta.uid,
-          item.type,
-          item.reason,
-          item.message,
-        ].join("\u0000");
+        const key = aggregationKey(item);
         const millis = yield* Clock.currentTimeMillis;
         const now = new Date(millis).toISOString().replace(/\.\d+Z$/, "Z");
         const previous = seen.get(key);
@@ -161,10 +194,26 @@ export const makeEventRecorder = (
         ),
       );
 
-    yield* Queue.take(queue).pipe(
-      Effect.flatMap((item) =>
-        write(item).pipe(Effect.ensuring(SubscriptionRef.update(outstanding, (n) => n - 1))),
-      ),
+    const writeOne = (item: Item) =>
+      write(item).pipe(Effect.ensuring(SubscriptionRef.update(outstanding, (n) => n - 1)));
+    yield* Queue.takeBetween(queue, 1, WRITE_BATCH).pipe(
+      Effect.flatMap((taken) => {
+        const items = Chunk.toReadonlyArray(taken);
+        const sameEvent = new Map<string, Item[]>();
+        for (const item of items) {
+          const key = aggregationKey(item);
+          const group = sameEvent.get(key);
+          if (group) group.push(item);
+          else sameEvent.set(key, [item]);
+        }
+        return Effect.zipRight(
+          waitTurn(items[0]!),
+          Effect.forEach(sameEvent.values(), (group) => Effect.forEach(group, writeOne, { discard: true }), {
+            concurrency: "unbounded",
+            discard: true,
+          }),
+        );
+      }),
       Effect.forever,
       Effect.forkScoped,
     );
@@ -181,7 +230,8 @@ export const makeEventRecorder = (
         Effect.gen(function* () {
           // Count first: the worker may finish the event before offer returns.
           yield* SubscriptionRef.update(outstanding, (n) => n + 1);
-          const accepted = yield* Queue.offer(queue, { involved, type, reason, message });
+          const recordedAt = yield* Clock.currentTimeMillis;
+          const accepted = yield* Queue.offer(queue, { involved, type, reason, message, recordedAt });
           if (!accepted) yield* SubscriptionRef.update(outstanding, (n) => n - 1);
         }),
       flush,

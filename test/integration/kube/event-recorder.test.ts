@@ -107,3 +107,33 @@ test("recording never fails the caller, even when the API server refuses", async
     await broken.stop();
   }
 });
+
+test("events wait while the caller's other work comes first, and go once it does not or they waited long enough", () =>
+  runWith(
+    connectionTo(server),
+    Effect.gen(function* () {
+      const involved = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "held", namespace: "default" },
+      };
+      let busy = true;
+      const patient = yield* makeEventRecorder({
+        component: "test",
+        holdWhile: () => busy,
+        maxHoldMs: 600_000,
+      });
+      yield* patient.record(involved, "Normal", "Held", "first");
+      yield* Effect.sleep("300 millis");
+      expect(yield* eventsAbout("held")).toEqual([]);
+      busy = false;
+      yield* patient.flush;
+      expect((yield* eventsAbout("held")).map((e) => e.message)).toEqual(["first"]);
+
+      // Never told to go: written once it has waited `maxHoldMs`.
+      const bounded = yield* makeEventRecorder({ component: "test", holdWhile: () => true, maxHoldMs: 200 });
+      yield* bounded.record(involved, "Normal", "Held", "second");
+      yield* bounded.flush;
+      expect((yield* eventsAbout("held")).map((e) => e.message).sort()).toEqual(["first", "second"]);
+    }),
+  ));
