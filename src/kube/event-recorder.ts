@@ -69,8 +69,8 @@ interface Item {
 
 /**
  * Events taken from the queue at once and written concurrently (those about the same object and saying the
- * same thing one after another, as the second aggregates into the first): one at a time, a write per
- * event-loop turn, a burst's events were still being written seconds later.
+ * same thing one after another, as the second aggregates into the first). Written one at a time, at one
+ * write per event-loop turn, a burst's events were still being written seconds later.
  */
 const WRITE_BATCH = 64;
 
