@@ -9,10 +9,27 @@ const rewriteApiVersion: Converter = (obj, toApiVersion) => ({ ...obj, apiVersio
 
 /** Converters by API group; groups not listed use strategy None. */
 export class Conversions {
+  /** group -> version -> apiVersion, built once: every read, write and watch event asks, mostly to be told "as is". */
+  private readonly apiVersions = new Map<string, Map<string, string>>();
+
   constructor(private readonly byGroup: ReadonlyMap<string, Converter> = new Map()) {}
 
+  private apiVersion(group: string, version: string): string {
+    let versions = this.apiVersions.get(group);
+    if (versions === undefined) {
+      versions = new Map();
+      this.apiVersions.set(group, versions);
+    }
+    let apiVersion = versions.get(version);
+    if (apiVersion === undefined) {
+      apiVersion = apiVersionOf(group, version);
+      versions.set(version, apiVersion);
+    }
+    return apiVersion;
+  }
+
   convert(def: ResourceDef, obj: KObject, version: string): KObject {
-    const target = apiVersionOf(def.group, version);
+    const target = this.apiVersion(def.group, version);
     if (obj.apiVersion === target) return obj;
     return (this.byGroup.get(def.group) ?? rewriteApiVersion)(obj, target);
   }
