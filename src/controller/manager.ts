@@ -203,9 +203,7 @@ const runReconcilers = (
     const putOff = (key: string, namespace: string, name: string, plan: Plan, now: number) => {
       const sandbox = view.get("Sandbox", namespace, name);
       const wait =
-        claimsPending() &&
-        sandbox !== undefined &&
-        isBoundBookkeeping(sandbox, plan)
+        claimsPending() && sandbox !== undefined && isBoundBookkeeping(sandbox, plan)
           ? claimsFirst.defer(key, now)
           : undefined;
       if (wait === undefined) claimsFirst.ran(key);
