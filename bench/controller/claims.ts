@@ -28,7 +28,14 @@ const client = harness.systemClient;
 /** The users' process: one command at a time, each answered by one line. */
 const startUsers = async () => {
   const child = Bun.spawn(
-    [process.execPath, join(import.meta.dir, "users.ts"), harness.api.url, harness.api.token, NS],
+    [
+      process.execPath,
+      join(import.meta.dir, "users.ts"),
+      harness.api.url,
+      harness.api.token,
+      harness.api.caData ?? "",
+      NS,
+    ],
     {
       stdin: "pipe",
       stdout: "pipe",

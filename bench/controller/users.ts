@@ -1,12 +1,12 @@
 // The users of the claims bench, in a process of their own as local mode's users are (SDKs, kubectl): they
 // create claims over HTTP and see each become Ready through one watch. Commands come as JSON lines on stdin;
-// each answer goes back as one JSON line on stdout. Usage: bun users.ts <api-url> <token> <namespace>
+// each answer goes back as one JSON line on stdout. Usage: bun users.ts <api-url> <token> <ca-data> <namespace>
 import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
 import { CONDITION_READY, type v1beta1 } from "../../src/api";
 import { isConditionTrue } from "../../src/controller/common/conditions";
 import { KubeClient, type KubeObject, makeInformer, refs } from "../../src/kube";
 
-const [url = "", token = "", namespace = "default"] = process.argv.slice(2);
+const [url = "", token = "", caData = "", namespace = "default"] = process.argv.slice(2);
 
 export interface ClaimsCommand {
   readonly pool: string;
@@ -24,7 +24,7 @@ export interface ClaimsAnswer {
   readonly cpuMs: number;
 }
 
-const runtime = ManagedRuntime.make(KubeClient.layer({ url, token }));
+const runtime = ManagedRuntime.make(KubeClient.layer({ url, token, ...(caData ? { caData } : {}) }));
 const client = await runtime.runPromise(KubeClient);
 
 const waiting = new Map<string, (at: number) => void>();
