@@ -82,7 +82,7 @@ export const startControllerHarness = async (
   const stateDir = mkdtempSync(join(tmpdir(), "bench-controller-"));
   const storage = process.env.BENCH_STORAGE === "memory" ? ":memory:" : join(stateDir, "store.sqlite");
   // Local mode serves its users (kubectl, the SDKs) over TLS; BENCH_TLS=1 measures that. Plain HTTP by
-  // default: with TLS, 3 runs in about 30 stalled (bench/results/README.md).
+  // default: with TLS, 4 runs in about 35 stalled (bench/results/README.md).
   const api = await startApiServer({ port: 0, storage, tls: process.env.BENCH_TLS === "1" });
   const connection = { url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) };
   const systemSide =
