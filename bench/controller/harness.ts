@@ -81,8 +81,8 @@ export const startControllerHarness = async (
 ): Promise<ControllerHarness> => {
   const stateDir = mkdtempSync(join(tmpdir(), "bench-controller-"));
   const storage = process.env.BENCH_STORAGE === "memory" ? ":memory:" : join(stateDir, "store.sqlite");
-  // Local mode serves its users (kubectl, the SDKs) over TLS; BENCH_TLS=1 measures that. Plain HTTP by
-  // default: with TLS, 4 runs in about 35 stalled (bench/results/README.md).
+  // Local mode serves its users (kubectl, the SDKs) over TLS; BENCH_TLS=1 measures that (bench/results/
+  // README.md has both). Plain HTTP by default, as the results before TLS was measured.
   const api = await startApiServer({ port: 0, storage, tls: process.env.BENCH_TLS === "1" });
   const connection = { url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) };
   const systemSide =
