@@ -200,11 +200,6 @@ export class Engine {
     return t.def.crd ? (t.def.crd.schemas[t.version] as object | undefined) : OBJECT_META;
   }
 
-  private recordAdmission(t: Target, stored: KObject): void {
-    const schema = this.admissionSchema(t);
-    if (schema !== undefined) this.admittedWith.set(stored, schema);
-  }
-
   private requireNamespace(t: Target, name: string): void {
     if (!t.def.namespaced) return;
     const ns = this.store.get(resourceId(NAMESPACES), "", t.namespace);
@@ -282,7 +277,8 @@ export class Engine {
     const stored = this.toVersion(t.def, next, t.def.storageVersion);
     if (opts.dryRun) return next;
     const [event] = this.commit([{ type: "ADDED", rid, object: stored }]);
-    this.recordAdmission(t, event!.object);
+    const schema = this.admissionSchema(t);
+    if (schema !== undefined) this.admittedWith.set(event!.object, schema);
     return this.toVersion(t.def, event!.object, t.version);
   }
 
@@ -295,8 +291,11 @@ export class Engine {
   update(t: Target, name: string, body: unknown, sub: Subresource, opts: WriteOptions = {}): KObject {
     const rid = resourceId(t.def);
     const prevStored = this.store.get(rid, t.namespace, name);
+    const schema = this.admissionSchema(t);
     const settled =
-      prevStored && this.admittedWith.get(prevStored) === this.admissionSchema(t) ? prevStored : undefined;
+      prevStored && schema !== undefined && this.admittedWith.get(prevStored) === schema
+        ? prevStored
+        : undefined;
     const obj = this.decode(t, this.checkBody(t, body, name), opts.fieldValidation, settled);
     if (!prevStored) throw notFound(t.def, name);
     const prev = this.toVersion(t.def, prevStored, t.version);
@@ -355,7 +354,7 @@ export class Engine {
     if (opts.dryRun) return next;
     const deleting = metaOf(stored).deletionTimestamp !== undefined && finalizersOf(stored).length === 0;
     const [event] = this.commit([{ type: deleting ? "DELETED" : "MODIFIED", rid, object: stored }]);
-    if (!deleting) this.recordAdmission(t, event!.object);
+    if (!deleting && schema !== undefined) this.admittedWith.set(event!.object, schema);
     return this.toVersion(t.def, event!.object, t.version);
   }
 

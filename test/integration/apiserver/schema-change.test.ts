@@ -64,3 +64,41 @@ test("after the schema drops a field and gains a default, a write that leaves sp
 
   expect((await json(await label("kept", "two"))).spec).toEqual({ size: 3, shape: "round" });
 });
+
+test("the same holds for an object written through a served version that is not the storage version", async () => {
+  const V1BETA1 = "/apis/example.com/v1beta1/namespaces/default/widgets";
+  await json(
+    await env.request("POST", V1BETA1, {
+      apiVersion: "example.com/v1beta1",
+      kind: "Widget",
+      metadata: { name: "beta" },
+      spec: { size: 2, replicas: 4 },
+    }),
+  );
+  // v1beta1 forgets `replicas`; v1 (the storage version) keeps it.
+  const current = await json(await env.request("GET", CRD));
+  const crd = current as unknown as ReturnType<typeof widgetCrd>;
+  for (const v of crd.spec.versions) {
+    if (v.name !== "v1beta1") continue;
+    const spec = v.schema.openAPIV3Schema.properties.spec as { properties: Record<string, unknown> };
+    delete spec.properties.replicas;
+  }
+  expect((await env.request("PUT", CRD, crd)).status).toBe(200);
+  await eventually(async () => {
+    const probe = await env.request("POST", V1BETA1, {
+      apiVersion: "example.com/v1beta1",
+      kind: "Widget",
+      metadata: { generateName: "probe-" },
+      spec: { replicas: 1 },
+    });
+    return (await json(probe)).spec.replicas === undefined ? true : undefined;
+  });
+
+  const patched = await env.request(
+    "PATCH",
+    `${V1BETA1}/beta`,
+    { metadata: { labels: { step: "one" } } },
+    "application/merge-patch+json",
+  );
+  expect((await json(patched)).spec).toEqual({ size: 2, shape: "round" });
+});
