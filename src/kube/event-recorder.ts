@@ -140,11 +140,11 @@ export const makeEventRecorder = (
               yield* Effect.sleep(HOLD_POLL);
           });
 
-    const write = (item: Item) =>
+    /** `key`: the item's `aggregationKey`. */
+    const write = (item: Item, key: string) =>
       Effect.gen(function* () {
         const meta = item.involved.metadata ?? {};
         const namespace = meta.namespace ?? "default";
-        const key = aggregationKey(item);
         const millis = yield* Clock.currentTimeMillis;
         const now = new Date(millis).toISOString().replace(/\.\d+Z$/, "Z");
         const previous = seen.get(key);
@@ -194,8 +194,8 @@ export const makeEventRecorder = (
         ),
       );
 
-    const writeOne = (item: Item) =>
-      write(item).pipe(Effect.ensuring(SubscriptionRef.update(outstanding, (n) => n - 1)));
+    const writeOne = (item: Item, key: string) =>
+      write(item, key).pipe(Effect.ensuring(SubscriptionRef.update(outstanding, (n) => n - 1)));
     yield* Queue.takeBetween(queue, 1, WRITE_BATCH).pipe(
       Effect.flatMap((taken) => {
         const items = Chunk.toReadonlyArray(taken);
@@ -208,10 +208,14 @@ export const makeEventRecorder = (
         }
         return Effect.zipRight(
           waitTurn(items[0]!),
-          Effect.forEach(sameEvent.values(), (group) => Effect.forEach(group, writeOne, { discard: true }), {
-            concurrency: "unbounded",
-            discard: true,
-          }),
+          Effect.forEach(
+            sameEvent,
+            ([key, group]) => Effect.forEach(group, (item) => writeOne(item, key), { discard: true }),
+            {
+              concurrency: "unbounded",
+              discard: true,
+            },
+          ),
         );
       }),
       Effect.forever,
