@@ -159,6 +159,13 @@ export class KubeClient extends Context.Tag("agent-sandbox/KubeClient")<KubeClie
 export interface KubeClientOptions {
   /** Per request, until the whole response arrived (watches: until the headers arrived). Default 30 s. */
   readonly requestTimeout?: Duration.DurationInput;
+  /**
+   * Requests in flight over the network at once, watches aside; more wait their turn (in order). Default
+   * 64, the idle connections Bun's fetch keeps: a burst past it opens connections only to close them again,
+   * each with a TLS handshake on both sides (a 300-claim burst from one client spent more CPU on those than
+   * on its requests). Infinity for no limit.
+   */
+  readonly maxRequestsInFlight?: number;
 }
 
 const PATCH_CONTENT_TYPES: Record<Patch["type"], string> = {
@@ -194,10 +201,10 @@ export const makeKubeClient = (
     const kc = yield* loadKubeConfig(source);
     const conn = yield* resolveConnection(kc);
     const inProcess = inProcessServerOf(source);
-    const transport = makeTransport(
-      inProcess ? { ...conn, fetch: inProcess } : conn,
-      options.requestTimeout ?? "30 seconds",
-    );
+    const transport = makeTransport(inProcess ? { ...conn, fetch: inProcess } : conn, {
+      timeout: options.requestTimeout ?? "30 seconds",
+      maxInFlight: options.maxRequestsInFlight ?? 64,
+    });
     return clientOver(transport, contextNamespace(kc));
   });
 

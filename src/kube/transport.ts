@@ -4,6 +4,7 @@ import { KubeError, type KubeFailure, Timeout, Unavailable } from "./errors";
 import { fetchInProcess } from "./in-process-fetch";
 import { nodeFetch } from "./node-fetch";
 import { type QueryValue, queryString } from "./paths";
+import { RequestGate } from "./request-gate";
 import { failureFromStatus } from "./status";
 
 /** Bun's fetch takes TLS options per request; elsewhere node:https does the job (see node-fetch.ts). */
@@ -54,9 +55,21 @@ class StatusAnswer {
   constructor(readonly failure: KubeFailure) {}
 }
 
-export const makeTransport = (conn: Connection, defaultTimeout: Duration.DurationInput): Transport => {
+export interface TransportLimits {
+  /** Per request, until the whole response arrived (streams: until the headers arrived). */
+  readonly timeout: Duration.DurationInput;
+  /**
+   * Requests read whole (everything but watches) in flight over the network at once; more wait for one to
+   * finish. Infinity for no limit. Requests to an in-process server are never held.
+   */
+  readonly maxInFlight: number;
+}
+
+export const makeTransport = (conn: Connection, limits: TransportLimits): Transport => {
   // Decoded once: most requests use the default, and decoding a "30 seconds" string costs per call.
-  const defaultDeadline = Duration.decode(defaultTimeout);
+  const defaultDeadline = Duration.decode(limits.timeout);
+  const gate =
+    conn.fetch || limits.maxInFlight === Infinity ? undefined : new RequestGate(limits.maxInFlight);
   /**
    * One request, start to finish, in a single promise: the deadline is a native timer aborting the fetch
    * (Effect's per-request timeout races cost more than the request itself on a local API server). `read`
@@ -67,6 +80,7 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
     outer: AbortSignal | undefined,
     read: (res: Response) => A | Promise<A>,
     late: string,
+    gated: boolean,
   ): Effect.Effect<A, KubeFailure> => {
     const url = `${conn.server}${req.path}${queryString(req.query ?? {})}`;
     const what = `${req.method} ${req.path}`;
@@ -104,16 +118,19 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
           signal: outer ? AbortSignal.any([deadline.signal, outer]) : deadline.signal,
           ...(creds.tls ? { tls: creds.tls } : {}),
         };
-        const res = await (conn.fetch
-          ? fetchInProcess(conn.fetch, url, init)
-          : IS_BUN
-            ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
-            : nodeFetch(url, init));
-        if (!res.ok)
-          throw new StatusAnswer(
-            failureFromStatus(res.status, await readBody(res), res.headers.get("retry-after")),
-          );
-        return await read(res);
+        const exchange = async (): Promise<A> => {
+          const res = await (conn.fetch
+            ? fetchInProcess(conn.fetch, url, init)
+            : IS_BUN
+              ? fetch(url, { ...init, ...(conn.proxy ? { proxy: conn.proxy } : {}) })
+              : nodeFetch(url, init));
+          if (!res.ok)
+            throw new StatusAnswer(
+              failureFromStatus(res.status, await readBody(res), res.headers.get("retry-after")),
+            );
+          return await read(res);
+        };
+        return gate && gated ? gate.run(init.signal, exchange) : exchange();
       };
       send().then(
         (a) => {
@@ -133,10 +150,10 @@ export const makeTransport = (conn: Connection, defaultTimeout: Duration.Duratio
   };
 
   const send = (req: HttpRequest, outer?: AbortSignal): Effect.Effect<Response, KubeFailure> =>
-    request(req, outer, (res) => res, "no response");
+    request(req, outer, (res) => res, "no response", false);
 
   const json = <T>(req: HttpRequest): Effect.Effect<T, KubeFailure> =>
-    request(req, undefined, (res) => res.json() as Promise<T>, "response not complete");
+    request(req, undefined, (res) => res.json() as Promise<T>, "response not complete", true);
 
   return { server: conn.server, send, json };
 };
