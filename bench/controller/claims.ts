@@ -1,7 +1,8 @@
 // Claim -> Ready latency (warm and cold) and burst throughput on the embedded API server. This process is
 // local mode's: the API server, the controller and the kubelet (played here, see harness.ts), talking
-// in-process. The users, who create claims over HTTP and watch them become Ready, run in a process of their
-// own (users.ts), as SDK clients and kubectl do; CPU figures are this process's, the system's side.
+// in-process. The users, who create claims over HTTPS (as local mode serves them; BENCH_TLS=0 for plain HTTP)
+// and watch them become Ready, run in a process of their own (users.ts), as SDK clients and kubectl do; CPU
+// figures are this process's, the system's side.
 // `npm run bench:claims`; results in bench/results/controller.json; the last line is the summary.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -67,8 +68,8 @@ const startUsers = async () => {
     },
     stop: async () => {
       child.stdin.end();
-      // The results are written by now; a users' process that does not wind down (seen a few times with
-      // BENCH_TLS=1) must not keep the bench from ending.
+      // The results are written by now; a users' process that does not wind down (seen a few times over
+      // TLS) must not keep the bench from ending.
       const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(5_000).then(() => false)]);
       if (exited) return;
       console.error("the users' process did not exit within 5 s of its input ending; killing it");
@@ -182,6 +183,7 @@ const result = {
   load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
   replenish_delay_ms: REPLENISH_DELAY_MS,
   storage: harness.storage,
+  users_over: harness.api.url.startsWith("https:") ? "https" : "http",
   date: new Date().toISOString(),
 };
 mkdirSync(join(import.meta.dir, "../results"), { recursive: true });

@@ -81,9 +81,9 @@ export const startControllerHarness = async (
 ): Promise<ControllerHarness> => {
   const stateDir = mkdtempSync(join(tmpdir(), "bench-controller-"));
   const storage = process.env.BENCH_STORAGE === "memory" ? ":memory:" : join(stateDir, "store.sqlite");
-  // Local mode serves its users (kubectl, the SDKs) over TLS; BENCH_TLS=1 measures that (bench/results/
-  // README.md has both). Plain HTTP by default, as the results before TLS was measured.
-  const api = await startApiServer({ port: 0, storage, tls: process.env.BENCH_TLS === "1" });
+  // Local mode serves its users (kubectl, the SDKs) over TLS, and so does the bench; BENCH_TLS=0 serves them
+  // plain HTTP (the results before 2026-11-29's tenth session were measured so).
+  const api = await startApiServer({ port: 0, storage, tls: process.env.BENCH_TLS !== "0" });
   const connection = { url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) };
   const systemSide =
     process.env.BENCH_CONTROLLER_HTTP === "1" ? connection : { ...connection, fetch: api.fetch };
