@@ -10,7 +10,9 @@ export class RequestGate {
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError(`requests in flight: a whole number of at least 1, or Infinity (got ${limit})`);
+      throw new RangeError(
+        `requests in flight: the limit must be a whole number of at least 1 (got ${limit})`,
+      );
   }
 
   /** Runs `task` once a place is free; an abort while waiting rejects with the signal's reason. */
