@@ -73,14 +73,15 @@ export const makeTransport = (conn: Connection, limits: TransportLimits): Transp
   /**
    * One request, start to finish, in a single promise: the deadline is a native timer aborting the fetch
    * (Effect's per-request timeout races cost more than the request itself on a local API server). `read`
-   * runs before the deadline is cleared, so it bounds the body too when `read` consumes it.
+   * runs before the deadline is cleared, so it bounds the body too when `read` consumes it. `through`: the
+   * gate the request waits at, if any.
    */
   const request = <A>(
     req: HttpRequest,
     outer: AbortSignal | undefined,
     read: (res: Response) => A | Promise<A>,
     late: string,
-    gated: boolean,
+    through: RequestGate | undefined,
   ): Effect.Effect<A, KubeFailure> => {
     const url = `${conn.server}${req.path}${queryString(req.query ?? {})}`;
     const what = `${req.method} ${req.path}`;
@@ -130,7 +131,7 @@ export const makeTransport = (conn: Connection, limits: TransportLimits): Transp
             );
           return await read(res);
         };
-        return gate && gated ? gate.run(init.signal, exchange) : exchange();
+        return through ? through.run(init.signal, exchange) : exchange();
       };
       send().then(
         (a) => {
@@ -149,11 +150,12 @@ export const makeTransport = (conn: Connection, limits: TransportLimits): Transp
     });
   };
 
+  // Streams (watches) pass the gate by: each holds its connection for minutes, and would hold a place as long.
   const send = (req: HttpRequest, outer?: AbortSignal): Effect.Effect<Response, KubeFailure> =>
-    request(req, outer, (res) => res, "no response", false);
+    request(req, outer, (res) => res, "no response", undefined);
 
   const json = <T>(req: HttpRequest): Effect.Effect<T, KubeFailure> =>
-    request(req, undefined, (res) => res.json() as Promise<T>, "response not complete", true);
+    request(req, undefined, (res) => res.json() as Promise<T>, "response not complete", gate);
 
   return { server: conn.server, send, json };
 };
