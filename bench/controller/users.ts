@@ -1,6 +1,7 @@
 // The users of the claims bench, in a process of their own as local mode's users are (SDKs, kubectl): they
-// create claims over HTTP(S) and see each become Ready through one watch. Commands come as JSON lines on stdin;
-// each answer goes back as one JSON line on stdout. Usage: bun users.ts <api-url> <token> <ca-data> <namespace>
+// create claims over HTTP(S) and see each become Ready through one watch. Commands come as JSON lines on
+// stdin; each answer goes back as one JSON line on stdout.
+// Usage: bun users.ts <api-url> <token> <ca-data> <namespace>
 import { Effect, Fiber, ManagedRuntime, Stream } from "effect";
 import { CONDITION_READY, type v1beta1 } from "../../src/api";
 import { isConditionTrue } from "../../src/controller/common/conditions";
