@@ -1,5 +1,5 @@
 // KubeClient's limit on requests in flight, over real HTTPS on loopback: a server that holds requests until
-// told to answer (to watch the limit and the order) and one that counts the connections a burst uses.
+// told to answer (to watch the limit) and one that counts the connections a burst uses.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { Effect, Either, Fiber, Stream } from "effect";
 import { generatePki, type Pki } from "../../../src/apiserver/tls";
