@@ -4,6 +4,7 @@
 // versions, so below the prune point only those remain. (Layout 0 kept each object's JSON a second time in an
 // `objects` table, which more than doubled the pages every commit wrote.)
 import { Database } from "bun:sqlite";
+import { whenBusy } from "./file-lock";
 
 const LAYOUT = 1;
 
@@ -49,9 +50,12 @@ const prepare = (db: Database): void => {
   }
 };
 
+/** The log is cut back to this size when it starts over, so one burst of writes does not keep its peak. */
+const WAL_SIZE_LIMIT = 8 * 1024 * 1024;
+
 /**
- * Opens (creating or upgrading) the store's database. A file is held exclusively: one API server per file,
- * and SQLite then takes no file lock per transaction and keeps its WAL index in memory.
+ * Opens (creating or upgrading) the store's database; the caller holds the file's lock (file-lock.ts). The
+ * connection leaves checkpoints to the store's checkpointer (checkpointer.ts).
  */
 export const openStoreDatabase = (path: string): Database => {
   const db = new Database(path, { create: true, strict: true });
@@ -60,13 +64,12 @@ export const openStoreDatabase = (path: string): Database => {
     // not against an OS crash or power loss, which can roll back the last commits (never tear one); SQLite
     // syncs at checkpoints only. Per-commit fsync (FULL) would cost a disk flush per API write.
     if (path !== ":memory:")
-      db.exec("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+      db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;
+        PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT};`);
     prepare(db);
     return db;
   } catch (e) {
     db.close(true);
-    if ((e as { code?: string }).code === "SQLITE_BUSY")
-      throw new Error(`store ${path} is in use by another process (is an API server already running on it?)`);
-    throw e;
+    throw whenBusy(path, e);
   }
 };

@@ -9,8 +9,11 @@
 // recorded with the prune).
 // Only the newest events stay in memory (most watches resume from a recent version); older ones within the
 // resumable window are read back from SQLite, so memory does not grow with the window's history.
+// A file's log is checkpointed by a thread of its own (checkpointer.ts), not inside a commit.
 import type { Database } from "bun:sqlite";
 import type { KObject } from "../resources/types";
+import { Checkpointer, type CheckpointPolicy } from "./checkpointer";
+import { type FileLock, lockStoreFile } from "./file-lock";
 import { openStoreDatabase } from "./schema";
 
 export type EventType = "ADDED" | "MODIFIED" | "DELETED";
@@ -61,6 +64,8 @@ export interface DurabilityListener {
 /** The commits of the current event-loop turn, waiting for their transaction to commit. */
 interface Batch {
   readonly events: StoredEvent[];
+  /** The JSON the batch wrote, in characters (what the checkpointer counts). */
+  bytes: number;
   readonly done: PromiseWithResolvers<void>;
 }
 
@@ -72,6 +77,10 @@ const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
 
 export class Store {
   private readonly db: Database;
+  /** Held while the store is open (files only). */
+  private readonly lock: FileLock | undefined;
+  /** Files only. */
+  private readonly checkpointer: Checkpointer | undefined;
   private readonly objects = new Map<string, Map<string, KObject>>();
   /** The resourceVersion of every object in `objects`: what a prune must keep, without a pass over them. */
   private readonly currentVersions = new Set<number>();
@@ -105,8 +114,16 @@ export class Store {
     path: string,
     private readonly windowSize = 10_000,
     private readonly memoryWindow = 1_000,
+    checkpoints?: CheckpointPolicy,
   ) {
-    this.db = openStoreDatabase(path);
+    this.lock = path === ":memory:" ? undefined : lockStoreFile(path);
+    try {
+      this.db = openStoreDatabase(path);
+    } catch (e) {
+      this.lock?.release();
+      throw e;
+    }
+    this.checkpointer = this.lock ? new Checkpointer(path, this.db, checkpoints) : undefined;
     this.insertEvent = this.db.prepare(
       "INSERT INTO events (rv, type, rid, ns, name, data) VALUES ($rv, $type, $rid, $ns, $name, $data)",
     );
@@ -164,7 +181,14 @@ export class Store {
       }
       return { events, pruned };
     });
-    this.load();
+    try {
+      this.load();
+    } catch (e) {
+      // A file that cannot be read is not held either.
+      this.db.close(true);
+      this.lock?.release();
+      throw e;
+    }
   }
 
   /**
@@ -307,7 +331,10 @@ export class Store {
         b.set(k, e.object);
         this.currentVersions.add(e.rv);
       }
-      if (e.json !== undefined) this.stored.set(e.object, e.json);
+      if (e.json !== undefined) {
+        this.stored.set(e.object, e.json);
+        batch.bytes += e.json.length;
+      }
       this.window.push(e);
       batch.events.push(e);
     }
@@ -333,7 +360,7 @@ export class Store {
   private openBatch(): Batch {
     if (this.batch) return this.batch;
     this.db.exec("BEGIN");
-    const batch: Batch = { events: [], done: Promise.withResolvers() };
+    const batch: Batch = { events: [], bytes: 0, done: Promise.withResolvers() };
     // Nobody may be waiting; a failure is still told to the listener.
     batch.done.promise.catch(() => undefined);
     this.batch = batch;
@@ -359,6 +386,7 @@ export class Store {
     }
     batch.done.resolve();
     this.listener?.durable(batch.events);
+    this.checkpointer?.committed(batch.bytes);
   }
 
   /** Memory back to what the file holds, after a transaction that did not commit. */
@@ -381,7 +409,10 @@ export class Store {
 
   close(): void {
     this.flush();
-    // Finalizes the prepared statements too, so the file (held exclusively) is released now, not at GC.
+    this.checkpointer?.close();
+    // Finalizes the prepared statements too, so the file is released now, not at GC. The last connection to
+    // close checkpoints what is left and removes the log.
     this.db.close(true);
+    this.lock?.release();
   }
 }
