@@ -16,7 +16,8 @@ export const whenBusy = (path: string, cause: unknown): unknown =>
 export const lockStoreFile = (path: string): FileLock => {
   const lock = new Database(`${path}-lock`, { create: true });
   try {
-    lock.exec("BEGIN EXCLUSIVE");
+    // No rollback journal beside it: the transaction never writes.
+    lock.exec("PRAGMA journal_mode = MEMORY; BEGIN EXCLUSIVE");
   } catch (e) {
     lock.close(true);
     throw whenBusy(path, e);
