@@ -6,22 +6,33 @@ import type { CheckpointerMessage, CheckpointOutcome } from "./checkpointer";
 declare const self: Worker;
 
 let db: Database | undefined;
+/** Why the file could not be opened: every checkpoint asked for then fails with it. */
+let unopened = "";
 
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+// Failures are answered, never thrown: the thread stays to answer `close`, and the store's bound on what is
+// left behind checkpoints on its own thread meanwhile.
 self.onmessage = ({ data }: MessageEvent<CheckpointerMessage>) => {
   switch (data.kind) {
     case "open":
-      db = new Database(data.path, { readwrite: true });
+      try {
+        db = new Database(data.path, { readwrite: true });
+      } catch (e) {
+        unopened = messageOf(e);
+      }
       return;
     case "checkpoint": {
       let outcome: CheckpointOutcome;
       try {
-        const row = db!.query("PRAGMA wal_checkpoint(PASSIVE)").get() as {
+        if (db === undefined) throw new Error(`the store's file could not be opened: ${unopened}`);
+        const row = db.query("PRAGMA wal_checkpoint(PASSIVE)").get() as {
           log: number;
           checkpointed: number;
         };
         outcome = { kind: "done", complete: row.log === row.checkpointed };
       } catch (e) {
-        outcome = { kind: "failed", message: e instanceof Error ? e.message : String(e) };
+        outcome = { kind: "failed", message: messageOf(e) };
       }
       postMessage(outcome);
       return;

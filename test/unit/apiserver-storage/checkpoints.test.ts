@@ -1,8 +1,9 @@
 // Checkpoints of the store's write-ahead log: never inside a commit. A thread of the store's own copies the log
 // back into the database file once enough was written; once writes pause it catches up, so the next write
-// starts the log over; with no pause, the store's thread catches up itself past a bound.
+// starts the log over; with no pause, the store's thread catches up itself past a bound. A thread that cannot
+// checkpoint says why once and still closes.
 import { Database } from "bun:sqlite";
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, expect, spyOn, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,4 +105,25 @@ test("close waits for a checkpoint under way; the file opens again with everythi
   const again = new Store(path);
   expect(again.list("v1/configmaps").map((o) => o.metadata?.name)).toEqual(names);
   again.close();
+});
+
+test("a thread that cannot open the file answers each checkpoint with the failure, said once, and closes", async () => {
+  const store = open({ everyBytes: 32 * KIB, idleMs: NEVER_MS, maxBytesBehind: NEVER });
+  // The store keeps its open file; the thread, started at the first checkpoint, finds none.
+  rmSync(pathOf(store));
+  const said = spyOn(console, "error").mockImplementation(() => undefined);
+  try {
+    for (let turn = 0; turn < 8; turn++) await writeTurn(store, 4);
+    const failures = () =>
+      said.mock.calls.filter((args) =>
+        /WAL checkpoint failed: the store's file could not be opened/.test(String(args[0])),
+      );
+    await eventually("the thread answered a checkpoint with its failure", () => failures().length > 0);
+    await writeTurn(store, 8);
+    await Bun.sleep(50);
+    expect(failures()).toHaveLength(1);
+    store.close();
+  } finally {
+    said.mockRestore();
+  }
 });
