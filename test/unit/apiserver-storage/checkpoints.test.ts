@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CheckpointPolicy } from "../../../src/apiserver/storage/checkpointer";
 import { type Change, Store } from "../../../src/apiserver/storage/store";
+import { until } from "../../support/until";
 
 const dir = mkdtempSync(join(tmpdir(), "checkpoints-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,13 +40,9 @@ const writeTurn = async (store: Store, count: number, size = 4 * KIB) => {
 
 const fileSize = (path: string) => statSync(path).size;
 
-const eventually = async (what: string, holds: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!holds()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await Bun.sleep(10);
-  }
-};
+/** Waits (bounded) until `holds`. */
+const eventually = (what: string, holds: () => boolean) =>
+  until(what, async () => (holds() ? true : undefined), 10);
 
 /** Pages in the log now, as a checkpoint from a connection of the test's own finds it (it copies them too). */
 const logPages = (path: string): number => {
@@ -58,13 +55,13 @@ const logPages = (path: string): number => {
 };
 
 const open = (policy: CheckpointPolicy) => new Store(file(), 10_000, 1_000, policy);
-const pathOf = (store: Store) => (store as unknown as { db: Database }).db.filename;
+const dbOf = (store: Store) => (store as unknown as { db: Database }).db;
+const pathOf = (store: Store) => dbOf(store).filename;
 
 test("commits never checkpoint; the checkpointer copies the log into the file once enough was written", async () => {
   const store = open({ everyBytes: 256 * KIB, idleMs: NEVER_MS, maxBytesBehind: NEVER });
   const path = pathOf(store);
-  const db = (store as unknown as { db: Database }).db;
-  expect(db.query("PRAGMA wal_autocheckpoint").get()).toEqual({ wal_autocheckpoint: 0 });
+  expect(dbOf(store).query("PRAGMA wal_autocheckpoint").get()).toEqual({ wal_autocheckpoint: 0 });
   const empty = fileSize(path);
   for (let turn = 0; turn < 20; turn++) await writeTurn(store, 10);
   // About 800 KiB written: only a checkpoint writes the database file itself.
