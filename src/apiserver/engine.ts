@@ -200,6 +200,11 @@ export class Engine {
     return t.def.crd ? (t.def.crd.schemas[t.version] as object | undefined) : OBJECT_META;
   }
 
+  /** `stored` was admitted by `schema` (the target's `admissionSchema`), if there is one. */
+  private recordAdmission(stored: KObject, schema: object | undefined): void {
+    if (schema !== undefined) this.admittedWith.set(stored, schema);
+  }
+
   private requireNamespace(t: Target, name: string): void {
     if (!t.def.namespaced) return;
     const ns = this.store.get(resourceId(NAMESPACES), "", t.namespace);
@@ -277,8 +282,7 @@ export class Engine {
     const stored = this.toVersion(t.def, next, t.def.storageVersion);
     if (opts.dryRun) return next;
     const [event] = this.commit([{ type: "ADDED", rid, object: stored }]);
-    const schema = this.admissionSchema(t);
-    if (schema !== undefined) this.admittedWith.set(event!.object, schema);
+    this.recordAdmission(event!.object, this.admissionSchema(t));
     return this.toVersion(t.def, event!.object, t.version);
   }
 
@@ -354,7 +358,7 @@ export class Engine {
     if (opts.dryRun) return next;
     const deleting = metaOf(stored).deletionTimestamp !== undefined && finalizersOf(stored).length === 0;
     const [event] = this.commit([{ type: deleting ? "DELETED" : "MODIFIED", rid, object: stored }]);
-    if (!deleting && schema !== undefined) this.admittedWith.set(event!.object, schema);
+    if (!deleting) this.recordAdmission(event!.object, schema);
     return this.toVersion(t.def, event!.object, t.version);
   }
 
