@@ -2,58 +2,10 @@ import { expect, test } from "bun:test";
 import { Effect } from "effect";
 import { applyPlan } from "../../../src/controller/apply";
 import { makeEventRecorder, refs } from "../../../src/kube";
-import { condition, envForSuite, type Obj } from "./harness";
+import { claim, members, pool, readyClaim, readyPool, template } from "./fixtures";
+import { condition, envForSuite } from "./harness";
 
 const env = envForSuite({ routerNamespace: "agent-sandbox-system", dnsNameservers: ["10.0.0.10"] });
-
-const template = (name: string, spec: Obj = {}) => ({
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxTemplate",
-  metadata: { name },
-  spec: {
-    podTemplate: {
-      metadata: { labels: { tier: "sandbox" } },
-      spec: { containers: [{ name: "main", image: "runtime:1", ports: [{ containerPort: 8888 }] }] },
-    },
-    service: true,
-    ...spec,
-  },
-});
-const pool = (name: string, templateName: string, replicas: number, strategy?: string) => ({
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxWarmPool",
-  metadata: { name },
-  spec: {
-    replicas,
-    sandboxTemplateRef: { name: templateName },
-    ...(strategy ? { updateStrategy: { type: strategy } } : {}),
-  },
-});
-const claim = (name: string, poolName: string, spec: Obj = {}) => ({
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxClaim",
-  metadata: { name },
-  spec: { warmPoolRef: { name: poolName }, ...spec },
-});
-
-const members = async (poolName: string) =>
-  (await env().list(refs.sandbox)).filter((s) =>
-    s.metadata.ownerReferences?.some((r: Obj) => r.kind === "SandboxWarmPool" && r.name === poolName),
-  );
-
-const readyPool = (poolName: string, n: number) =>
-  env().until(`pool ${poolName} ready`, async () => {
-    await env().startPods();
-    const p = await env().get(refs.sandboxWarmPool, poolName);
-    return p?.status?.readyReplicas === n ? p : undefined;
-  });
-
-const readyClaim = (name: string) =>
-  env().until(`claim ${name} Ready`, async () => {
-    await env().startPods();
-    const c = await env().get(refs.sandboxClaim, name);
-    return condition(c, "Ready")?.status === "True" ? c : undefined;
-  });
 
 test("the template gets its label and the secure-default NetworkPolicy", async () => {
   await env().create(refs.sandboxTemplate, template("np-tpl"));
@@ -83,13 +35,13 @@ test("a claim adopts a warm sandbox, the pool refills, and the claim mirrors Rea
   const skippedBefore = env().metrics.ownEchoesSkipped;
   await env().create(refs.sandboxTemplate, template("warm-tpl"));
   await env().create(refs.sandboxWarmPool, pool("warm", "warm-tpl", 2));
-  await readyPool("warm", 2);
-  const before = (await members("warm")).map((s) => s.metadata.name);
-  const member = (await members("warm"))[0]!;
+  await readyPool(env(), "warm", 2);
+  const before = (await members(env(), "warm")).map((s) => s.metadata.name);
+  const member = (await members(env(), "warm"))[0]!;
   expect(member.spec.podTemplate.spec.automountServiceAccountToken).toBe(false);
   expect(member.spec.podTemplate.spec.dnsConfig.nameservers).toEqual(["10.0.0.10"]);
   await env().create(refs.sandboxClaim, claim("warm-claim", "warm"));
-  const c = await readyClaim("warm-claim");
+  const c = await readyClaim(env(), "warm-claim");
   expect(before).toContain(c.status.sandbox.name);
   const s = await env().get(refs.sandbox, c.status.sandbox.name);
   expect(s?.metadata.labels["agents.x-k8s.io/launch-type"]).toBe("warm");
@@ -99,8 +51,8 @@ test("a claim adopts a warm sandbox, the pool refills, and the claim mirrors Rea
   ]);
   expect(c.status.sandbox.podIPs).toEqual(s?.status.podIPs);
   expect(await env().get(refs.service, c.status.sandbox.name)).toBeDefined();
-  await readyPool("warm", 2);
-  expect((await members("warm")).map((m) => m.metadata.name)).not.toContain(c.status.sandbox.name);
+  await readyPool(env(), "warm", 2);
+  expect((await members(env(), "warm")).map((m) => m.metadata.name)).not.toContain(c.status.sandbox.name);
   // The echoes of the controller's own status patches brought keys back that needed no pass.
   expect(env().metrics.ownEchoesSkipped).toBeGreaterThan(skippedBefore);
 }, 30_000);
@@ -112,7 +64,7 @@ test("a claim with env starts cold under the template's injection policy", async
     refs.sandboxClaim,
     claim("cold-claim", "cold", { env: [{ name: "TOKEN", value: "t" }] }),
   );
-  const c = await readyClaim("cold-claim");
+  const c = await readyClaim(env(), "cold-claim");
   expect(c.status.sandbox.name).toBe("cold-claim");
   const s = await env().get(refs.sandbox, "cold-claim");
   expect(s?.metadata.labels["agents.x-k8s.io/launch-type"]).toBe("cold");
@@ -141,11 +93,11 @@ test("claims fail fast with the SDK's terminal reasons", async () => {
 test("parallel claims: a sufficient pool serves all warm, an insufficient one falls back to cold", async () => {
   await env().create(refs.sandboxTemplate, template("par-tpl"));
   await env().create(refs.sandboxWarmPool, pool("par", "par-tpl", 3));
-  await readyPool("par", 3);
-  const warm = (await members("par")).map((s) => s.metadata.name);
+  await readyPool(env(), "par", 3);
+  const warm = (await members(env(), "par")).map((s) => s.metadata.name);
   const names = Array.from({ length: 5 }, (_, i) => `par-${i}`);
   await Promise.all(names.map((n) => env().create(refs.sandboxClaim, claim(n, "par"))));
-  const claims = await Promise.all(names.map(readyClaim));
+  const claims = await Promise.all(names.map((n) => readyClaim(env(), n)));
   const bound = claims.map((c) => c.status.sandbox.name);
   expect(new Set(bound).size).toBe(5);
   expect(bound.filter((n) => warm.includes(n)).length).toBe(3);
@@ -158,11 +110,11 @@ test("after a burst of warm claims, each adopted Sandbox's pod and status catch 
   // may wait for them (claims first), but never for good.
   await env().create(refs.sandboxTemplate, template("burst-tpl"));
   await env().create(refs.sandboxWarmPool, pool("burst", "burst-tpl", 6));
-  await readyPool("burst", 6);
+  await readyPool(env(), "burst", 6);
   const names = Array.from({ length: 6 }, (_, i) => `burst-${i}`);
   await Promise.all(names.map((n) => env().create(refs.sandboxClaim, claim(n, "burst"))));
   for (const name of names) {
-    const c = await readyClaim(name);
+    const c = await readyClaim(env(), name);
     await env().until(`${name}: pod labels and Sandbox status caught up`, async () => {
       const s = await env().get(refs.sandbox, c.status.sandbox.name);
       const pod = await env().get(refs.pod, c.status.sandbox.name);
@@ -179,15 +131,15 @@ test("after a burst of warm claims, each adopted Sandbox's pod and status catch 
 test("Recreate replaces stale members when the template changes; claimed sandboxes stay", async () => {
   await env().create(refs.sandboxTemplate, template("roll-tpl"));
   await env().create(refs.sandboxWarmPool, pool("roll", "roll-tpl", 2, "Recreate"));
-  await readyPool("roll", 2);
+  await readyPool(env(), "roll", 2);
   await env().create(refs.sandboxClaim, claim("roll-claim", "roll"));
-  const c = await readyClaim("roll-claim");
+  const c = await readyClaim(env(), "roll-claim");
   const t = (await env().get(refs.sandboxTemplate, "roll-tpl"))!;
   const containers = [{ ...t.spec.podTemplate.spec.containers[0], image: "runtime:2" }];
   await env().patch(refs.sandboxTemplate, "roll-tpl", { spec: { podTemplate: { spec: { containers } } } });
   await env().until("rolled", async () => {
     await env().startPods();
-    const ms = await members("roll");
+    const ms = await members(env(), "roll");
     const ok =
       ms.length === 2 && ms.every((m) => m.spec.podTemplate.spec.containers[0].image === "runtime:2");
     return ok ? true : undefined;
@@ -208,8 +160,8 @@ test("claim expiry: Delete removes claim and sandbox, Retain keeps the claim wit
     refs.sandboxClaim,
     claim("exp-retain", "exp", { lifecycle: { shutdownTime: soon(), shutdownPolicy: "Retain" } }),
   );
-  await readyClaim("exp-delete");
-  await readyClaim("exp-retain");
+  await readyClaim(env(), "exp-delete");
+  await readyClaim(env(), "exp-retain");
   await env().until("claim deleted", async () =>
     (await env().get(refs.sandboxClaim, "exp-delete")) === undefined ? true : undefined,
   );
@@ -233,8 +185,8 @@ test("a v1alpha1 claim with sandboxTemplateRef and a v1beta1 claim with warmPool
     spec: { sandboxTemplateRef: { name: "gen-tpl" } },
   });
   await env().create(refs.sandboxClaim, claim("new-style", "gen-pool"));
-  await readyClaim("new-style");
-  await readyClaim("old-style");
+  await readyClaim(env(), "new-style");
+  await readyClaim(env(), "old-style");
   const old = await env().get(refs.v1alpha1.sandboxClaim, "old-style");
   expect(condition(old, "Ready")?.status).toBe("True");
 }, 40_000);

@@ -4,7 +4,8 @@ import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { Effect } from "effect";
 import { makeInformers, waitForSync } from "../../../src/controller/caches";
 import { refs } from "../../../src/kube";
-import { condition, type Env, type Obj, startEnv } from "./harness";
+import { claim, members, pool, readyClaim, readyPool, template } from "./fixtures";
+import { type Env, type Obj, startEnv } from "./harness";
 
 setDefaultTimeout(60_000);
 
@@ -18,41 +19,14 @@ afterEach(async () => {
   env = undefined;
 });
 
-const template = {
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxTemplate",
-  metadata: { name: "tpl" },
-  spec: { podTemplate: { spec: { containers: [{ name: "main", image: "runtime:1" }] } } },
-};
-const pool = (replicas: number) => ({
-  apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-  kind: "SandboxWarmPool",
-  metadata: { name: "pool" },
-  spec: { replicas, sandboxTemplateRef: { name: "tpl" } },
-});
-const members = async (e: Env) =>
-  (await e.list(refs.sandbox)).filter((s) =>
-    s.metadata.ownerReferences?.some((r: Obj) => r.kind === "SandboxWarmPool"),
-  );
-
 test("--sandbox-warm-pool-replenish-delay: after members are adopted the pool holds its refill", async () => {
   const e = await started({ warmPoolReplenishDelayMs: 10 * 60_000 });
-  await e.create(refs.sandboxTemplate, template);
-  await e.create(refs.sandboxWarmPool, pool(2));
+  await e.create(refs.sandboxTemplate, template("tpl"));
+  await e.create(refs.sandboxWarmPool, pool("pool", "tpl", 2));
   // A new pool fills at once: the hold only follows members dropping out.
-  await e.until("pool ready", async () => {
-    await e.startPods();
-    return (await e.get(refs.sandboxWarmPool, "pool"))?.status?.readyReplicas === 2 ? true : undefined;
-  });
-  await e.create(refs.sandboxClaim, {
-    apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-    kind: "SandboxClaim",
-    metadata: { name: "claim" },
-    spec: { warmPoolRef: { name: "pool" } },
-  });
-  await e.until("claim ready", async () =>
-    condition(await e.get(refs.sandboxClaim, "claim"), "Ready")?.status === "True" ? true : undefined,
-  );
+  await readyPool(e, "pool", 2);
+  await e.create(refs.sandboxClaim, claim("claim", "pool"));
+  await readyClaim(e, "claim");
   // Scaling up wakes the pool: the pass that reports the new generation would create 2 members if unheld.
   const scaled = await e.patch(refs.sandboxWarmPool, "pool", { spec: { replicas: 3 } });
   await e.until("pool observed the scale-up", async () => {
@@ -61,15 +35,15 @@ test("--sandbox-warm-pool-replenish-delay: after members are adopted the pool ho
       ? true
       : undefined;
   });
-  expect((await members(e)).length).toBe(1);
+  expect((await members(e, "pool")).length).toBe(1);
 });
 
 test("--sandbox-warm-pool-max-refill-rate: creates are paced per pool, at most one second's worth at once", async () => {
   const e = await started({ warmPoolMaxRefillRate: 1 });
-  await e.create(refs.sandboxTemplate, template);
-  await e.create(refs.sandboxWarmPool, pool(5));
+  await e.create(refs.sandboxTemplate, template("tpl"));
+  await e.create(refs.sandboxWarmPool, pool("pool", "tpl", 5));
   const all = await e.until("five members", async () => {
-    const ms = await members(e);
+    const ms = await members(e, "pool");
     return ms.length === 5 ? ms : undefined;
   });
   // One token at start, then one per second: the fifth create is at least 4 s after the first (timestamps

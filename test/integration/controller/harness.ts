@@ -17,9 +17,8 @@ export type Obj = Record<string, any>;
 
 const CRD_DIR = join(import.meta.dir, "../../../crds");
 
-export interface Env {
-  readonly api: ApiServerHandle;
-  readonly metrics: ControllerMetrics;
+/** What a test does against the API server, as users and as the kubelet. */
+export interface Client {
   run<A>(effect: Effect.Effect<A, unknown, KubeClient>): Promise<A>;
   get(ref: ResourceRef, name: string, namespace?: string): Promise<Obj | undefined>;
   list(ref: ResourceRef, namespace?: string): Promise<Obj[]>;
@@ -30,12 +29,17 @@ export interface Env {
   until<A>(what: string, check: () => Promise<A | undefined>, timeoutMs?: number): Promise<A>;
   /** Plays the kubelet: every pod without a phase becomes Running and Ready with a loopback IP. */
   startPods(namespace?: string): Promise<number>;
+}
+
+export interface Env extends Client {
+  readonly api: ApiServerHandle;
+  readonly metrics: ControllerMetrics;
   stop(): Promise<void>;
 }
 
 let nextIp = 1;
 
-export const kubeLayer = (api: ApiServerHandle) =>
+export const kubeLayer = (api: Pick<ApiServerHandle, "url" | "token" | "caData">) =>
   KubeClient.layer({ url: api.url, token: api.token, ...(api.caData ? { caData: api.caData } : {}) });
 
 export type Run = <A>(effect: Effect.Effect<A, unknown, KubeClient>) => Promise<A>;
@@ -51,27 +55,9 @@ export const installCrds = (run: Run) =>
       }),
   );
 
-export const startEnv = async (config: Partial<ControllerConfig> = {}): Promise<Env> => {
-  const api = await startApiServer({ port: 0 });
-  const runtime = ManagedRuntime.make(kubeLayer(api));
-  const run: Run = (effect) => runtime.runPromise(effect);
-  await installCrds(run);
-  const metrics = new ControllerMetrics();
-  const ready = Promise.withResolvers<void>();
-  const controller = runtime.runFork(
-    Effect.scoped(
-      runController({
-        config: { ...defaultControllerConfig, ...config },
-        metrics,
-        onReady: () => ready.resolve(),
-      }),
-    ),
-  );
-  await ready.promise;
-
-  const env: Env = {
-    api,
-    metrics,
+/** The test's side of a running API server: reads, writes and the kubelet's part, through `run`. */
+export const clientHelpers = (run: Run): Client => {
+  const client: Client = {
     run,
     get: (ref, name, namespace = "default") =>
       run(
@@ -118,7 +104,7 @@ export const startEnv = async (config: Partial<ControllerConfig> = {}): Promise<
       }
     },
     startPods: async (namespace = "default") => {
-      const pods = await env.list(refs.pod, namespace);
+      const pods = await client.list(refs.pod, namespace);
       let started = 0;
       for (const pod of pods.filter(
         (p) => (p.status?.phase ?? "Pending") === "Pending" && !p.metadata.deletionTimestamp,
@@ -154,13 +140,50 @@ export const startEnv = async (config: Partial<ControllerConfig> = {}): Promise<
       }
       return started;
     },
+  };
+  return client;
+};
+
+/**
+ * Runs the controller (upstream's flags as `config`) against the API server `run` reaches; resolves once it
+ * is ready, with the fiber to interrupt to stop it.
+ */
+export const startController = async (
+  runtime: ManagedRuntime.ManagedRuntime<KubeClient, unknown>,
+  config: Partial<ControllerConfig> = {},
+  metrics = new ControllerMetrics(),
+) => {
+  const ready = Promise.withResolvers<void>();
+  const controller = runtime.runFork(
+    Effect.scoped(
+      runController({
+        config: { ...defaultControllerConfig, ...config },
+        metrics,
+        onReady: () => ready.resolve(),
+      }),
+    ),
+  );
+  await ready.promise;
+  return controller;
+};
+
+export const startEnv = async (config: Partial<ControllerConfig> = {}): Promise<Env> => {
+  const api = await startApiServer({ port: 0 });
+  const runtime = ManagedRuntime.make(kubeLayer(api));
+  const run: Run = (effect) => runtime.runPromise(effect);
+  await installCrds(run);
+  const metrics = new ControllerMetrics();
+  const controller = await startController(runtime, config, metrics);
+  return {
+    ...clientHelpers(run),
+    api,
+    metrics,
     stop: async () => {
       await runtime.runPromise(Fiber.interrupt(controller));
       await runtime.dispose();
       await api.stop();
     },
   };
-  return env;
 };
 
 /**
