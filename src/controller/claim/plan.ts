@@ -170,7 +170,14 @@ class ClaimPlanner {
       actions.push({
         _tag: "PatchStatus",
         key: claimKey(this.claim),
-        status: json({ conditions: status.conditions, sandbox: status.sandbox ?? null }),
+        // A merge patch keeps what it does not name: pod IPs the Sandbox no longer has are removed by name,
+        // or the claim would go on routing to them (and rewrite its status on every pass).
+        status: json({
+          conditions: status.conditions,
+          sandbox: status.sandbox
+            ? { name: status.sandbox.name, podIPs: status.sandbox.podIPs ?? null }
+            : null,
+        }),
         ...(this.claim.metadata.resourceVersion
           ? { resourceVersion: this.claim.metadata.resourceVersion }
           : {}),

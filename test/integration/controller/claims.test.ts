@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { Effect } from "effect";
 import { applyPlan } from "../../../src/controller/apply";
-import { makeEventRecorder, refs } from "../../../src/kube";
+import { KubeClient, makeEventRecorder, refs } from "../../../src/kube";
 import { claim, members, pool, readyClaim, readyPool, template } from "./fixtures";
 import { condition, envForSuite } from "./harness";
 
@@ -147,6 +147,45 @@ test("Recreate replaces stale members when the template changes; claimed sandbox
   const claimed = await env().get(refs.sandbox, c.status.sandbox.name);
   expect(claimed?.spec.podTemplate.spec.containers[0].image).toBe("runtime:1");
 }, 40_000);
+
+test("a claim whose pod finished stops reporting the pod's IPs", async () => {
+  await env().create(refs.sandboxTemplate, template("done-tpl"));
+  await env().create(refs.sandboxWarmPool, pool("done", "done-tpl", 1));
+  await readyPool(env(), "done", 1);
+  await env().create(refs.sandboxClaim, claim("done-claim", "done"));
+  const c = await readyClaim(env(), "done-claim");
+  expect(c.status.sandbox.podIPs?.length).toBe(1);
+  // The kubelet's report of a pod that ran to completion: no IPs any more.
+  await env().run(
+    KubeClient.pipe(
+      Effect.flatMap((k) =>
+        k.patchStatus(
+          refs.pod,
+          c.status.sandbox.name,
+          {
+            type: "merge",
+            body: {
+              status: {
+                phase: "Succeeded",
+                podIP: null,
+                podIPs: null,
+                conditions: [{ type: "Ready", status: "False", reason: "PodCompleted" }],
+              },
+            },
+          },
+          { namespace: "default" },
+        ),
+      ),
+    ),
+  );
+  const finished = await env().until("the claim to drop the pod's IPs", async () => {
+    const now = await env().get(refs.sandboxClaim, "done-claim");
+    return condition(now, "Finished")?.status === "True" && now?.status.sandbox.podIPs === undefined
+      ? now
+      : undefined;
+  });
+  expect(finished.status.sandbox.name).toBe(c.status.sandbox.name);
+}, 30_000);
 
 test("claim expiry: Delete removes claim and sandbox, Retain keeps the claim without sandbox", async () => {
   await env().create(refs.sandboxTemplate, template("exp-tpl"));

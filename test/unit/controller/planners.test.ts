@@ -6,7 +6,17 @@ import { planClaim } from "../../../src/controller/claim/plan";
 import type { Action } from "../../../src/controller/common/actions";
 import { planSandbox } from "../../../src/controller/sandbox/plan";
 import { planWarmPool } from "../../../src/controller/warmpool/plan";
-import { ago, claimObj, claimObserved, member, NOW, poolObj, tpl } from "../../support/claim-fixtures";
+import { mergePatch } from "../../property/controller/sim";
+import {
+  ago,
+  claimObj,
+  claimObserved,
+  claimOwner,
+  member,
+  NOW,
+  poolObj,
+  tpl,
+} from "../../support/claim-fixtures";
 
 const sandbox = (
   over: Partial<v1beta1.SandboxSpec> = {},
@@ -465,6 +475,27 @@ describe("SandboxClaim planner", () => {
       reason: "x",
       observedGeneration: 1,
     });
+  });
+  test("pod IPs the bound Sandbox no longer has are removed from the claim, then the status is left alone", () => {
+    // The pod finished: the Sandbox reports no IPs. A merge patch that just left podIPs out would keep them.
+    const finished = member("w1", 1000, false);
+    const mine = { ...finished, metadata: { ...finished.metadata, ownerReferences: [claimOwner] } };
+    const claim = claimObj({}, { sandbox: { name: "w1", podIPs: ["10.0.0.1"] } });
+    const locked = {
+      ...claim,
+      metadata: {
+        ...claim.metadata,
+        annotations: { ...claim.metadata.annotations, "agents.x-k8s.io/sandbox-name": "w1" },
+      },
+    };
+    const plan = planClaim(claimObserved(locked, [], new Map([["w1", mine]])));
+    const write = plan.actions.find((a) => a._tag === "PatchStatus");
+    if (write?._tag !== "PatchStatus") throw new Error("expected a status write");
+    expect(write.status.sandbox).toEqual({ name: "w1", podIPs: null });
+    const status = mergePatch(locked.status, write.status) as NonNullable<typeof locked.status>;
+    const patched = { ...locked, status };
+    expect(patched.status?.sandbox).toEqual({ name: "w1" });
+    expect(statusOf(planClaim(claimObserved(patched, [], new Map([["w1", mine]]))).actions)).toBeUndefined();
   });
 });
 
