@@ -8,16 +8,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Effect, ManagedRuntime } from "effect";
-import { KubeClient, refs } from "../../src/kube/index";
-import { installCrds } from "../../src/local/crds";
-import { defaultTemplate, defaultWarmPool } from "../../src/local/defaults";
 import profiles from "../profiles.json";
-import { type Component, type PartName, startComponent } from "./components";
+import type { Component, PartName } from "./components";
 import { type KubeApi, kubeApi, poll, readySandbox } from "./kube";
 import { BindingLedger } from "./ledger";
 import { type ComponentSeries, growth, type PartSample } from "./memory";
 import { descendants, openFiles, type ProcessId, rssKb, stillAlive } from "./processes";
+import { startSystem } from "./system";
 import { perform, pickOperation, type Target } from "./traffic";
 
 const { values } = parseArgs({
@@ -59,33 +56,6 @@ const noteError = (what: string, cause: unknown) => {
   if (errors.length < 20) errors.push(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
 };
 
-/** Starts the parts in local mode's order (CRDs, template and warm pool go in once the API server is up). */
-const startSystem = async (stateDir: string, started: Component[]) => {
-  const start = async (name: PartName, extraArgs: string[] = []) => {
-    const component = await startComponent(name, stateDir, extraArgs);
-    started.push(component);
-    return component;
-  };
-  const eventTtl = values["event-ttl"];
-  await start("apiserver", eventTtl === undefined ? [] : ["--event-ttl-seconds", eventTtl]);
-  const kubeconfigPath = join(stateDir, "kubeconfig");
-  const setup = ManagedRuntime.make(KubeClient.layer(kubeconfigPath));
-  await setup.runPromise(installCrds);
-  const node = await start("node");
-  await start("controller");
-  await setup.runPromise(
-    Effect.flatMap(KubeClient, (k) =>
-      Effect.all([
-        k.create(refs.sandboxTemplate, defaultTemplate(namespace)),
-        k.create(refs.sandboxWarmPool, defaultWarmPool(namespace, poolSize)),
-      ]),
-    ),
-  );
-  await setup.dispose();
-  const router = await start("router");
-  return { kubeconfigPath, node, routerUrl: router.url };
-};
-
 const main = async () => {
   const stateDir = await mkdtemp(join(tmpdir(), "agent-sandbox-soak-"));
   const components: Component[] = [];
@@ -93,7 +63,14 @@ const main = async () => {
     // Reverse start order: the API server goes last, so the node agent can still report its pods stopping.
     for (const c of [...components].reverse()) await c.stop();
   };
-  const system = await startSystem(stateDir, components).catch(async (e) => {
+  const eventTtl = values["event-ttl"];
+  const system = await startSystem({
+    stateDir,
+    namespace,
+    poolSize,
+    started: components,
+    ...(eventTtl === undefined ? {} : { apiServerArgs: ["--event-ttl-seconds", eventTtl] }),
+  }).catch(async (e) => {
     await stopAll();
     throw e;
   });
