@@ -92,6 +92,9 @@ export const watchInto = <T extends KubeObject>(
     let resourceVersion: string | undefined;
     let listedAt = 0;
     let delivered = 0; // events (bookmarks too) of the current watch
+    let watchStartedAt = 0;
+    /** The current watch worked: it delivered something, or stayed open long enough to count as up. */
+    const wasHealthy = (now: number) => delivered > 0 || now - watchStartedAt >= MIN_HEALTHY_WATCH_MS;
 
     const relist = Effect.gen(function* () {
       const listed = yield* Effect.either(
@@ -133,6 +136,7 @@ export const watchInto = <T extends KubeObject>(
         const now = yield* Clock.currentTimeMillis;
         const relistIn = Math.max(0, listedAt + relistMillis - now);
         delivered = 0;
+        watchStartedAt = now;
         // One watchdog per watch, counting from the last chunk received (time spent handing a chunk on
         // is not silence), rather than a timeout raced against every read of the stream.
         let heard = now;
@@ -160,11 +164,7 @@ export const watchInto = <T extends KubeObject>(
             Effect.raceFirst(silence),
             Effect.raceFirst(Effect.as(Effect.sleep(relistIn), "relist" as const)),
           );
-        if (
-          ended === "ended" &&
-          delivered === 0 &&
-          (yield* Clock.currentTimeMillis) - now < MIN_HEALTHY_WATCH_MS
-        ) {
+        if (ended === "ended" && !wasHealthy(yield* Clock.currentTimeMillis)) {
           yield* backoff.next("empty watch").pipe(Effect.ignore);
         } else {
           yield* backoff.reset;
@@ -193,6 +193,9 @@ export const watchInto = <T extends KubeObject>(
         failure._tag === "WatchIdle" ? "watch went silent; restarting" : "watch broke; reconnecting",
         failure,
       );
+      // A watch that worked before it broke starts a new spell of failures: backing off from where the last
+      // outage left off would leave the cache blind for up to the cap (30 s) after each of a few restarts.
+      if (wasHealthy(yield* Clock.currentTimeMillis)) yield* backoff.reset;
       yield* backoff.next(failure).pipe(Effect.ignore);
     });
 

@@ -2,7 +2,7 @@ import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Effect, Schedule, type Scope, Stream } from "effect";
+import { Duration, Effect, Schedule, type Scope, Stream } from "effect";
 import type { ApiServerHandle } from "../../../src/apiserver/index";
 import { KubeClient } from "../../../src/kube/client";
 import { makeInformer } from "../../../src/kube/informer";
@@ -169,3 +169,40 @@ test("periodic relists deliver fresh snapshots", async () => {
 
 const runWithDirect = <A, E>(server: ApiServerHandle, program: Effect.Effect<A, E, KubeClient>) =>
   Effect.promise(() => runWith(connectionTo(server), program));
+
+test("a watch that worked and then broke backs off from the first step, not where the last outage left off", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kube-backoff-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const storage = join(dir, "state.db");
+  let server = await startServer({ storage });
+  const port = Number(new URL(server.url).port);
+  cleanups.push(() => server.stop());
+  // The reconnect delays the watcher asks its schedule for, in order (the schedule's steps, not timings).
+  const delays: number[] = [];
+  const reconnect = Schedule.exponential("10 millis").pipe(
+    Schedule.tapOutput((d) => Effect.sync(() => delays.push(Duration.toMillis(d)))),
+  );
+  await runWith(
+    connectionTo(server),
+    Effect.gen(function* () {
+      const informer = yield* Effect.tap(
+        makeInformer(refs.configMap, { ...fast, reconnect }),
+        (i) => i.waitForSync,
+      );
+      // A first outage long enough for the backoff to climb.
+      yield* Effect.promise(() => server.stop());
+      yield* eventuallyEffect(() => expect(delays.length).toBeGreaterThanOrEqual(5));
+      server = yield* Effect.promise(() => startServer({ storage, port, token: server.token }));
+      yield* create("between-outages");
+      yield* eventuallyEffect(() => expect(informer.get("between-outages", "default")).toBeDefined());
+      // The watch works again; when the next outage breaks it, the backoff starts over.
+      const firstOfNextOutage = delays.length;
+      yield* Effect.promise(() => server.stop());
+      yield* eventuallyEffect(() => expect(delays.length).toBeGreaterThan(firstOfNextOutage));
+      expect(delays[firstOfNextOutage]).toBe(delays[0]!);
+      server = yield* Effect.promise(() => startServer({ storage, port, token: server.token }));
+      yield* create("after-outages");
+      yield* eventuallyEffect(() => expect(informer.get("after-outages", "default")).toBeDefined());
+    }),
+  );
+}, 30_000);
