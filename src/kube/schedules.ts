@@ -17,6 +17,12 @@ export const requestRetrySchedule = cappedBackoff("100 millis", "5 seconds").pip
   Schedule.map(([d]) => d),
 );
 
+/**
+ * Retrying a write that has to land once the API server answers again (nothing else would send it: a pod's
+ * status, its binding, its final removal): 100 ms doubling to 5 s, for as long as it takes.
+ */
+export const writeRetrySchedule = cappedBackoff("100 millis", "5 seconds");
+
 /** Reconnecting a broken watch or failed list: 200 ms doubling to 30 s, forever (reset after a good watch). */
 export const watchReconnectSchedule = cappedBackoff("200 millis", "30 seconds");
 

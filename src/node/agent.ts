@@ -4,8 +4,10 @@ import { join, resolve } from "node:path";
 import { Data, Effect, Either, FiberMap, Stream } from "effect";
 import type { Pod } from "../api/index";
 import { KubeClient } from "../kube/client";
+import { isTransient } from "../kube/errors";
 import { type Informer, makeInformer } from "../kube/informer";
 import { refs, typedRef } from "../kube/resources";
+import { writeRetrySchedule } from "../kube/schedules";
 import type { CacheEvent } from "../kube/store";
 import { bindPod, wantsScheduling } from "./binding";
 import { parseLoopbackCidr } from "./cidr";
@@ -184,6 +186,8 @@ export const startNodeAgent = (
           yield* kube
             .delete(refs.pod, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid } })
             .pipe(
+              // The pod object would otherwise stay, terminating, for good: no later event brings it back.
+              Effect.retry({ schedule: writeRetrySchedule, while: isTransient }),
               Effect.catchAll((e) =>
                 e._tag === "NotFound" || e._tag === "Conflict"
                   ? Effect.void

@@ -1,7 +1,9 @@
 import { Effect } from "effect";
 import type { Pod } from "../api/index";
 import type { KubeClientApi } from "../kube/client";
+import { isTransient } from "../kube/errors";
 import { refs } from "../kube/resources";
+import { writeRetrySchedule } from "../kube/schedules";
 
 /** Pods this agent schedules: no node yet, not being deleted, and meant for the default scheduler. */
 export const wantsScheduling = (pod: Pod): boolean =>
@@ -12,7 +14,7 @@ export const wantsScheduling = (pod: Pod): boolean =>
 /**
  * Binds a pod to the node through `pods/<name>/binding`, as the scheduler does. An API server without
  * the binding subresource gets a merge patch of `spec.nodeName` instead. A pod someone else bound
- * first (Conflict) is left alone.
+ * first (Conflict) is left alone; while the API server is unavailable, the binding is retried.
  */
 export const bindPod = (kube: KubeClientApi, pod: Pod, nodeName: string) => {
   const namespace = pod.metadata.namespace ?? "default";
@@ -33,9 +35,11 @@ export const bindPod = (kube: KubeClientApi, pod: Pod, nodeName: string) => {
     .pipe(
       Effect.asVoid,
       Effect.catchIf(
-        (e) => e._tag !== "Conflict",
+        (e) => e._tag !== "Conflict" && !isTransient(e),
         () => Effect.asVoid(viaPatch),
       ),
+      // Nothing else would bind it: an unbound pod that never changes again would stay Pending for good.
+      Effect.retry({ schedule: writeRetrySchedule, while: isTransient }),
       Effect.catchAll((e) =>
         e._tag === "Conflict" || e._tag === "NotFound"
           ? Effect.void

@@ -4,7 +4,7 @@ import { Deferred, Duration, Effect, Either, Queue } from "effect";
 import type { Container, Pod } from "../api/index";
 import type { KubeClientApi } from "../kube/client";
 import { refs } from "../kube/resources";
-import { cappedBackoff } from "../kube/schedules";
+import { writeRetrySchedule } from "../kube/schedules";
 import type { AgentConfig } from "./config";
 import {
   type ContainerProcess,
@@ -45,11 +45,6 @@ export interface WorkerContext {
 const BACKOFF_RESET_MS = 10 * 60 * 1000;
 /** Status writes are coalesced over this window. */
 const STATUS_DEBOUNCE = Duration.millis(15);
-/**
- * A failed status write is retried until it lands (the client's own retries give up after ~6 s): nothing else would write it again if the pod never
- * changes after an API server outage (a Ready pod would look unready forever). Backoff capped at 5 s.
- */
-const STATUS_RETRY = cappedBackoff("100 millis", "5 seconds");
 
 type ListName = "initContainers" | "containers";
 
@@ -123,7 +118,9 @@ export const runPod = (
       Effect.tapError((e) =>
         Effect.logWarning(`status of pod ${namespace}/${name} not written; retrying`, e),
       ),
-      Effect.retry(STATUS_RETRY),
+      // Until it lands: nothing else would write it again if the pod never changes after an API server
+      // outage (a Ready pod would look unready forever).
+      Effect.retry(writeRetrySchedule),
     );
     yield* Effect.forkScoped(
       Effect.forever(
