@@ -14,7 +14,7 @@ import profiles from "../profiles.json";
 import type { Component, PartName } from "../soak/components";
 import { kubeApi, poll, readySandbox } from "../soak/kube";
 import { BindingLedger } from "../soak/ledger";
-import { descendants, type ProcessId, stillAlive } from "../soak/processes";
+import { SeenProcesses } from "../soak/processes";
 import { restartPart, startSystem } from "../soak/system";
 import { perform } from "../soak/traffic";
 
@@ -61,9 +61,10 @@ const main = async () => {
 
   const kube = kubeApi(system.kubeconfigPath, namespace);
   const ledger = new BindingLedger();
-  const podProcesses = new Map<string, ProcessId>();
+  const podProcesses = new SeenProcesses();
   const kills: Array<{ part: PartName; atSeconds: number; downMs: number }> = [];
-  const latencies: number[] = [];
+  /** Claim -> Ready as its user saw it (outages included), with when it was created. */
+  const served: Array<{ claim: string; atSeconds: number; readyMs: number }> = [];
   const notReady: string[] = [];
   const unroutable: string[] = [];
   const startedAt = Date.now();
@@ -72,7 +73,7 @@ const main = async () => {
 
   const recordPods = () => {
     const node = parts.get("node");
-    if (node) for (const p of descendants(node.pid)) podProcesses.set(`${p.pid}:${p.startTicks}`, p);
+    if (node) podProcesses.record(node.pid);
   };
 
   const observe = async () => {
@@ -103,7 +104,11 @@ const main = async () => {
       const sandbox = await readySandbox(kube, name, readyTimeoutSeconds);
       if (sandbox === undefined) notReady.push(name);
       else {
-        latencies.push(Date.now() - sent);
+        served.push({
+          claim: name,
+          atSeconds: Math.round((sent - startedAt) / 1000),
+          readyMs: Date.now() - sent,
+        });
         // And it answers through the router (which may be the part restarting).
         const target = { routerUrl: system.routerUrl, sandbox, namespace, files: new Map() };
         const answered = await poll(() => perform("execute", target, 0).then(() => true), RETRY_SECONDS, 200);
@@ -149,27 +154,41 @@ const main = async () => {
       90,
       500,
     )) ?? false;
+  const leftover = settled
+    ? undefined
+    : await Promise.all([kube.listClaims(), kube.listSandboxes(), kube.listPods()]).then(
+        ([claims, sandboxes, pods]) => ({
+          claims: claims.map((c) => c.metadata?.name),
+          sandboxes: sandboxes.map((s) => s.metadata?.name),
+          pods: pods.map((p) => ({
+            name: p.metadata?.name,
+            phase: p.status?.phase,
+            deleting: p.metadata?.deletionTimestamp !== undefined,
+            owners: (p.metadata?.ownerReferences ?? []).map((r) => `${r.kind}/${r.name}/${r.uid}`),
+          })),
+          sandboxUids: sandboxes.map((s) => s.metadata?.uid),
+        }),
+        (e) => ({ error: String(e) }),
+      );
   ledger.observe(await kube.listClaims().catch(() => []));
   recordPods();
   await kube.dispose();
   await stopAll();
-  const leaked =
-    (await poll(async () => {
-      const alive = [...podProcesses.values()].filter(stillAlive);
-      return alive.length === 0 ? alive : undefined;
-    }, 15)) ?? [...podProcesses.values()].filter(stillAlive);
+  const leaked = await podProcesses.survivors();
   await rm(stateDir, { recursive: true, force: true });
 
+  const latencies = served.map((s) => s.readyMs);
   const summary = {
     seconds,
     kills: kills.length,
-    claims: latencies.length,
+    claims: served.length,
     not_ready: notReady.length,
     unroutable: unroutable.length,
     double_bound: ledger.doubleBound,
     leaked_processes: leaked.length,
     settled,
     ready_p50_ms: Math.round(percentile(latencies, 50)),
+    ready_p99_ms: Math.round(percentile(latencies, 99)),
     ready_max_ms: Math.round(Math.max(0, ...latencies)),
   };
   const report = {
@@ -177,6 +196,8 @@ const main = async () => {
     finishedAt: new Date().toISOString(),
     summary,
     kills,
+    slowest: [...served].sort((a, b) => b.readyMs - a.readyMs).slice(0, 10),
+    leftover,
     notReady,
     unroutable,
     doubleBoundDetails: ledger.details,

@@ -9,12 +9,19 @@ export interface ClaimView extends KubeObject {
   };
 }
 
+/** What the runs read of a Sandbox or pod: its name and (pods) phase. */
+export interface ObjectView extends KubeObject {
+  readonly status?: { readonly phase?: string };
+}
+
 export const kubeApi = (kubeconfigPath: string, namespace: string) => {
   const runtime = ManagedRuntime.make(KubeClient.layer(kubeconfigPath));
   const run = <A, E>(f: (k: typeof KubeClient.Service) => Effect.Effect<A, E>) =>
     runtime.runPromise(Effect.flatMap(KubeClient, f));
+  const list = (ref: typeof refs.pod | typeof refs.sandbox | typeof refs.event) =>
+    run((k) => k.list(ref, { namespace })).then((l) => l.items as ObjectView[]);
   const count = (ref: typeof refs.pod | typeof refs.sandbox | typeof refs.event) =>
-    run((k) => k.list(ref, { namespace })).then((l) => l.items.length);
+    list(ref).then((items) => items.length);
   return {
     createClaim: (name: string, warmPool: string) =>
       run((k) =>
@@ -44,6 +51,8 @@ export const kubeApi = (kubeconfigPath: string, namespace: string) => {
       run((k) => k.get<KubeObject & { status?: { podIP?: string } }>(refs.pod, name, { namespace })).then(
         (pod) => pod.status?.podIP,
       ),
+    listSandboxes: () => list(refs.sandbox),
+    listPods: () => list(refs.pod),
     countSandboxes: () => count(refs.sandbox),
     countPods: () => count(refs.pod),
     countEvents: () => count(refs.event),

@@ -79,3 +79,25 @@ export const stillAlive = (p: ProcessId): boolean => {
   const s = stat(p.pid);
   return s !== undefined && s.state !== "Z" && s.startTicks === p.startTicks;
 };
+
+/** Every process seen under some root, by pid and start time (a pid reused later is another process). */
+export class SeenProcesses {
+  readonly #seen = new Map<string, ProcessId>();
+
+  /** Records the live descendants of `root` and returns them. */
+  record(root: number): ProcessId[] {
+    const found = descendants(root);
+    for (const p of found) this.#seen.set(`${p.pid}:${p.startTicks}`, p);
+    return found;
+  }
+
+  /** Those still running once none is left or `seconds` have passed (what outlived its owner). */
+  async survivors(seconds = 15): Promise<ProcessId[]> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      const alive = [...this.#seen.values()].filter(stillAlive);
+      if (alive.length === 0 || Date.now() > deadline) return alive;
+      await Bun.sleep(100);
+    }
+  }
+}

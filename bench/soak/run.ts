@@ -13,7 +13,7 @@ import type { Component, PartName } from "./components";
 import { type KubeApi, kubeApi, poll, readySandbox } from "./kube";
 import { BindingLedger } from "./ledger";
 import { type ComponentSeries, growth, type PartSample } from "./memory";
-import { descendants, openFiles, type ProcessId, rssKb, stillAlive } from "./processes";
+import { openFiles, rssKb, SeenProcesses } from "./processes";
 import { startSystem } from "./system";
 import { perform, pickOperation, type Target } from "./traffic";
 
@@ -76,7 +76,7 @@ const main = async () => {
   });
   const kube: KubeApi = kubeApi(system.kubeconfigPath, namespace);
   const ledger = new BindingLedger();
-  const podProcesses = new Map<string, ProcessId>();
+  const podProcesses = new SeenProcesses();
   const samples: Sample[] = [];
   const started = Date.now();
   const endAt = started + seconds * 1000;
@@ -102,8 +102,7 @@ const main = async () => {
       if (!firstTypes.has(name) && t >= warmUpSeconds) firstTypes.set(name, m.objectTypeCounts);
       lastTypes.set(name, m.objectTypeCounts);
     }
-    const pods = descendants(system.node.pid);
-    for (const p of pods) podProcesses.set(`${p.pid}:${p.startTicks}`, p);
+    const pods = podProcesses.record(system.node.pid);
     samples.push({
       t,
       parts,
@@ -205,14 +204,10 @@ const main = async () => {
   // Kubernetes Events are not leaks (they expire after the API server's event TTL), but they are what the
   // API server's store keeps after claims are gone, so their count explains its memory.
   const eventsStored = await kube.countEvents().catch(() => -1);
-  for (const p of descendants(system.node.pid)) podProcesses.set(`${p.pid}:${p.startTicks}`, p);
+  podProcesses.record(system.node.pid);
   await kube.dispose();
   await stopAll();
-  const leaked =
-    (await poll(async () => {
-      const alive = [...podProcesses.values()].filter(stillAlive);
-      return alive.length === 0 ? alive : undefined;
-    }, 15)) ?? [...podProcesses.values()].filter(stillAlive);
+  const leaked = await podProcesses.survivors();
   await rm(stateDir, { recursive: true, force: true });
 
   const steady = samples.filter((s) => s.t >= warmUpSeconds);
