@@ -149,7 +149,7 @@ const checkRandomRuns = (config: ControllerConfig | undefined, numRuns: number) 
 };
 
 test("reconcilers keep their invariants under random interleavings, lag, conflicts and restarts", () => {
-  const adoptions = checkRandomRuns(undefined, 100);
+  const adoptions = checkRandomRuns(undefined, 200);
   // The runs must exercise both paths, or the invariants above prove little.
   expect(adoptions.warm).toBeGreaterThan(50);
   expect(adoptions.cold).toBeGreaterThan(50);
@@ -163,9 +163,11 @@ test("with refill held back and paced, the same invariants hold and pools still 
       warmPoolReplenishDelayMs: 5000,
       warmPoolMaxRefillRate: 0.5,
     },
-    40,
+    // A pod finishing after adoption under this config is what found the claim's stale pod IPs (run 5,052
+    // of seed 1111 in a 20,000-run search); more runs here cost little.
+    300,
   );
-  expect(adoptions.warm).toBeGreaterThan(20);
+  expect(adoptions.warm).toBeGreaterThan(100);
 }, 120_000);
 
 test("claims reconciled from the same stale view never take the same warm sandbox", () => {
