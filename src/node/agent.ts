@@ -15,6 +15,7 @@ import type { AgentConfig } from "./config";
 import { IpPool } from "./ip-pool";
 import { chooseIsolation, realHostFs } from "./isolation";
 import type { Isolation } from "./launch";
+import { killLeftovers, nodeMark } from "./leftovers";
 import { containerLogs, startLogServer } from "./log-server";
 import { registerNode } from "./node-object";
 import { logRuns, podDirOf } from "./pod-dirs";
@@ -112,7 +113,13 @@ export const startNodeAgent = (
       },
       restartBackoff: options.restartBackoff ?? { baseMs: 10_000, capMs: 300_000 },
       maxGracePeriodSeconds: options.maxGracePeriodSeconds ?? 30,
+      processMark: nodeMark(stateDir),
     };
+    const leftovers = killLeftovers(config.processMark);
+    if (leftovers > 0)
+      yield* Effect.logWarning(
+        `stopped ${leftovers} pod processes an earlier agent on ${stateDir} left running`,
+      );
     const ips = new IpPool(range.right, options.ipLeaseDir ?? join(tmpdir(), "agent-sandbox-pod-ips"));
     yield* Effect.addFinalizer(() => Effect.sync(() => ips.releaseAll()));
 

@@ -19,4 +19,6 @@ export interface AgentConfig {
   readonly restartBackoff: { readonly baseMs: number; readonly capMs: number };
   /** Upper bound on any termination grace period, so stopping the agent never hangs for long. */
   readonly maxGracePeriodSeconds: number;
+  /** Set in every pod process's environment, so a later agent can find what this one left (leftovers.ts). */
+  readonly processMark: string;
 }

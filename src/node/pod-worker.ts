@@ -24,6 +24,7 @@ import {
 import { buildEnv, expandReferences } from "./env";
 import { containerArgv, resolveImage } from "./images";
 import { type ContainerLaunch, type HostCommand, hostCommand } from "./launch";
+import { NODE_MARK_ENV } from "./leftovers";
 import { openLog } from "./log-files";
 import { logFileOf, podDirOf } from "./pod-dirs";
 import { type PodRecord, podStatus } from "./pod-status";
@@ -196,14 +197,16 @@ export const runPod = (
       };
       return Either.right({
         launch,
-        command: (probeArgv) =>
-          hostCommand(
+        command: (probeArgv) => {
+          const host = hostCommand(
             probeArgv ? { ...launch, argv: probeArgv } : launch,
             dirs,
             config.isolation,
             config.hostFs,
             config.bwrap,
-          ),
+          );
+          return { ...host, env: { ...host.env, [NODE_MARK_ENV]: config.processMark } };
+        },
       });
     };
 
