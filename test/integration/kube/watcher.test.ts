@@ -129,21 +129,33 @@ test("a stream that goes silent without closing is noticed and restarted", async
   );
 }, 30_000);
 
-test("the watcher survives an API server restart on the same storage file", async () => {
+/** A server on a storage file of its own, which a test stops and starts again on the same port and file. */
+const restartableServer = async () => {
   const dir = await mkdtemp(join(tmpdir(), "kube-restart-"));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const storage = join(dir, "state.db");
   let server = await startServer({ storage });
   const port = Number(new URL(server.url).port);
   cleanups.push(() => server.stop());
+  return {
+    connection: connectionTo(server),
+    stop: Effect.promise(() => server.stop()),
+    start: Effect.promise(async () => {
+      server = await startServer({ storage, port, token: server.token });
+    }),
+  };
+};
+
+test("the watcher survives an API server restart on the same storage file", async () => {
+  const server = await restartableServer();
   await runWith(
-    connectionTo(server),
+    server.connection,
     Effect.gen(function* () {
       const informer = yield* syncedInformer;
       yield* create("before-restart");
       yield* eventuallyEffect(() => expect(informer.get("before-restart", "default")).toBeDefined());
-      yield* Effect.promise(() => server.stop());
-      server = yield* Effect.promise(() => startServer({ storage, port, token: server.token }));
+      yield* server.stop;
+      yield* server.start;
       yield* create("after-restart");
       yield* eventuallyEffect(() =>
         expect(names(informer.list())).toEqual(["after-restart", "before-restart"]),
@@ -171,36 +183,31 @@ const runWithDirect = <A, E>(server: ApiServerHandle, program: Effect.Effect<A, 
   Effect.promise(() => runWith(connectionTo(server), program));
 
 test("a watch that worked and then broke backs off from the first step, not where the last outage left off", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "kube-backoff-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const storage = join(dir, "state.db");
-  let server = await startServer({ storage });
-  const port = Number(new URL(server.url).port);
-  cleanups.push(() => server.stop());
+  const server = await restartableServer();
   // The reconnect delays the watcher asks its schedule for, in order (the schedule's steps, not timings).
   const delays: number[] = [];
   const reconnect = Schedule.exponential("10 millis").pipe(
     Schedule.tapOutput((d) => Effect.sync(() => delays.push(Duration.toMillis(d)))),
   );
   await runWith(
-    connectionTo(server),
+    server.connection,
     Effect.gen(function* () {
       const informer = yield* Effect.tap(
         makeInformer(refs.configMap, { ...fast, reconnect }),
         (i) => i.waitForSync,
       );
       // A first outage long enough for the backoff to climb.
-      yield* Effect.promise(() => server.stop());
+      yield* server.stop;
       yield* eventuallyEffect(() => expect(delays.length).toBeGreaterThanOrEqual(5));
-      server = yield* Effect.promise(() => startServer({ storage, port, token: server.token }));
+      yield* server.start;
       yield* create("between-outages");
       yield* eventuallyEffect(() => expect(informer.get("between-outages", "default")).toBeDefined());
       // The watch works again; when the next outage breaks it, the backoff starts over.
       const firstOfNextOutage = delays.length;
-      yield* Effect.promise(() => server.stop());
+      yield* server.stop;
       yield* eventuallyEffect(() => expect(delays.length).toBeGreaterThan(firstOfNextOutage));
       expect(delays[firstOfNextOutage]).toBe(delays[0]!);
-      server = yield* Effect.promise(() => startServer({ storage, port, token: server.token }));
+      yield* server.start;
       yield* create("after-outages");
       yield* eventuallyEffect(() => expect(informer.get("after-outages", "default")).toBeDefined());
     }),

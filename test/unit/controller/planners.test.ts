@@ -349,6 +349,21 @@ describe("SandboxWarmPool planner", () => {
   });
 });
 
+/** `claimObj()` bound to `member` (which its claim now controls), its status naming `sandbox`. */
+const boundTo = (member: v1beta1.Sandbox, sandbox: { name: string; podIPs?: string[] }) => {
+  const claim = claimObj({}, { sandbox });
+  return {
+    claim: {
+      ...claim,
+      metadata: {
+        ...claim.metadata,
+        annotations: { ...claim.metadata.annotations, "agents.x-k8s.io/sandbox-name": sandbox.name },
+      },
+    },
+    sandbox: { ...member, metadata: { ...member.metadata, ownerReferences: [claimOwner] } },
+  };
+};
+
 describe("SandboxClaim planner", () => {
   test("warm adoption: claim annotated under its lock, then the Sandbox taken under its lock", () => {
     const plan = planClaim(claimObserved(claimObj(), [member("w1", 10_000, true)]));
@@ -442,30 +457,8 @@ describe("SandboxClaim planner", () => {
   });
 
   test("the bound Sandbox's Ready condition is copied verbatim with the claim's generation", () => {
-    const mine = {
-      ...member("w1", 1000, true),
-      metadata: {
-        ...member("w1", 1000, true).metadata,
-        ownerReferences: [
-          {
-            apiVersion: "extensions.agents.x-k8s.io/v1beta1",
-            kind: "SandboxClaim",
-            name: "c",
-            uid: "claim-uid",
-            controller: true,
-          },
-        ],
-      },
-    };
-    const claim = claimObj({}, { sandbox: { name: "w1" } });
-    const withLock = {
-      ...claim,
-      metadata: {
-        ...claim.metadata,
-        annotations: { ...claim.metadata.annotations, "agents.x-k8s.io/sandbox-name": "w1" },
-      },
-    };
-    const plan = planClaim(claimObserved(withLock, [], new Map([["w1", mine]])));
+    const { claim, sandbox } = boundTo(member("w1", 1000, true), { name: "w1" });
+    const plan = planClaim(claimObserved(claim, [], new Map([["w1", sandbox]])));
     const status = statusOf(plan.actions) as unknown as {
       conditions: Array<{ type: string; reason: string; observedGeneration: number }>;
       sandbox: { name: string; podIPs: string[] };
@@ -478,16 +471,10 @@ describe("SandboxClaim planner", () => {
   });
   test("pod IPs the bound Sandbox no longer has are removed from the claim, then the status is left alone", () => {
     // The pod finished: the Sandbox reports no IPs. A merge patch that just left podIPs out would keep them.
-    const finished = member("w1", 1000, false);
-    const mine = { ...finished, metadata: { ...finished.metadata, ownerReferences: [claimOwner] } };
-    const claim = claimObj({}, { sandbox: { name: "w1", podIPs: ["10.0.0.1"] } });
-    const locked = {
-      ...claim,
-      metadata: {
-        ...claim.metadata,
-        annotations: { ...claim.metadata.annotations, "agents.x-k8s.io/sandbox-name": "w1" },
-      },
-    };
+    const { claim: locked, sandbox: mine } = boundTo(member("w1", 1000, false), {
+      name: "w1",
+      podIPs: ["10.0.0.1"],
+    });
     const plan = planClaim(claimObserved(locked, [], new Map([["w1", mine]])));
     const write = plan.actions.find((a) => a._tag === "PatchStatus");
     if (write?._tag !== "PatchStatus") throw new Error("expected a status write");
