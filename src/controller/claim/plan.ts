@@ -171,7 +171,7 @@ class ClaimPlanner {
         _tag: "PatchStatus",
         key: claimKey(this.claim),
         // A merge patch keeps what it does not name: pod IPs the Sandbox no longer has are removed by name,
-        // or the claim would go on routing to them (and rewrite its status on every pass).
+        // or the claim would go on reporting them (and rewrite its status on every pass).
         status: json({
           conditions: status.conditions,
           sandbox: status.sandbox
