@@ -184,7 +184,8 @@ export const runPod = (
       const argv = containerArgv(image.right, spec.command, spec.args).map((a) => expandReferences(a, vars));
       const launch: ContainerLaunch = {
         argv,
-        env: env.env,
+        // Last, so no env of the pod's own can hide it from the next agent (leftovers.ts).
+        env: { ...env.env, [NODE_MARK_ENV]: config.processMark },
         workingDir: spec.workingDir ?? image.right.workingDir,
         pathEnv: image.right.pathEnv,
         mounts: mounts.right,
@@ -197,16 +198,14 @@ export const runPod = (
       };
       return Either.right({
         launch,
-        command: (probeArgv) => {
-          const host = hostCommand(
+        command: (probeArgv) =>
+          hostCommand(
             probeArgv ? { ...launch, argv: probeArgv } : launch,
             dirs,
             config.isolation,
             config.hostFs,
             config.bwrap,
-          );
-          return { ...host, env: { ...host.env, [NODE_MARK_ENV]: config.processMark } };
-        },
+          ),
       });
     };
 
