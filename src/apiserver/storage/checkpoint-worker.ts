@@ -1,7 +1,7 @@
 // The checkpointer's thread (checkpointer.ts): a connection of its own to the store's file, running one
-// passive checkpoint per request. Passive: it copies what is committed and never waits for the writer.
+// passive checkpoint per request.
 import { Database } from "bun:sqlite";
-import type { CheckpointerMessage, CheckpointOutcome } from "./checkpointer";
+import { type CheckpointerMessage, type CheckpointOutcome, checkpointPassively } from "./checkpointer";
 
 declare const self: Worker;
 
@@ -26,11 +26,7 @@ self.onmessage = ({ data }: MessageEvent<CheckpointerMessage>) => {
       let outcome: CheckpointOutcome;
       try {
         if (db === undefined) throw new Error(`the store's file could not be opened: ${unopened}`);
-        const row = db.query("PRAGMA wal_checkpoint(PASSIVE)").get() as {
-          log: number;
-          checkpointed: number;
-        };
-        outcome = { kind: "done", complete: row.log === row.checkpointed };
+        outcome = { kind: "done", complete: checkpointPassively(db) };
       } catch (e) {
         outcome = { kind: "failed", message: messageOf(e) };
       }

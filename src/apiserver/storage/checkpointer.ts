@@ -35,6 +35,15 @@ export type CheckpointOutcome =
   | { readonly kind: "done"; readonly complete: boolean }
   | { readonly kind: "failed"; readonly message: string };
 
+/**
+ * One passive checkpoint on `db` (the store's connection or the thread's): it copies what is committed and
+ * never waits for the writer. True when it copied everything the log held.
+ */
+export const checkpointPassively = (db: Database): boolean => {
+  const row = db.query("PRAGMA wal_checkpoint(PASSIVE)").get() as { log: number; checkpointed: number };
+  return row.log === row.checkpointed;
+};
+
 /** How long `close` waits for a checkpoint under way to end. */
 const CLOSE_WAIT_MS = 10_000;
 
@@ -138,11 +147,7 @@ export class Checkpointer {
   #checkpointHere(): void {
     this.#unasked = 0;
     try {
-      const row = this.db.query("PRAGMA wal_checkpoint(PASSIVE)").get() as {
-        log: number;
-        checkpointed: number;
-      };
-      if (row.log === row.checkpointed) this.#behind = 0;
+      if (checkpointPassively(this.db)) this.#behind = 0;
     } catch (e) {
       this.#failed(e instanceof Error ? e.message : String(e));
     }
