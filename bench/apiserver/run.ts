@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ApiServerHandle, startApiServer } from "../../src/apiserver/index";
+import { percentile } from "../percentile";
 
 const CREATES = Number(process.env.BENCH_CREATES ?? 3000);
 const CONCURRENCY = 16;
@@ -21,11 +22,6 @@ const client = (s: ApiServerHandle) => (method: string, path: string, body?: unk
     headers: { authorization: `Bearer ${s.token}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-
-const percentile = (xs: number[], p: number): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
 
 /**
  * Creates `n` ConfigMaps (`payload` bytes of data each) with `CONCURRENCY` requests in flight; returns creates

@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { percentile } from "../percentile";
 import profiles from "../profiles.json";
 import type { Component, PartName } from "../soak/components";
 import { kubeApi, poll, readySandbox } from "../soak/kube";
@@ -40,11 +41,6 @@ for (const p of victims)
 const { namespace, warmPool, readyTimeoutSeconds } = profiles.claimChurn;
 /** How long the users go on retrying a create or delete that outages keep refusing. */
 const RETRY_SECONDS = 60;
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
 
 const main = async () => {
   const stateDir = await mkdtemp(join(tmpdir(), "agent-sandbox-chaos-"));

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Effect } from "effect";
 import type { KubeClient, KubeObject } from "../../src/kube";
 import { refs } from "../../src/kube";
+import { percentile } from "../percentile";
 import { BENCH_POD_TEMPLATE, type Obj, startControllerHarness } from "./harness";
 import type { ClaimsAnswer, ClaimsCommand } from "./users";
 
@@ -108,10 +109,6 @@ const poolReady = async (name: string, n: number, after?: string) => {
 };
 const poolVersion = async (name: string) =>
   ((await run(client.get(refs.sandboxWarmPool, name, { namespace: NS }))) as Obj).metadata.resourceVersion;
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 await template("bench-tpl");
 await pool("warm", WARM + 10);
@@ -163,10 +160,10 @@ const steady = await measureBurst();
 
 const result = {
   claims: WARM + COLD + 2 * BURST,
-  warm_p50_ms: Math.round(pct(warm, 50) * 10) / 10,
-  warm_p99_ms: Math.round(pct(warm, 99) * 10) / 10,
-  cold_p50_ms: Math.round(pct(cold, 50) * 10) / 10,
-  cold_p99_ms: Math.round(pct(cold, 99) * 10) / 10,
+  warm_p50_ms: Math.round(percentile(warm, 50) * 10) / 10,
+  warm_p99_ms: Math.round(percentile(warm, 99) * 10) / 10,
+  cold_p50_ms: Math.round(percentile(cold, 50) * 10) / 10,
+  cold_p99_ms: Math.round(percentile(cold, 99) * 10) / 10,
   burst_claims: BURST,
   burst_claims_per_s: steady.claimsPerSecond,
   first_burst_claims_per_s: first.claimsPerSecond,

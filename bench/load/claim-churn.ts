@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { startLocalForTest } from "../../test/support/local";
+import { percentile } from "../percentile";
 import profiles from "../profiles.json";
 
 const profile = profiles.claimChurn;
@@ -78,9 +79,7 @@ for (const end = Date.now() + seconds * 1000; Date.now() < end; await Bun.sleep(
 await Promise.all(inFlight);
 await local?.stop();
 
-const sorted = [...latencies].sort((a, b) => a - b);
-const pct = (p: number) =>
-  Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
+const pct = (p: number) => Math.round(percentile(latencies, p));
 const total = latencies.length + errors;
 const result = {
   profile: "claimChurn",
