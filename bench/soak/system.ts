@@ -25,7 +25,7 @@ export const startSystem = async (options: SystemOptions) => {
     started.push(component);
     return component;
   };
-  const apiServer = await start("apiserver", options.apiServerArgs);
+  await start("apiserver", options.apiServerArgs);
   const kubeconfigPath = join(stateDir, "kubeconfig");
   const setup = ManagedRuntime.make(KubeClient.layer(kubeconfigPath));
   await setup.runPromise(installCrds);
@@ -41,7 +41,7 @@ export const startSystem = async (options: SystemOptions) => {
   );
   await setup.dispose();
   const router = await start("router");
-  return { kubeconfigPath, apiServer, node, routerUrl: router.url };
+  return { kubeconfigPath, node, routerUrl: router.url };
 };
 
 /**
