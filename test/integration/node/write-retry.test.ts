@@ -84,23 +84,32 @@ const createPod = (name: string) =>
     ),
   );
 const isReadyStatus = (status: AnyPod) => condition({ status }, "Ready") === "True";
-/** Writes to `path` refused so far. */
-const refusedAt = (path: string) => proxy.state.refused.filter((r) => r.path === path);
 /**
- * The agent's own retries: more refusals than the one request (and its fallback) an agent that gives up
- * makes, proving the agent tries again.
+ * Waits for the agent's own retries: more refused writes to `path` (those `matching`) than the one request
+ * (and its fallback) an agent that gives up makes.
  */
-const RETRIED = 4;
+const refusedRepeatedly = (
+  path: string,
+  what: string,
+  matching: (r: Refused) => boolean = () => true,
+  limitMs?: number,
+) =>
+  eventually(
+    () => proxy.state.refused.filter((r) => r.path === path && matching(r)).length,
+    (refused) => refused > 4,
+    what,
+    limitMs,
+  );
 
 test("a Ready status refused by the API server is written once the server accepts writes again", async () => {
   const path = "/api/v1/namespaces/default/pods/steady/status";
   proxy.state.refusing = (method, p) => method === "PATCH" && p === path;
   await createPod("steady");
   // The agent has seen the container Ready and nothing will change again.
-  await eventually(
-    () => refusedAt(path).filter((r) => isReadyStatus(r.body.status)).length,
-    (refused) => refused > RETRIED,
+  await refusedRepeatedly(
+    path,
     "repeated refused writes of the Ready status",
+    (r) => isReadyStatus(r.body.status),
     90_000,
   );
   expect(isReadyStatus((await getPod("steady")).status ?? {})).toBe(false);
@@ -117,11 +126,7 @@ test("a pod whose binding was refused is bound and runs once the server accepts 
   const binding = "/api/v1/namespaces/default/pods/unbound/binding";
   proxy.state.refusing = (_, p) => p === binding || p === "/api/v1/namespaces/default/pods/unbound";
   await createPod("unbound");
-  await eventually(
-    () => refusedAt(binding).length,
-    (n) => n > RETRIED,
-    "repeated refused bindings",
-  );
+  await refusedRepeatedly(binding, "repeated refused bindings");
   expect((await getPod("unbound"))?.spec.nodeName).toBeUndefined();
   proxy.state.refusing = undefined;
   const pod = await eventually(
@@ -143,11 +148,7 @@ test("a deleted pod whose final removal was refused is removed once the server a
   proxy.state.refusing = (method, p) => method === "DELETE" && p === path;
   // Deleted by someone else (straight to the API server); the agent stops it and then removes the object.
   await run(Effect.flatMap(KubeClient, (k) => k.delete(refs.pod, "leaving", { namespace: "default" })));
-  await eventually(
-    () => refusedAt(path).length,
-    (n) => n > RETRIED,
-    "repeated refused removals",
-  );
+  await refusedRepeatedly(path, "repeated refused removals");
   expect((await getPod("leaving"))?.metadata.deletionTimestamp).toBeDefined();
   proxy.state.refusing = undefined;
   await eventually(
