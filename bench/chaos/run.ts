@@ -1,8 +1,8 @@
-// npm run chaos -- [--seconds N] [--every S] [--parts apiserver,controller,node,router] [--workers W]
-//   [--pool R] [--out file]
+// npm run chaos -- [--seconds N] [--every S] [--down MIN-MAX] [--parts apiserver,controller,node,router]
+//   [--workers W] [--pool R] [--out file]
 // Local mode taken apart (each part a process, as in the soak) under claim churn, while every S seconds on
-// average one part, picked at random, is SIGKILLed and started again 0.3-2.3 s later (the API server and the
-// router on their ports). The users retry what an outage refused, as SDK users would. What must hold: every
+// average one part, picked at random, is SIGKILLed and started again MIN-MAX seconds later (default 0.3-2.3;
+// the API server and the router on their ports). The users retry what an outage refused, as SDK users would. What must hold: every
 // claim becomes Ready and answers through the router, no claim is ever bound to two sandboxes nor a sandbox
 // to two claims, the system settles back to the warm pool, and no pod process outlives it. Ends with one
 // summary line; exits 1 if any of that failed.
@@ -25,6 +25,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "120" },
     every: { type: "string", default: "10" },
+    down: { type: "string", default: "0.3-2.3" },
     parts: { type: "string", default: "apiserver,controller,node" },
     workers: { type: "string", default: "4" },
     pool: { type: "string", default: "3" },
@@ -35,6 +36,9 @@ const seconds = Number(values.seconds);
 const everyMs = Number(values.every) * 1000;
 const workers = Number(values.workers);
 const poolSize = Number(values.pool);
+const [downMinMs, downMaxMs] = values.down.split("-").map((s) => Number(s) * 1000) as [number, number];
+if (!(downMinMs >= 0 && downMaxMs >= downMinMs))
+  throw new Error(`--down: expected MIN-MAX seconds, such as 0.3-2.3 (got "${values.down}")`);
 const victims = values.parts.split(",").map((p) => p.trim()) as PartName[];
 for (const p of victims)
   if (!PARTS.includes(p)) throw new Error(`--parts: unknown part "${p}" (expected ${PARTS.join(", ")})`);
@@ -123,7 +127,7 @@ const main = async () => {
       if (part === "node") recordPods();
       process.kill(victim.pid, "SIGKILL");
       const killedAt = Date.now();
-      await Bun.sleep(300 + Math.random() * 2000);
+      await Bun.sleep(downMinMs + Math.random() * (downMaxMs - downMinMs));
       parts.set(part, await restartPart(stateDir, victim));
       kills.push({
         part,
@@ -188,7 +192,7 @@ const main = async () => {
     ready_max_ms: Math.round(Math.max(0, ...latencies)),
   };
   const report = {
-    command: `npm run chaos -- --seconds ${seconds} --every ${values.every} --parts ${victims.join(",")} --workers ${workers} --pool ${poolSize}`,
+    command: `npm run chaos -- --seconds ${seconds} --every ${values.every} --down ${values.down} --parts ${victims.join(",")} --workers ${workers} --pool ${poolSize}`,
     finishedAt: new Date().toISOString(),
     summary,
     kills,
