@@ -1,4 +1,6 @@
 import { Cause, type Duration, Effect, Option } from "effect";
+import { isTransient } from "./errors";
+import { TRANSIENT_RETRY_CAP } from "./schedules";
 import type { WorkQueue } from "./workqueue";
 
 /** What a reconcile asks for next: nothing, or another run after a delay (expiry timers, polling). */
@@ -16,9 +18,20 @@ export interface ControllerOptions {
 }
 
 /**
+ * The most a failed key waits when all its failure says is that the API server could not be reached. Over an
+ * outage the key's backoff would grow as if the key itself were at fault, each wait about as long as the
+ * outage so far, and the key would sit out the last one after the server is back (a minute more after a minute
+ * down), with nothing else to bring it sooner.
+ */
+const retryCapFor = <E>(cause: Cause.Cause<E>): Duration.Duration | undefined => {
+  const failure = Cause.failureOption(cause);
+  return Option.isSome(failure) && isTransient(failure.value) ? TRANSIENT_RETRY_CAP : undefined;
+};
+
+/**
  * Runs `reconcile` for queued keys with `concurrency` workers until the queue shuts down. A failure (or defect)
- * requeues the key with its backoff; success resets the backoff (a deferred run leaves it) and honours
- * `requeueAfter`.
+ * requeues the key with its backoff (capped for transient failures, above); success resets the backoff (a
+ * deferred run leaves it) and honours `requeueAfter`.
  */
 export const runController = <E, R>(
   queue: WorkQueue,
@@ -38,7 +51,7 @@ export const runController = <E, R>(
             ? Effect.failCause(cause)
             : Effect.logWarning("reconcile failed; retrying with backoff", cause).pipe(
                 Effect.annotateLogs({ controller: options.name, key, attempt: queue.failures(key) + 1 }),
-                Effect.zipRight(queue.addRateLimited(key)),
+                Effect.zipRight(queue.addRateLimited(key, retryCapFor(cause))),
               ),
       }),
       Effect.ensuring(queue.done(key)),

@@ -46,9 +46,11 @@ export type KubeFailure =
   | Timeout
   | KubeError;
 
-/** Failures a retry can cure without changing the request. */
-export const isTransient = (e: KubeFailure): e is Unavailable | Timeout =>
-  e._tag === "Unavailable" || e._tag === "Timeout";
+/** Failures a retry can cure without changing the request (any failure may be asked: reconciles have more). */
+export const isTransient = (e: unknown): e is Unavailable | Timeout => {
+  const tag = (e as { readonly _tag?: unknown } | null | undefined)?._tag;
+  return tag === "Unavailable" || tag === "Timeout";
+};
 
 /** The kubeconfig could not be loaded or names no usable cluster. */
 export class KubeConfigError extends Data.TaggedError("KubeConfigError")<{

@@ -194,7 +194,7 @@ export const watchInto = <T extends KubeObject>(
         failure,
       );
       // A watch that worked before it broke starts a new spell of failures: backing off from where the last
-      // outage left off would leave the cache blind for up to the cap (30 s) after each of a few restarts.
+      // outage left off would leave the cache blind for up to the cap after each of a few restarts.
       if (wasHealthy(yield* Clock.currentTimeMillis)) yield* backoff.reset;
       yield* backoff.next(failure).pipe(Effect.ignore);
     });

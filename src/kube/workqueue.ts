@@ -36,8 +36,11 @@ export interface WorkQueue {
    * the key out (for whatever reason) drops its pending delay: each reconcile asks again for what it needs.
    */
   readonly addAfter: (key: string, delay: Duration.DurationInput) => Effect.Effect<void>;
-  /** Adds after the key's next backoff delay. False when the backoff schedule gave up on the key. */
-  readonly addRateLimited: (key: string) => Effect.Effect<boolean>;
+  /**
+   * Adds after the key's next backoff delay, shortened to `cap` when given (the backoff still advances). False
+   * when the backoff schedule gave up on the key.
+   */
+  readonly addRateLimited: (key: string, cap?: Duration.DurationInput) => Effect.Effect<boolean>;
   /** Resets the key's backoff (call after a successful reconcile). */
   readonly forget: (key: string) => Effect.Effect<void>;
   readonly failures: (key: string) => number;
@@ -194,7 +197,7 @@ export const makeWorkQueue = (options: WorkQueueOptions = {}): Effect.Effect<Wor
           promote(now);
           schedule(key, now, Duration.toMillis(delay));
         }),
-      addRateLimited: (key) =>
+      addRateLimited: (key, cap) =>
         Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis;
           promote(now);
@@ -203,7 +206,8 @@ export const makeWorkQueue = (options: WorkQueueOptions = {}): Effect.Effect<Wor
           failureCount.set(key, (failureCount.get(key) ?? 0) + 1);
           if (ScheduleDecision.isDone(decision)) return false;
           backoffState.set(key, next);
-          schedule(key, now, ScheduleIntervals.start(decision.intervals) - now);
+          const delay = ScheduleIntervals.start(decision.intervals) - now;
+          schedule(key, now, cap === undefined ? delay : Math.min(delay, Duration.toMillis(cap)));
           return true;
         }),
       forget: (key) =>

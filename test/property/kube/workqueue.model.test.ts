@@ -51,10 +51,11 @@ class Model {
     this.processing.delete(key);
     if (this.dirty.delete(key)) this.enqueue(key);
   }
-  backoffDelay(key: string) {
+  /** The key's backoff advances whether or not a cap shortens this wait. */
+  backoffDelay(key: string, cap: number | undefined) {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    return Math.min(10 * 2 ** n, 80);
+    return Math.min(10 * 2 ** n, 80, cap ?? Infinity);
   }
 }
 
@@ -62,7 +63,7 @@ type Action =
   | { kind: "add"; key: string }
   | { kind: "addAfter"; key: string; delay: number }
   | { kind: "poll" }
-  | { kind: "fail"; pick: number }
+  | { kind: "fail"; pick: number; cap: number | undefined }
   | { kind: "succeed"; pick: number; requeueAfter: number | undefined }
   | { kind: "advance"; ms: number };
 
@@ -71,7 +72,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant("add" as const), key }),
   fc.record({ kind: fc.constant("addAfter" as const), key, delay: fc.integer({ min: 0, max: 100 }) }),
   fc.record({ kind: fc.constant("poll" as const) }),
-  fc.record({ kind: fc.constant("fail" as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant("fail" as const),
+    pick: fc.nat(),
+    cap: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+  }),
   fc.record({
     kind: fc.constant("succeed" as const),
     pick: fc.nat(),
@@ -111,9 +116,9 @@ test("the work queue behaves like the reference model", async () => {
               case "fail": {
                 const k = inProcess[a.pick % Math.max(1, inProcess.length)];
                 if (k === undefined) break;
-                m.addAfter(k, m.backoffDelay(k));
+                m.addAfter(k, m.backoffDelay(k, a.cap));
                 m.done(k);
-                expect(yield* q.addRateLimited(k)).toBe(true);
+                expect(yield* q.addRateLimited(k, a.cap)).toBe(true);
                 yield* q.done(k);
                 expect(q.failures(k)).toBe(m.failures.get(k) ?? 0);
                 break;

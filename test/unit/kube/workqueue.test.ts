@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Effect, Fiber, Option, Queue, Ref, Schedule, TestClock, TestContext } from "effect";
 import { type ReconcileResult, runController } from "../../../src/kube/applier";
+import { Unavailable } from "../../../src/kube/errors";
 import { makeWorkQueue } from "../../../src/kube/workqueue";
 
 /** Lets forked fibers run to their next wait (no time passes under TestClock). */
@@ -13,7 +14,7 @@ const runTest = <A, E>(effect: Effect.Effect<A, E>) =>
  * A queue (1 s exponential backoff) with one key, "k", added and reconciled by one worker: the n-th run
  * answers `outcome(n)`, and each run's n arrives in `attempts`.
  */
-const scriptedKey = (outcome: (n: number) => Effect.Effect<ReconcileResult | undefined, string>) =>
+const scriptedKey = <E>(outcome: (n: number) => Effect.Effect<ReconcileResult | undefined, E>) =>
   Effect.gen(function* () {
     const q = yield* makeWorkQueue({ backoff: Schedule.exponential("1 second") });
     const attempts = yield* Queue.unbounded<number>();
@@ -154,6 +155,34 @@ describe("runController", () => {
         expect(yield* Queue.size(attempts)).toBe(0);
         yield* TestClock.adjust("1 second");
         expect(yield* Queue.take(attempts)).toBe(4);
+        yield* q.shutdown;
+      }),
+    ));
+
+  test("a key failing because the API server is unreachable waits at most 5 s; other failures back off on", () =>
+    runTest(
+      Effect.gen(function* () {
+        const unreachable = new Unavailable({ message: "connection refused", code: 0 });
+        const { q, attempts } = yield* scriptedKey<Unavailable | string>((n) =>
+          n <= 5 ? Effect.fail(unreachable) : Effect.fail("boom"),
+        );
+        /** The n-th run comes exactly `seconds` after the one before it. */
+        const nextAfter = (seconds: number, n: number) =>
+          Effect.gen(function* () {
+            yield* TestClock.adjust(`${seconds - 1} seconds`);
+            yield* settle;
+            expect(yield* Queue.size(attempts)).toBe(0);
+            yield* TestClock.adjust("1 second");
+            expect(yield* Queue.take(attempts)).toBe(n);
+          });
+        expect(yield* Queue.take(attempts)).toBe(1);
+        yield* nextAfter(1, 2);
+        yield* nextAfter(2, 3);
+        yield* nextAfter(4, 4);
+        yield* nextAfter(5, 5); // the backoff says 8 s
+        yield* nextAfter(5, 6); // 16 s; this run fails for another reason
+        expect(q.failures("k")).toBe(6);
+        yield* nextAfter(32, 7); // so the backoff, which went on advancing, applies in full
         yield* q.shutdown;
       }),
     ));
