@@ -29,9 +29,15 @@ const retryCapFor = <E>(cause: Cause.Cause<E>): Duration.Duration | undefined =>
 };
 
 /**
+ * A key failing transiently is logged at its 1st, 2nd, 4th, 8th... attempt: its retries come every 5 s at the
+ * most, and a log line for each would have every waiting key repeat the same outage every 5 s.
+ */
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+
+/**
  * Runs `reconcile` for queued keys with `concurrency` workers until the queue shuts down. A failure (or defect)
- * requeues the key with its backoff (capped for transient failures, above); success resets the backoff (a
- * deferred run leaves it) and honours `requeueAfter`.
+ * is logged and requeues the key with its backoff (capped, and logged less often, for transient failures:
+ * above); success resets the backoff (a deferred run leaves it) and honours `requeueAfter`.
  */
 export const runController = <E, R>(
   queue: WorkQueue,
@@ -46,13 +52,17 @@ export const runController = <E, R>(
             result?.deferred ? Effect.void : queue.forget(key),
             result?.requeueAfter === undefined ? Effect.void : queue.addAfter(key, result.requeueAfter),
           ),
-        onFailure: (cause) =>
-          Cause.isInterruptedOnly(cause)
-            ? Effect.failCause(cause)
-            : Effect.logWarning("reconcile failed; retrying with backoff", cause).pipe(
-                Effect.annotateLogs({ controller: options.name, key, attempt: queue.failures(key) + 1 }),
-                Effect.zipRight(queue.addRateLimited(key, retryCapFor(cause))),
-              ),
+        onFailure: (cause) => {
+          if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause);
+          const cap = retryCapFor(cause);
+          const attempt = queue.failures(key) + 1;
+          const retry = queue.addRateLimited(key, cap);
+          if (cap !== undefined && !isPowerOfTwo(attempt)) return retry;
+          return Effect.logWarning("reconcile failed; retrying with backoff", cause).pipe(
+            Effect.annotateLogs({ controller: options.name, key, attempt }),
+            Effect.zipRight(retry),
+          );
+        },
       }),
       Effect.ensuring(queue.done(key)),
     );

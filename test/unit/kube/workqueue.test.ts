@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Effect, Fiber, Option, Queue, Ref, Schedule, TestClock, TestContext } from "effect";
+import { Effect, Fiber, HashMap, Logger, Option, Queue, Ref, Schedule, TestClock, TestContext } from "effect";
 import { type ReconcileResult, runController } from "../../../src/kube/applier";
 import { Unavailable } from "../../../src/kube/errors";
 import { makeWorkQueue } from "../../../src/kube/workqueue";
@@ -159,8 +159,13 @@ describe("runController", () => {
       }),
     ));
 
-  test("a key failing because the API server is unreachable waits at most 5 s; other failures back off on", () =>
-    runTest(
+  test("a key failing because the API server is unreachable waits at most 5 s; other failures back off on", () => {
+    /** The attempt numbers the failure log lines carried. */
+    const logged: unknown[] = [];
+    const recording = Logger.make(({ annotations }) => {
+      logged.push(Option.getOrUndefined(HashMap.get(annotations, "attempt")));
+    });
+    return runTest(
       Effect.gen(function* () {
         const unreachable = new Unavailable({ message: "connection refused", code: 0 });
         const { q, attempts } = yield* scriptedKey<Unavailable | string>((n) =>
@@ -184,8 +189,11 @@ describe("runController", () => {
         expect(q.failures("k")).toBe(6);
         yield* nextAfter(32, 7); // so the backoff, which went on advancing, applies in full
         yield* q.shutdown;
-      }),
-    ));
+        // Transient failures are logged at attempts 1, 2, 4, 8...; any other failure every time.
+        expect(logged).toEqual([1, 2, 4, 6, 7]);
+      }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, recording))),
+    );
+  });
 
   test("a deferred run keeps the key's backoff; a handed-out key's old delay does not bring it back", () =>
     runTest(
