@@ -32,7 +32,11 @@ export interface Parts {
   killApiServer(): Promise<void>;
   /** Starts the API server again on the same port and SQLite file; resolves once it answers. */
   startApiServer(): Promise<void>;
-  /** Closes the controller's scope (its informers and workers stop) and starts a fresh controller. */
+  /** Closes the controller's scope: its informers and workers stop. */
+  stopController(): Promise<void>;
+  /** Starts a fresh controller (after `stopController`); resolves once its caches are synced. */
+  startController(): Promise<void>;
+  /** `stopController`, then `startController`. */
   restartController(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -89,8 +93,9 @@ export const startParts = async (options: {
       }),
     );
   };
+  const stopController = () => Effect.runPromise(Scope.close(controllerScope, Exit.void));
   const stop = async () => {
-    await Effect.runPromise(Scope.close(controllerScope, Exit.void));
+    await stopController();
     await Effect.runPromise(Scope.close(base, Exit.void));
     await runtime.dispose();
     await killApiServer();
@@ -111,8 +116,10 @@ export const startParts = async (options: {
       index,
       killApiServer,
       startApiServer,
+      stopController,
+      startController,
       restartController: async () => {
-        await Effect.runPromise(Scope.close(controllerScope, Exit.void));
+        await stopController();
         await startController();
       },
       stop,

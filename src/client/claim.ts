@@ -1,7 +1,9 @@
 // The life of one SandboxClaim: create it as the Python SDK does, wait on it until it is bound and Ready
-// (watching from the create's resourceVersion, re-reading after every stream end or 410), delete it.
+// (watching from the create's resourceVersion, re-reading after every stream end or 410), delete it. Waiting
+// and deleting ride out an API server that cannot be reached for a while (a restart): both are what the
+// caller's claim depends on, and a wait that failed there would also leave its claim behind.
 import { randomBytes } from "node:crypto";
-import { Duration, Effect, Option, Stream } from "effect";
+import { Duration, Effect, Option, Schedule, Stream } from "effect";
 import {
   ANNOTATION_CLIENT_FIRST_REQUESTED_AT,
   EXTENSIONS_GROUP,
@@ -10,9 +12,10 @@ import {
   V1BETA1,
 } from "../api/index";
 import { KubeClient } from "../kube/client";
-import type { KubeFailure } from "../kube/errors";
+import { isTransient, type KubeFailure } from "../kube/errors";
 import type { KubeObject } from "../kube/object";
 import { type ResourceRef, refs } from "../kube/resources";
+import { untilReachableSchedule } from "../kube/schedules";
 import { type Bound, type ClaimLike, type ClaimProgress, claimProgress } from "./claim-status";
 import { type ClaimError, ClaimFailed, ClaimTimeout } from "./errors";
 
@@ -80,6 +83,12 @@ export const claimBody = (name: string, spec: ClaimSpec): ClaimLike & Record<str
   };
 };
 
+/**
+ * How long a deletion tries again while the API server cannot be reached: a claim left behind holds its
+ * sandbox until someone deletes it (or its shutdownTime passes), so it is worth a wait on the way out.
+ */
+const DELETE_RETRY_FOR = Duration.seconds(30);
+
 /** Deletes a claim; one that is already gone is fine. GC removes its Sandbox and Pod. */
 export const deleteClaim = (namespace: string, name: string) =>
   Effect.flatMap(KubeClient, (kube) =>
@@ -87,6 +96,7 @@ export const deleteClaim = (namespace: string, name: string) =>
     kube.delete(refs.sandboxClaim, name, { namespace }).pipe(
       Effect.asVoid,
       Effect.catchTag("NotFound", () => Effect.void),
+      Effect.retry({ schedule: Schedule.upTo(untilReachableSchedule, DELETE_RETRY_FOR), while: isTransient }),
     ),
   );
 
@@ -147,17 +157,28 @@ export const awaitBound = (
           Effect.map(Option.flatten),
           Effect.catchTag("Gone", () => Effect.succeed(Option.none())),
         );
+    /** What one round of waiting found: the claim bound and Ready, or where to watch from next. */
+    type Round = { readonly bound: Bound } | { readonly from: string | undefined };
+    /** A watch from `from`, then (when it ended without a verdict) a fresh read. */
+    const round = (from: string | undefined): Effect.Effect<Round, ClaimError | KubeFailure> =>
+      Effect.gen(function* () {
+        const verdict = yield* watchOnce(from);
+        if (Option.isSome(verdict)) return { bound: verdict.value };
+        // The stream ended without a verdict: read the claim afresh (nothing missed), then watch from there.
+        const current = yield* kube
+          .get<ClaimObject>(ref as ResourceRef<ClaimObject>, name, { namespace: spec.namespace })
+          .pipe(Effect.catchTag("NotFound", () => Effect.fail(deleted)));
+        const now = yield* judge(current);
+        return Option.isSome(now) ? { bound: now.value } : { from: current.metadata?.resourceVersion };
+      });
     let version = fromVersion;
     for (;;) {
-      const verdict = yield* watchOnce(version);
-      if (Option.isSome(verdict)) return verdict.value;
-      // The stream ended without a verdict: read the claim afresh (nothing missed), then watch from there.
-      const current = yield* kube
-        .get<ClaimObject>(ref as ResourceRef<ClaimObject>, name, { namespace: spec.namespace })
-        .pipe(Effect.catchTag("NotFound", () => Effect.fail(deleted)));
-      const now = yield* judge(current);
-      if (Option.isSome(now)) return now.value;
-      version = current.metadata?.resourceVersion;
+      // Bounded by the ready timeout below.
+      const next = yield* round(version).pipe(
+        Effect.retry({ schedule: untilReachableSchedule, while: isTransient }),
+      );
+      if ("bound" in next) return next.bound;
+      version = next.from;
     }
   }).pipe(
     Effect.timeoutFail({

@@ -24,10 +24,11 @@ export const requestRetrySchedule = cappedBackoff("100 millis", TRANSIENT_RETRY_
 );
 
 /**
- * Retrying a write that has to land once the API server answers again (nothing else would send it: a pod's
- * status, its binding, its final removal): 100 ms doubling to 5 s, for as long as it takes.
+ * Trying again until the API server answers, for what must happen once it is back and nothing else would
+ * redo (the node agent's pod status, binding and final removal; an SDK's wait for Ready and its claim's
+ * deletion): 100 ms doubling to 5 s, for as long as it takes unless bounded where used.
  */
-export const writeRetrySchedule = cappedBackoff("100 millis", TRANSIENT_RETRY_CAP);
+export const untilReachableSchedule = cappedBackoff("100 millis", TRANSIENT_RETRY_CAP);
 
 /**
  * Reconnecting a broken watch or failed list: 200 ms doubling to 5 s, forever (reset after a good watch).

@@ -7,7 +7,7 @@ import { KubeClient } from "../kube/client";
 import { isTransient } from "../kube/errors";
 import { type Informer, makeInformer } from "../kube/informer";
 import { refs, typedRef } from "../kube/resources";
-import { writeRetrySchedule } from "../kube/schedules";
+import { untilReachableSchedule } from "../kube/schedules";
 import type { CacheEvent } from "../kube/store";
 import { bindPod, wantsScheduling } from "./binding";
 import { parseLoopbackCidr } from "./cidr";
@@ -194,7 +194,7 @@ export const startNodeAgent = (
             .delete(refs.pod, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid } })
             .pipe(
               // The pod object would otherwise stay, terminating, for good: no later event brings it back.
-              Effect.retry({ schedule: writeRetrySchedule, while: isTransient }),
+              Effect.retry({ schedule: untilReachableSchedule, while: isTransient }),
               Effect.catchAll((e) =>
                 e._tag === "NotFound" || e._tag === "Conflict"
                   ? Effect.void

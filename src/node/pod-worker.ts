@@ -4,7 +4,7 @@ import { Deferred, Duration, Effect, Either, Queue } from "effect";
 import type { Container, Pod } from "../api/index";
 import type { KubeClientApi } from "../kube/client";
 import { refs } from "../kube/resources";
-import { writeRetrySchedule } from "../kube/schedules";
+import { untilReachableSchedule } from "../kube/schedules";
 import type { AgentConfig } from "./config";
 import {
   type ContainerProcess,
@@ -121,7 +121,7 @@ export const runPod = (
       ),
       // Until it lands: nothing else would write it again if the pod never changes after an API server
       // outage (a Ready pod would look unready forever).
-      Effect.retry(writeRetrySchedule),
+      Effect.retry(untilReachableSchedule),
     );
     yield* Effect.forkScoped(
       Effect.forever(

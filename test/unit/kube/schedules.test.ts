@@ -4,8 +4,8 @@ import {
   reconcileBackoffSchedule,
   requestRetrySchedule,
   TRANSIENT_RETRY_CAP,
+  untilReachableSchedule,
   watchReconnectSchedule,
-  writeRetrySchedule,
 } from "../../../src/kube/schedules";
 
 /** The waits a schedule asks for over its first `n` steps, in ms. */
@@ -24,7 +24,7 @@ describe("retry schedules", () => {
   const capMs = Duration.toMillis(TRANSIENT_RETRY_CAP);
 
   test("what waits for the API server to answer again never waits longer than the transient cap", () => {
-    for (const schedule of [watchReconnectSchedule, writeRetrySchedule, requestRetrySchedule]) {
+    for (const schedule of [watchReconnectSchedule, untilReachableSchedule, requestRetrySchedule]) {
       const longest = Math.max(...waits(schedule, 30));
       expect(longest).toBeLessThanOrEqual(capMs);
       // It does back off, up to near the cap (a request's retries stop after 6, at 3.2 s less jitter).
