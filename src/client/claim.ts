@@ -100,6 +100,13 @@ export const deleteClaim = (namespace: string, name: string) =>
     ),
   );
 
+/** The progress a wait reports while it cannot reach the API server. */
+const unreachable = (e: KubeFailure): ClaimProgress => ({
+  _tag: "Waiting",
+  reason: "APIServerUnreachable",
+  message: `${e.message}; trying again`,
+});
+
 type Step = Option.Option<Bound>;
 type ClaimObject = KubeObject & ClaimLike;
 
@@ -173,8 +180,11 @@ export const awaitBound = (
       });
     let version = fromVersion;
     for (;;) {
-      // Bounded by the ready timeout below.
+      // Bounded by the ready timeout below; the caller hears why the wait goes on.
       const next = yield* round(version).pipe(
+        Effect.tapError((e) =>
+          isTransient(e) ? Effect.sync(() => spec.onProgress?.(unreachable(e))) : Effect.void,
+        ),
         Effect.retry({ schedule: untilReachableSchedule, while: isTransient }),
       );
       if ("bound" in next) return next.bound;

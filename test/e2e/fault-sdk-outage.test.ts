@@ -25,7 +25,13 @@ test("a create waiting for Ready rides out an API server restart", async () => {
   const { system: parts } = setup;
   // Without a controller the claim cannot be bound before the outage, so the SDK's wait spans it.
   await parts.stopController();
-  const creating = SandboxClient.create(options());
+  const reasons: string[] = [];
+  const creating = SandboxClient.create({
+    ...options(),
+    onProgress: (p) => {
+      if (p._tag === "Waiting") reasons.push(p.reason);
+    },
+  });
   const claim = await poll(async () => (await claimNames())[0], 60, 20);
   expect(claim).toBeDefined();
   await parts.killApiServer();
@@ -35,6 +41,8 @@ test("a create waiting for Ready rides out an API server restart", async () => {
 
   await using sandbox = await creating;
   expect(sandbox.claimName).toBe(claim!);
+  // It said why it went on waiting.
+  expect(reasons).toContain("APIServerUnreachable");
   expect((await sandbox.run("echo back")).stdout).toBe("back\n");
 });
 
