@@ -2,10 +2,10 @@
 //   [--workers W] [--pool R] [--out file]
 // Local mode taken apart (each part a process, as in the soak) under claim churn, while every S seconds on
 // average one part, picked at random, is SIGKILLed and started again MIN-MAX seconds later (default 0.3-2.3;
-// the API server and the router on their ports). The users retry what an outage refused, as SDK users would. What must hold: every
-// claim becomes Ready and answers through the router, no claim is ever bound to two sandboxes nor a sandbox
-// to two claims, the system settles back to the warm pool, and no pod process outlives it. Ends with one
-// summary line; exits 1 if any of that failed.
+// the API server and the router on their ports). The users retry what an outage refused, as SDK users
+// would. What must hold: every claim becomes Ready and answers through the router, no claim is ever bound to
+// two sandboxes nor a sandbox to two claims, the system settles back to the warm pool, and no pod process
+// outlives it. Ends with one summary line; exits 1 if any of that failed.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
