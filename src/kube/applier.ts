@@ -21,11 +21,14 @@ export interface ControllerOptions {
  * The most a failed key waits when all its failure says is that the API server could not be reached. Over an
  * outage the key's backoff would grow as if the key itself were at fault, each wait about as long as the
  * outage so far, and the key would sit out the last one after the server is back (a minute more after a minute
- * down), with nothing else to bring it sooner.
+ * down), with nothing else to bring it sooner. A server that throttles (429, or a 503 naming a Retry-After)
+ * asks for less traffic instead: its failures keep the whole backoff.
  */
 const retryCapFor = <E>(cause: Cause.Cause<E>): Duration.Duration | undefined => {
   const failure = Cause.failureOption(cause);
-  return Option.isSome(failure) && isTransient(failure.value) ? TRANSIENT_RETRY_CAP : undefined;
+  if (Option.isNone(failure) || !isTransient(failure.value)) return undefined;
+  const throttled = failure.value._tag === "Unavailable" && failure.value.retryAfterSeconds !== undefined;
+  return throttled ? undefined : TRANSIENT_RETRY_CAP;
 };
 
 /**

@@ -29,6 +29,16 @@ const scriptedKey = <E>(outcome: (n: number) => Effect.Effect<ReconcileResult | 
     return { q, attempts };
   });
 
+/** The n-th run in `attempts` comes exactly `seconds` (whole, at least 1) after the one before it. */
+const nextRunAfter = (attempts: Queue.Queue<number>, seconds: number, n: number) =>
+  Effect.gen(function* () {
+    yield* TestClock.adjust(`${seconds - 1} seconds`);
+    yield* settle;
+    expect(yield* Queue.size(attempts)).toBe(0);
+    yield* TestClock.adjust("1 second");
+    expect(yield* Queue.take(attempts)).toBe(n);
+  });
+
 describe("WorkQueue.take", () => {
   test("waits for a delayed key and wakes when it is due", () =>
     runTest(
@@ -171,15 +181,7 @@ describe("runController", () => {
         const { q, attempts } = yield* scriptedKey<Unavailable | string>((n) =>
           n <= 5 ? Effect.fail(unreachable) : Effect.fail("boom"),
         );
-        /** The n-th run comes exactly `seconds` after the one before it. */
-        const nextAfter = (seconds: number, n: number) =>
-          Effect.gen(function* () {
-            yield* TestClock.adjust(`${seconds - 1} seconds`);
-            yield* settle;
-            expect(yield* Queue.size(attempts)).toBe(0);
-            yield* TestClock.adjust("1 second");
-            expect(yield* Queue.take(attempts)).toBe(n);
-          });
+        const nextAfter = (seconds: number, n: number) => nextRunAfter(attempts, seconds, n);
         expect(yield* Queue.take(attempts)).toBe(1);
         yield* nextAfter(1, 2);
         yield* nextAfter(2, 3);
@@ -194,6 +196,20 @@ describe("runController", () => {
       }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, recording))),
     );
   });
+
+  test("a key the API server throttles (a Retry-After) keeps its whole backoff", () =>
+    runTest(
+      Effect.gen(function* () {
+        const throttled = new Unavailable({ message: "too many requests", code: 429, retryAfterSeconds: 1 });
+        const { q, attempts } = yield* scriptedKey(() => Effect.fail(throttled));
+        expect(yield* Queue.take(attempts)).toBe(1);
+        yield* nextRunAfter(attempts, 1, 2);
+        yield* nextRunAfter(attempts, 2, 3);
+        yield* nextRunAfter(attempts, 4, 4);
+        yield* nextRunAfter(attempts, 8, 5); // 5 s were it capped
+        yield* q.shutdown;
+      }),
+    ));
 
   test("a deferred run keeps the key's backoff; a handed-out key's old delay does not bring it back", () =>
     runTest(
