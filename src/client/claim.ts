@@ -3,7 +3,7 @@
 // and deleting ride out an API server that cannot be reached for a while (a restart): both are what the
 // caller's claim depends on, and a wait that failed there would also leave its claim behind.
 import { randomBytes } from "node:crypto";
-import { Duration, Effect, Option, Schedule, Stream } from "effect";
+import { Duration, Effect, Option, Stream } from "effect";
 import {
   ANNOTATION_CLIENT_FIRST_REQUESTED_AT,
   EXTENSIONS_GROUP,
@@ -15,7 +15,7 @@ import { KubeClient } from "../kube/client";
 import { isTransient, type KubeFailure } from "../kube/errors";
 import type { KubeObject } from "../kube/object";
 import { type ResourceRef, refs } from "../kube/resources";
-import { untilReachableSchedule } from "../kube/schedules";
+import { retryUntilReachable } from "../kube/retry";
 import { type Bound, type ClaimLike, type ClaimProgress, claimProgress } from "./claim-status";
 import { type ClaimError, ClaimFailed, ClaimTimeout } from "./errors";
 
@@ -96,7 +96,7 @@ export const deleteClaim = (namespace: string, name: string) =>
     kube.delete(refs.sandboxClaim, name, { namespace }).pipe(
       Effect.asVoid,
       Effect.catchTag("NotFound", () => Effect.void),
-      Effect.retry({ schedule: Schedule.upTo(untilReachableSchedule, DELETE_RETRY_FOR), while: isTransient }),
+      retryUntilReachable(DELETE_RETRY_FOR),
     ),
   );
 
@@ -185,7 +185,7 @@ export const awaitBound = (
         Effect.tapError((e) =>
           isTransient(e) ? Effect.sync(() => spec.onProgress?.(unreachable(e))) : Effect.void,
         ),
-        Effect.retry({ schedule: untilReachableSchedule, while: isTransient }),
+        retryUntilReachable(),
       );
       if ("bound" in next) return next.bound;
       version = next.from;

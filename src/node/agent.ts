@@ -4,10 +4,9 @@ import { join, resolve } from "node:path";
 import { Data, Effect, Either, FiberMap, Stream } from "effect";
 import type { Pod } from "../api/index";
 import { KubeClient } from "../kube/client";
-import { isTransient } from "../kube/errors";
 import { type Informer, makeInformer } from "../kube/informer";
 import { refs, typedRef } from "../kube/resources";
-import { untilReachableSchedule } from "../kube/schedules";
+import { retryUntilReachable } from "../kube/retry";
 import type { CacheEvent } from "../kube/store";
 import { bindPod, wantsScheduling } from "./binding";
 import { parseLoopbackCidr } from "./cidr";
@@ -194,7 +193,7 @@ export const startNodeAgent = (
             .delete(refs.pod, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid } })
             .pipe(
               // The pod object would otherwise stay, terminating, for good: no later event brings it back.
-              Effect.retry({ schedule: untilReachableSchedule, while: isTransient }),
+              retryUntilReachable(),
               Effect.catchAll((e) =>
                 e._tag === "NotFound" || e._tag === "Conflict"
                   ? Effect.void

@@ -3,7 +3,7 @@ import type { Pod } from "../api/index";
 import type { KubeClientApi } from "../kube/client";
 import { isTransient } from "../kube/errors";
 import { refs } from "../kube/resources";
-import { untilReachableSchedule } from "../kube/schedules";
+import { retryUntilReachable } from "../kube/retry";
 
 /** Pods this agent schedules: no node yet, not being deleted, and meant for the default scheduler. */
 export const wantsScheduling = (pod: Pod): boolean =>
@@ -39,7 +39,7 @@ export const bindPod = (kube: KubeClientApi, pod: Pod, nodeName: string) => {
         () => Effect.asVoid(viaPatch),
       ),
       // Nothing else would bind it: an unbound pod that never changes again would stay Pending for good.
-      Effect.retry({ schedule: untilReachableSchedule, while: isTransient }),
+      retryUntilReachable(),
       Effect.catchAll((e) =>
         e._tag === "Conflict" || e._tag === "NotFound"
           ? Effect.void
